@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireEmbeddedLock } from '../db/embedded-lock.ts';
+import { createTestDatabase, repositoryRoot, runEntryPoint, type TestDatabase } from '../testing/index.ts';
+
+const cli = 'api/src/cli/import-cli.ts';
+const realCommunes = path.resolve(repositoryRoot, '../shared/data/dienbien-communes-2025.geojson');
+const fixture = (name: string) => path.join(repositoryRoot, 'gis-data/fixtures', name);
+
+describe('npm run import (the command line)', () => {
+  let scratch: string;
+  let database: TestDatabase | undefined;
+  let environment: Record<string, string>;
+
+  beforeAll(async () => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bandoso-import-'));
+    if (process.env.DATABASE_URL) {
+      database = await createTestDatabase();
+      environment = database.childEnvironment!;
+    } else {
+      // The embedded database the CLI opens itself: a fresh folder it creates and migrates.
+      environment = { DATA_DIR: path.join(scratch, 'data') };
+    }
+  });
+  afterAll(async () => {
+    await database?.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('prints its usage with --help, and refuses an unknown layer with exit status 2', async () => {
+    const help = await runEntryPoint(cli, ['--help'], environment);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Layers: communes, province, planning-zones, heritage-sites, cameras, facilities/);
+    const wrong = await runEntryPoint(cli, ['roads', realCommunes], environment);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/Unknown layer "roads"/);
+    const badSrs = await runEntryPoint(cli, ['communes', realCommunes, '--srs', 'EPSG:9999'], environment);
+    expect(badSrs.code).toBe(2);
+    expect(badSrs.stderr).toMatch(/vn2000-tm3-103/);
+  });
+
+  it('imports the real 2025 boundaries as they are', async () => {
+    const result = await runEntryPoint(cli, ['communes', realCommunes, '--set', 'real-2025-cli', '--valid-from', '2025-07-01'], environment);
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Imported 45 of 45 features into communes/);
+    expect(result.stdout).toMatch(/Boundary set: real-2025-cli, in force 2025-07-01 → open/);
+  });
+
+  it('rejects a bad file feature by feature with exit status 1, writing nothing', async () => {
+    const result = await runEntryPoint(cli, ['communes', fixture('mixed-good-and-bad.geojson'), '--set', 'mixed', '--valid-from', '2030-01-01', '--json'], environment);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.status).toBe('rejected');
+    expect(report.rejected.map((note: { feature: string }) => note.feature.match(/#\d+/)?.[0])).toEqual(['#2', '#4']);
+    const dryRun = await runEntryPoint(cli, ['communes', fixture('hole.geojson'), '--set', 'mixed', '--valid-from', '2030-01-01', '--dry-run'], environment);
+    expect(dryRun.code).toBe(0);
+    expect(dryRun.stdout).toMatch(/Dry run: all 1 features are valid; nothing was written/);
+  });
+
+  it('says clearly when another process holds the embedded database', async () => {
+    const dataDir = path.join(scratch, 'held');
+    const lock = acquireEmbeddedLock(dataDir);
+    try {
+      const result = await runEntryPoint(cli, ['communes', realCommunes, '--set', 'x', '--valid-from', '2025-07-01'], { DATA_DIR: dataDir });
+      expect(result.code).toBe(3);
+      expect(result.stderr).toMatch(new RegExp(`in use by another process \\(pid ${process.pid}`));
+      expect(result.stderr).toMatch(/stop it \(Ctrl\+C\)/);
+    } finally {
+      lock.release();
+    }
+  });
+});

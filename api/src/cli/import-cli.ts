@@ -1,0 +1,192 @@
+/**
+ * npm run import -- <layer> <file> [options]
+ *
+ * Imports a GeoJSON or zipped Shapefile into one reference layer of the configured database
+ * (DATABASE_URL, or the embedded one in DATA_DIR), all or nothing, and prints a report.
+ */
+import { parseArgs } from 'node:util';
+import { importLayers, parseSourceSrs, type ImportLayer } from '@bandoso/gis-data';
+import { ConfigError, loadConfig } from '../config/config.ts';
+import { openDatabase } from '../db/database.ts';
+import { EmbeddedDatabaseLockedError } from '../db/embedded-lock.ts';
+import { AppError } from '../errors/app-error.ts';
+import { importReferenceFile, type ImportProgress, type ImportReport } from '../modules/imports/imports.service.ts';
+import { prepareDatabase } from '../platform.ts';
+
+const usage = `Usage: npm run import -- <layer> <file> [options]
+
+Layers: ${importLayers.join(', ')}
+File:   GeoJSON (.geojson/.json) or a zipped Shapefile (.zip)
+
+Options:
+  --set NAME              boundary set to create or replace (communes, province)
+  --valid-from YYYY-MM-DD first day the set is in force (required for a new set)
+  --valid-to YYYY-MM-DD   last day the set is in force (default: open-ended)
+  --description TEXT      description of the boundary set
+  --srs SRS               source coordinates: wgs84 (default), vn2000, vn2000-utm48n, vn2000-tm3-103
+  --map NAME=PROPERTY     read attribute NAME from PROPERTY (repeatable), e.g. --map code=MA_XA
+  --repair                repair invalid geometries with ST_MakeValid (reported per feature)
+  --dry-run               check everything, write nothing
+  --json                  print the report as JSON
+  -h, --help              this help
+
+Exit status: 0 imported (or valid in a dry run), 1 rejected, 2 wrong usage, 3 database busy or unavailable.`;
+
+function fail(message: string, status = 2): never {
+  console.error(`${message}\n\n${usage}`);
+  process.exit(status);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: {
+      set: { type: 'string' },
+      'valid-from': { type: 'string' },
+      'valid-to': { type: 'string' },
+      description: { type: 'string' },
+      srs: { type: 'string' },
+      map: { type: 'string', multiple: true },
+      repair: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+} catch (error) {
+  fail((error as Error).message);
+}
+const { values, positionals } = parsed;
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const [layerArgument, file, ...extra] = positionals;
+if (!layerArgument || !file) fail('Give a layer and a file.');
+if (extra.length > 0) fail(`Unexpected arguments: ${extra.join(' ')}`);
+if (!(importLayers as readonly string[]).includes(layerArgument)) fail(`Unknown layer "${layerArgument}".`);
+const layer = layerArgument as ImportLayer;
+for (const option of ['valid-from', 'valid-to'] as const) {
+  const value = values[option];
+  if (value !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))) {
+    fail(`--${option} must be a date written YYYY-MM-DD, got "${value}".`);
+  }
+}
+if (values.srs) {
+  try {
+    parseSourceSrs(values.srs);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+}
+const propertyMap: Record<string, string> = {};
+for (const pair of values.map ?? []) {
+  const match = /^([^=]+)=(.+)$/.exec(pair);
+  if (!match?.[1] || !match[2]) fail(`--map takes NAME=PROPERTY, got "${pair}".`);
+  propertyMap[match[1].trim()] = match[2].trim();
+}
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message);
+  throw error;
+}
+
+const progress = createProgressPrinter();
+let database;
+try {
+  database = await openDatabase(config.database);
+} catch (error) {
+  if (error instanceof EmbeddedDatabaseLockedError) {
+    console.error(
+      `${error.message}\nWhile \`npm start\` is running, stop it (Ctrl+C), run the import, then start it again.`,
+    );
+    process.exit(3);
+  }
+  console.error(`Cannot open the database: ${(error as Error).message}`);
+  process.exit(3);
+}
+
+let report: ImportReport;
+try {
+  await prepareDatabase(database, { seed: false });
+  report = await importReferenceFile(database.db, {
+    layer,
+    source: { path: file },
+    ...(values.set
+      ? {
+          boundarySet: {
+            name: values.set,
+            ...(values['valid-from'] ? { validFrom: values['valid-from'] } : {}),
+            ...(values['valid-to'] ? { validTo: values['valid-to'] } : {}),
+            ...(values.description ? { description: values.description } : {}),
+          },
+        }
+      : {}),
+    ...(values.srs ? { srs: values.srs } : {}),
+    ...(Object.keys(propertyMap).length > 0 ? { propertyMap } : {}),
+    repair: values.repair,
+    dryRun: values['dry-run'],
+    onProgress: progress.update,
+  });
+} catch (error) {
+  progress.done();
+  await database.close();
+  if (error instanceof AppError) fail(error.message);
+  throw error;
+}
+progress.done();
+await database.close();
+
+if (values.json) console.log(JSON.stringify(report, null, 2));
+else printReport(report);
+process.exit(report.status === 'rejected' ? 1 : 0);
+
+function printReport(result: ImportReport): void {
+  const verdict = {
+    imported: `Imported ${result.imported} of ${result.featureCount} features into ${result.layer}.`,
+    validated: `Dry run: all ${result.featureCount} features are valid; nothing was written.`,
+    rejected: `Rejected: ${result.rejected.length} problem(s) in ${result.featureCount} features. Nothing was written; the database is unchanged.`,
+  }[result.status];
+  console.log(`\n${result.source} (${result.format ?? 'unreadable'}, ${result.sourceSrs ?? '?'} → WGS84)`);
+  if (result.boundarySet) {
+    console.log(`Boundary set: ${result.boundarySet.name}, in force ${result.boundarySet.validFrom} → ${result.boundarySet.validTo ?? 'open'}`);
+  }
+  console.log(verdict);
+  if (result.repaired.length > 0) {
+    console.log(`Repaired with ST_MakeValid (${result.repaired.length}):`);
+    for (const note of result.repaired) console.log(`  - ${note.feature}: ${note.reason}`);
+  }
+  if (result.removed > 0) console.log(`Removed ${result.removed} unit(s) that the new file no longer has.`);
+  if (result.rejected.length > 0) {
+    console.log('Problems:');
+    for (const note of result.rejected) console.log(`  - ${note.feature}: ${note.reason}`);
+  }
+  console.log(`(${result.durationMs} ms)`);
+}
+
+function createProgressPrinter() {
+  const interactive = process.stderr.isTTY;
+  let lastLine = '';
+  let lastPrinted = 0;
+  return {
+    update(step: ImportProgress) {
+      if (step.total === 0) return;
+      const percent = Math.floor((step.done / step.total) * 100);
+      const line = `${step.phase} ${step.done}/${step.total} (${percent}%)`;
+      if (line === lastLine) return;
+      lastLine = line;
+      if (interactive) process.stderr.write(`\r${line.padEnd(40)}`);
+      else if (step.done === step.total || performance.now() - lastPrinted > 2000) {
+        lastPrinted = performance.now();
+        process.stderr.write(`${line}\n`);
+      }
+    },
+    done() {
+      if (interactive && lastLine) process.stderr.write('\n');
+    },
+  };
+}

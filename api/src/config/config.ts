@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The platform's configuration: one typed, frozen object read once from the environment.
+ * Every key has a default and a line of documentation; invalid values stop start-up with a message
+ * that names the variable.
+ */
+const environmentSchema = z.object({
+  /** HTTP port. 0 picks a free port (tests). */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface to listen on. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** A PostGIS server (postgres://user:pass@host:5432/db). Unset: the embedded PGlite + PostGIS in DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Folder of the embedded database. `memory://` keeps it in memory (tests). */
+  DATA_DIR: z.string().min(1).default('./.data'),
+  /** Size of the pg pool on the server backend. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Load the Điện Biên sample data into an empty database on start-up. */
+  SEED_SAMPLE_DATA: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  /** pino log level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Optional base-map style URL for deployments that have one; the map works without it. */
+  BASEMAP_STYLE_URL: z.string().url().optional(),
+  /** The province whose boundary sets answer /api/locate (official code). */
+  PROVINCE_CODE: z.string().regex(/^\d{2}$/).default('11'),
+});
+
+export type AppConfig = Readonly<{
+  port: number;
+  host: string;
+  database: Readonly<{ kind: 'server'; url: string; poolSize: number } | { kind: 'embedded'; dataDir: string }>;
+  seedSampleData: boolean;
+  logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  basemapStyleUrl: string | undefined;
+  provinceCode: string;
+}>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppConfig {
+  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration (environment variables):\n${lines.join('\n')}`);
+  }
+  const values = parsed.data;
+  const database = values.DATABASE_URL
+    ? ({ kind: 'server', url: values.DATABASE_URL, poolSize: values.DATABASE_POOL_SIZE } as const)
+    : ({ kind: 'embedded', dataDir: values.DATA_DIR === 'memory://' ? 'memory://' : path.resolve(values.DATA_DIR) } as const);
+  return Object.freeze({
+    port: values.PORT,
+    host: values.HOST,
+    database: Object.freeze(database),
+    seedSampleData: values.SEED_SAMPLE_DATA,
+    logLevel: values.LOG_LEVEL,
+    basemapStyleUrl: values.BASEMAP_STYLE_URL,
+    provinceCode: values.PROVINCE_CODE,
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * The one error type the API throws on purpose. The code set is closed: each code has one HTTP status,
+ * and clients may switch on the code. `message` is English (logs, API users), `messageVi` Vietnamese
+ * (what the map shows people first).
+ */
+export const errorStatusByCode = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  OUTSIDE_PROVINCE: 404,
+  NO_BOUNDARY_SET: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  DATABASE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatusByCode;
+
+export interface AppErrorOptions {
+  /** The same message in Vietnamese. */
+  vi?: string;
+  /** Machine-readable detail, e.g. the failing fields. Never put secrets or personal data here. */
+  details?: unknown;
+  cause?: unknown;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly messageVi: string | undefined;
+  readonly details: unknown;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: AppErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.status = errorStatusByCode[code];
+    this.messageVi = options.vi;
+    this.details = options.details;
+  }
+}

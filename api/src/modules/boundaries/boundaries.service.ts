@@ -1,0 +1,77 @@
+import type { Kysely } from 'kysely';
+import type { AdminLevel, Database } from '../../db/database-schema.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { findLatestBoundarySetStartingBy, findUnitsCoveringPoint, type CoveringUnitRow } from './boundaries.repository.ts';
+
+/** Administrative dates (validity of boundary sets, deadlines) are calendar days in Vietnam. */
+export const ADMINISTRATIVE_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
+export interface UnitSummary {
+  code: string;
+  name: string;
+  level: AdminLevel;
+}
+
+export interface LocateResult {
+  point: { type: 'Point'; coordinates: [number, number] };
+  at: string;
+  province: { code: string; name: string } | null;
+  district: UnitSummary | null;
+  commune: UnitSummary | null;
+  /** Other commune-level units whose boundary the point lies on (it belongs to `commune`). */
+  onBorderWith: UnitSummary[];
+  boundarySet: { name: string; validFrom: string; validTo: string | null };
+}
+
+const communeLevels: ReadonlySet<AdminLevel> = new Set(['commune', 'ward', 'town']);
+
+/** The calendar date in Vietnam of an ISO date or date-time (a bare date is taken as it is). */
+export function administrativeDate(at: string | undefined, now: Date = new Date()): string {
+  if (at && /^\d{4}-\d{2}-\d{2}$/.test(at)) return at;
+  const instant = at ? new Date(at) : now;
+  return new Intl.DateTimeFormat('en-CA', { timeZone: ADMINISTRATIVE_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+/**
+ * The units containing a point under the boundary set in force on a date.
+ *
+ * Shared borders: a point on the boundary between two units is covered by both. The rule is that the
+ * unit with the smallest official code receives it; the others are listed in `onBorderWith`. The
+ * rule only depends on the data, so every process, every backend and every retry answers the same.
+ */
+export async function locatePoint(db: Kysely<Database>, longitude: number, latitude: number, at?: string): Promise<LocateResult> {
+  const date = administrativeDate(at);
+  const set = await findLatestBoundarySetStartingBy(db, date);
+  if (!set || (set.valid_to !== null && set.valid_to < date)) {
+    throw new AppError('NO_BOUNDARY_SET', `No boundary set is in force on ${date}.`, {
+      vi: `Không có bộ ranh giới hành chính nào có hiệu lực vào ngày ${date}.`,
+    });
+  }
+  const units = await findUnitsCoveringPoint(db, set.id, longitude, latitude);
+  if (units.length === 0) {
+    throw new AppError(
+      'OUTSIDE_PROVINCE',
+      `The point (lon ${longitude}, lat ${latitude}) is outside Điện Biên province (boundary set ${set.name}). Check the position, and that lon and lat are not swapped.`,
+      {
+        vi: `Vị trí (kinh độ ${longitude}, vĩ độ ${latitude}) nằm ngoài tỉnh Điện Biên. Hãy kiểm tra lại vị trí trên bản đồ.`,
+      },
+    );
+  }
+  const province = units.find((unit) => unit.level === 'province');
+  const district = units.find((unit) => unit.level === 'district');
+  const communes = units.filter((unit) => communeLevels.has(unit.level));
+  const [commune, ...others] = communes;
+  return {
+    point: { type: 'Point', coordinates: [longitude, latitude] },
+    at: date,
+    province: province ? { code: province.code, name: province.name } : null,
+    district: district ? summarize(district) : null,
+    commune: commune ? summarize(commune) : null,
+    onBorderWith: others.map(summarize),
+    boundarySet: { name: set.name, validFrom: set.valid_from, validTo: set.valid_to },
+  };
+}
+
+function summarize(unit: CoveringUnitRow): UnitSummary {
+  return { code: unit.code, name: unit.name, level: unit.level };
+}

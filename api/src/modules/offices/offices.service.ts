@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database-schema.ts';
+import { AppError } from '../../errors/app-error.ts';
+import * as repository from './offices.repository.ts';
+import type { OfficeSeed } from './offices.schema.ts';
+
+/**
+ * Creates or updates offices with their areas, in one transaction. Every covered unit must exist in
+ * the named boundary set, and every supervisor must be one of the offices: a typo fails loudly.
+ */
+export async function upsertOffices(db: Kysely<Database>, offices: OfficeSeed[]): Promise<number> {
+  const codes = new Set(offices.map((office) => office.code));
+  await db.transaction().execute(async (transaction) => {
+    for (const office of offices) {
+      const officeId = await repository.upsertOffice(transaction, {
+        code: office.code,
+        name: office.name,
+        nameEn: office.name_en ?? null,
+        kind: office.kind,
+        responsibilities: office.responsibilities,
+        phone: office.phone ?? null,
+        email: office.email ?? null,
+        address: office.address ?? null,
+      });
+      if (!office.covers) continue;
+      const setId = await repository.findBoundarySetIdByName(transaction, office.covers.set);
+      if (!setId) throw new AppError('VALIDATION_FAILED', `Office ${office.code} covers boundary set "${office.covers.set}", which does not exist.`);
+      const found = new Set(await repository.listUnitCodesInSet(transaction, setId, office.covers.unit_codes));
+      const missing = office.covers.unit_codes.filter((code) => !found.has(code));
+      if (missing.length > 0) {
+        throw new AppError('VALIDATION_FAILED', `Office ${office.code} covers units ${missing.join(', ')}, which are not in boundary set "${office.covers.set}".`);
+      }
+      await repository.replaceOfficeCoverage(transaction, officeId, setId, office.covers.unit_codes);
+    }
+    for (const office of offices) {
+      const supervisor = office.supervisor_code ?? null;
+      if (supervisor !== null && !codes.has(supervisor)) {
+        throw new AppError('VALIDATION_FAILED', `Office ${office.code} names supervisor ${supervisor}, which is not in the file.`);
+      }
+      await repository.setOfficeSupervisor(transaction, office.code, supervisor);
+    }
+  });
+  return offices.length;
+}

@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanEnvironment, repositoryRoot } from './testing/index.ts';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  millisecondsToHealthy: number;
+}
+
+/** `npm start`'s entry point, as a real process, until GET /api/health answers 200. */
+async function startPlatform(dataDir: string, port: number): Promise<Started> {
+  const began = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/main.ts'], {
+    cwd: repositoryRoot,
+    env: cleanEnvironment({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  while (performance.now() - began < 90_000) {
+    if (child.exitCode !== null) throw new Error(`the platform exited with ${child.exitCode}:\n${output}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/api/health`);
+      if (response.status === 200) return { child, output: () => output, millisecondsToHealthy: performance.now() - began };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`no health answer within 90 s:\n${output}`);
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGINT');
+  });
+}
+
+// The embedded database's life cycle; against a server there is no data folder to create or reuse.
+describe.skipIf(Boolean(process.env.DATABASE_URL))('npm start on the embedded database', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandoso-start-'));
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('creates and seeds the database on first start, reuses it on restart, and releases it on Ctrl+C', async () => {
+    const port = await freePort();
+    const first = await startPlatform(dataDir, port);
+    const located = await (await fetch(`http://127.0.0.1:${port}/api/locate?lon=103.0169&lat=21.3860`)).json();
+    expect(located.commune.name).toMatch(/^Phường /);
+    expect(first.output()).toMatch(/sample data loaded/);
+    expect(await stop(first.child)).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, 'database.lock'))).toBe(false);
+
+    const second = await startPlatform(dataDir, port);
+    expect(second.output()).not.toMatch(/sample data/);
+    const health = await (await fetch(`http://127.0.0.1:${port}/api/health`)).json();
+    expect(health).toEqual({ status: 'ok', database: 'embedded', postgis: expect.stringMatching(/^3\./) });
+    const again = await (await fetch(`http://127.0.0.1:${port}/api/locate?lon=103.0169&lat=21.3860`)).json();
+    expect(again.commune).toEqual(located.commune);
+    expect(await stop(second.child)).toBe(0);
+    console.info(`first start ${Math.round(first.millisecondsToHealthy)} ms, restart ${Math.round(second.millisecondsToHealthy)} ms`);
+  });
+});

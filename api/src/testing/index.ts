@@ -1,0 +1,5 @@
+export { createTestDatabase, getSharedTestDatabase, type TestDatabase } from './test-database.ts';
+export { startTestServer, type TestServer } from './test-server.ts';
+export { repositoryRoot } from './template-cache.ts';
+export { databaseFingerprint } from './database-fingerprint.ts';
+export { runEntryPoint, cleanEnvironment, type ChildResult } from './child-process.ts';

@@ -1,0 +1,33 @@
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import * as postgisExtension from './0001-postgis-extension.ts';
+import * as referenceData from './0002-reference-data.ts';
+
+/**
+ * Every migration, in order. Static imports (not a folder scan) so the list is the same under tsx,
+ * vitest and a bundler, and a missing file is a compile error.
+ */
+export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001-postgis-extension': postgisExtension,
+  '0002-reference-data': referenceData,
+});
+
+export function createMigrator(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => ({ ...migrations }) } });
+}
+
+export class MigrationFailedError extends Error {}
+
+/** Runs every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const result = await createMigrator(db).migrateToLatest();
+  assertMigrated(result);
+  return result;
+}
+
+export function assertMigrated(result: MigrationResultSet): void {
+  if (result.error) {
+    const failed = result.results?.find((item) => item.status === 'Error');
+    const cause = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new MigrationFailedError(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`, { cause: result.error });
+  }
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{api,gis-data,tiles,migrations,scripts}/src/**/*.test.ts'],
+    globalSetup: ['api/src/testing/global-setup.ts'],
+    pool: 'forks',
+    // Files of one worker share its module state, so each worker opens the shared test database once.
+    isolate: false,
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    reporters: process.env.CI ? ['default'] : ['default'],
+  },
+});
