@@ -7,6 +7,9 @@ import type { DatabaseHandle } from './db/database.ts';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.ts';
 import { createBoundariesRouter } from './modules/boundaries/boundaries.routes.ts';
 import { createHealthRouter } from './modules/health/health.routes.ts';
+// <imports: reports>
+// <imports: tiles and OGC API>
+// <imports: web client>
 
 export interface AppDependencies {
   config: AppConfig;
@@ -33,10 +36,14 @@ export function createApp({ database, logger }: AppDependencies): Express {
   );
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
+  // Domain routers. Keep one line per module; the map client's static files mount last.
   app.use(createHealthRouter(database));
   app.use(createBoundariesRouter(database.db));
+  // <routers: reports>
+  // <routers: tiles and OGC API>
 
   app.use('/api', notFoundHandler);
+  // <routers: web client>
   app.use(createErrorHandler(logger));
   return app;
 }

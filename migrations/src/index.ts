@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import * as postgisExtension from './0001-postgis-extension.ts';
 import * as referenceData from './0002-reference-data.ts';
+import * as reports from './0003-reports.ts';
 
 /**
  * Every migration, in order. Static imports (not a folder scan) so the list is the same under tsx,
@@ -9,6 +10,7 @@ import * as referenceData from './0002-reference-data.ts';
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-postgis-extension': postgisExtension,
   '0002-reference-data': referenceData,
+  '0003-reports': reports,
 });
 
 export function createMigrator(db: Kysely<any>): Migrator {

@@ -132,6 +132,219 @@ export interface EmergencyFacilityTable {
   updated_at: UpdatedAt;
 }
 
+export type ReportStatus =
+  | 'received'
+  | 'accepted'
+  | 'in_progress'
+  | 'waiting_for_citizen'
+  | 'resolved'
+  | 'rejected'
+  | 'transferred'
+  | 'reopened'
+  | 'duplicate';
+export type ReportPriority = 'urgent' | 'normal' | 'complex';
+export type UserRole = 'citizen' | 'officer' | 'ioc_operator' | 'planner' | 'admin';
+export type ActorRole = UserRole | 'system' | 'integration';
+export type RejectionReason = 'not_eligible' | 'not_enough_information' | 'not_our_responsibility';
+export type LocationVerdict = 'verified' | 'unverified' | 'mismatch';
+export type PhotoRole = 'report' | 'before' | 'after';
+
+export interface ReportPriorityTable {
+  code: ReportPriority;
+  name_vi: string;
+  name_en: string;
+  resolve_working_minutes: number;
+}
+
+export interface ReportCategoryTable {
+  code: string;
+  name_vi: string;
+  name_en: string;
+  description_vi: string | null;
+  description_en: string | null;
+  responsible_kind: 'commune_committee' | 'office';
+  /** For 'office': the responsibility the answering office has (e.g. 'power'). */
+  responsibility: string | null;
+  default_priority: ReportPriority;
+  acknowledge_working_minutes: ColumnType<number, number | undefined, number>;
+  /** Overrides the priority's resolve time when set. */
+  resolve_working_minutes: number | null;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  sort_order: ColumnType<number, number | undefined, number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CalendarExceptionTable {
+  day: string;
+  kind: 'holiday' | 'working_day';
+  name_vi: string;
+  name_en: string | null;
+}
+
+export interface AppUserTable {
+  id: Generated<string>;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  role: UserRole;
+  office_id: string | null;
+  phone: string | null;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+}
+
+export interface UserSessionTable {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: string;
+  csrf_token: string;
+  kind: 'cookie' | 'bearer';
+  created_at: CreatedAt;
+  expires_at: Date;
+  last_used_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface ApiClientTable {
+  id: Generated<string>;
+  name: string;
+  key_hash: string;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+}
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface ReportTable {
+  id: Generated<string>;
+  tracking_code: string;
+  category_code: string;
+  priority: ReportPriority;
+  description: string;
+  location: Geometry;
+  accuracy_m: number | null;
+  address: string | null;
+  status: ReportStatus;
+  boundary_set_id: string;
+  unit_code: string;
+  unit_name: string;
+  office_id: string;
+  near_border: ColumnType<boolean, boolean | undefined, boolean>;
+  border_confirmed_at: NullableTimestamp;
+  location_verdict: LocationVerdict;
+  location_verdict_detail: string | null;
+  rejection_reason: RejectionReason | null;
+  duplicate_of: string | null;
+  public_answer: string | null;
+  answered_at: NullableTimestamp;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  acknowledged_at: NullableTimestamp;
+  resolved_at: NullableTimestamp;
+  closed_at: NullableTimestamp;
+  acknowledge_due_at: Timestamp;
+  due_at: NullableTimestamp;
+  paused_at: NullableTimestamp;
+  overdue: ColumnType<boolean, boolean | undefined, boolean>;
+  escalated_at: NullableTimestamp;
+  rating: 'satisfied' | 'not_satisfied' | null;
+  rating_comment: string | null;
+  rated_at: NullableTimestamp;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  version: ColumnType<number, number | undefined, number>;
+}
+
+export interface ReportReporterTable {
+  report_id: string;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  consent_to_contact: boolean;
+  user_id: string | null;
+  token_hash: string;
+}
+
+export interface ReportFollowerTable {
+  id: Generated<string>;
+  report_id: string;
+  user_id: string | null;
+  token_hash: string | null;
+  moved_from_report_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ReportEventTable {
+  id: Generated<string>;
+  seq: ColumnType<number, never, never>;
+  report_id: string;
+  kind: string;
+  from_status: ReportStatus | null;
+  to_status: ReportStatus | null;
+  actor_user_id: string | null;
+  actor_role: ActorRole;
+  office_id: string | null;
+  note: string | null;
+  public: boolean;
+  data: Json;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface ReportPhotoTable {
+  id: Generated<string>;
+  report_id: string;
+  event_id: string | null;
+  role: PhotoRole;
+  public_path: string;
+  original_path: string;
+  content_type: string;
+  original_content_type: string;
+  width: number;
+  height: number;
+  bytes: number;
+  taken_at: NullableTimestamp;
+  taken_location: Geometry | null;
+  created_at: CreatedAt;
+}
+
+export interface IdempotencyKeyTable {
+  key: string;
+  request_hash: string;
+  report_id: string;
+  response: ColumnType<Record<string, unknown>, string, string>;
+  created_at: CreatedAt;
+}
+
+export interface OutboxMessageTable {
+  id: Generated<number>;
+  topic: string;
+  report_id: string | null;
+  office_id: string | null;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  created_at: CreatedAt;
+}
+
+export interface OfficeWebhookTable {
+  office_id: string;
+  url: string;
+  secret: string;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+}
+
+export interface WebhookDeliveryTable {
+  id: Generated<number>;
+  message_id: number;
+  office_id: string;
+  idempotency_id: Generated<string>;
+  status: ColumnType<'pending' | 'delivered' | 'dead', 'pending' | 'delivered' | 'dead' | undefined, 'pending' | 'delivered' | 'dead'>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   boundary_set: BoundarySetTable;
   admin_unit: AdminUnitTable;
@@ -141,4 +354,19 @@ export interface Database {
   heritage_site: HeritageSiteTable;
   camera: CameraTable;
   emergency_facility: EmergencyFacilityTable;
+  report_priority: ReportPriorityTable;
+  report_category: ReportCategoryTable;
+  calendar_exception: CalendarExceptionTable;
+  app_user: AppUserTable;
+  user_session: UserSessionTable;
+  api_client: ApiClientTable;
+  report: ReportTable;
+  report_reporter: ReportReporterTable;
+  report_follower: ReportFollowerTable;
+  report_event: ReportEventTable;
+  report_photo: ReportPhotoTable;
+  idempotency_key: IdempotencyKeyTable;
+  outbox_message: OutboxMessageTable;
+  office_webhook: OfficeWebhookTable;
+  webhook_delivery: WebhookDeliveryTable;
 }

@@ -22,9 +22,18 @@ export interface DatabaseHandle {
   /** Where the data lives, for logs and messages (never includes a password). */
   readonly location: string;
   close(): Promise<void>;
+  /**
+   * Subscribes to a PostgreSQL notification channel (NOTIFY, e.g. sent by `notify()` or a trigger).
+   * Server: a dedicated connection LISTENs, so every API process sees every write. Embedded: PGlite's
+   * in-process LISTEN. Returns the function that unsubscribes.
+   */
+  listen(channel: NotificationChannel, handler: (payload: string) => void): Promise<() => Promise<void>>;
   /** Embedded only: the whole data folder as a tarball (test templates, backups). */
   dumpDataDir?(): Promise<Blob>;
 }
+
+/** The notification channels in use: a fixed list, because channel names cannot be bound parameters. */
+export type NotificationChannel = 'data_changed' | 'report_events';
 
 export interface OpenEmbeddedOptions {
   /** A folder, or `memory://` for a database that lives only in this process. */
@@ -49,11 +58,29 @@ export async function openServerDatabase(url: string, poolSize = 10): Promise<Da
     },
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const listeners = new Set<pg.Client>();
   return {
     db,
     backend: 'server',
     location: redactUrl(url),
+    async listen(channel, handler) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      client.on('notification', (message) => {
+        if (message.channel === channel) handler(message.payload ?? '');
+      });
+      // A lost listening connection must not take the process down; the next listen() reconnects.
+      client.on('error', () => listeners.delete(client));
+      await client.query(`LISTEN ${channel}`);
+      listeners.add(client);
+      return async () => {
+        if (!listeners.delete(client)) return;
+        await client.end();
+      };
+    },
     async close() {
+      await Promise.all([...listeners].map((client) => client.end()));
+      listeners.clear();
       await db.destroy();
     },
   };
@@ -81,6 +108,9 @@ export async function openEmbeddedDatabase(options: OpenEmbeddedOptions): Promis
     backend: 'embedded',
     location: inMemory ? 'memory' : options.dataDir,
     dumpDataDir: () => client.dumpDataDir('gzip'),
+    async listen(channel, handler) {
+      return client.listen(channel, handler);
+    },
     async close() {
       await db.destroy();
       await client.close();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openEmbeddedDatabase, openServerDatabase } from '../db/database.ts';
 import { prepareDatabase } from '../platform.ts';
-import { baseDatabaseName, createServerDatabase, dropServerDatabase, dropServerDatabasesWithPrefix, serverDatabaseUrl } from './server-databases.ts';
+import { baseDatabaseName, createServerDatabase, dropAbandonedTestDatabases, dropServerDatabase, dropServerDatabasesWithPrefix, serverDatabaseUrl } from './server-databases.ts';
 import { repositoryRoot, templateFingerprint } from './template-cache.ts';
 
 declare module 'vitest' {
@@ -21,9 +21,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
     const base = baseDatabaseName(databaseUrl).replace(/[^a-z0-9_]/g, '_');
-    const prefix = `${base}_test_`;
+    // One prefix per run (several runs may share a server); leftovers of dead runs are removed.
+    await dropAbandonedTestDatabases(databaseUrl, `${base}_test_`);
+    const prefix = `${base}_test_${process.pid}_`;
     const template = `${prefix}template`;
-    await dropServerDatabasesWithPrefix(databaseUrl, prefix);
     await createServerDatabase(databaseUrl, template);
     const handle = await openServerDatabase(serverDatabaseUrl(databaseUrl, template), 2);
     try {
@@ -42,7 +43,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const templatePath = path.join(cacheDirectory, `test-template-${templateFingerprint()}.tgz`);
   if (!fs.existsSync(templatePath)) {
     fs.mkdirSync(cacheDirectory, { recursive: true });
-    for (const old of fs.readdirSync(cacheDirectory)) if (old.startsWith('test-template-')) fs.rmSync(path.join(cacheDirectory, old));
+    // Templates of older inputs, unused for an hour (another run may still be reading a recent one).
+    for (const old of fs.readdirSync(cacheDirectory)) {
+      const file = path.join(cacheDirectory, old);
+      if (old.startsWith('test-template-') && Date.now() - fs.statSync(file).mtimeMs > 3_600_000) fs.rmSync(file, { force: true });
+    }
     const handle = await openEmbeddedDatabase({ dataDir: 'memory://' });
     try {
       await prepareDatabase(handle, { seed: true });

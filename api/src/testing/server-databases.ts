@@ -58,3 +58,24 @@ export async function dropServerDatabasesWithPrefix(baseUrl: string, prefix: str
     for (const row of result.rows) await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(row.datname)} WITH (FORCE)`);
   });
 }
+
+/** Drops `<prefix><pid>_…` databases whose test run (that process) is no longer alive. */
+export async function dropAbandonedTestDatabases(baseUrl: string, prefix: string): Promise<void> {
+  await withAdminClient(baseUrl, async (client) => {
+    const result = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix]);
+    for (const { datname } of result.rows) {
+      const pid = Number(/^(\d+)_/.exec(datname.slice(prefix.length))?.[1]);
+      if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) continue;
+      await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(datname)} WITH (FORCE)`);
+    }
+  });
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -37,7 +37,7 @@ async function openCopy(label: string, empty = false): Promise<TestDatabase> {
     });
     return Object.assign(handle, { childEnvironment: undefined });
   }
-  const name = `${target.prefix}${process.pid}_${label}`;
+  const name = `${target.prefix}w${process.pid}_${label}`;
   await createServerDatabase(target.baseUrl, name, empty ? undefined : target.template);
   const url = serverDatabaseUrl(target.baseUrl, name);
   const handle = await openServerDatabase(url, 5);
