@@ -4,12 +4,14 @@ import { createApp } from './app.ts';
 import type { AppConfig } from './config/config.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
 import { isDatabaseEmpty, seedSampleData } from './modules/imports/sample-data.ts';
+import { insertMissingDefaultRules } from './modules/reports/report-rules.repository.ts';
 import { listen, type RunningServer } from './server.ts';
 
 /** Brings a database to the current schema and, when it is empty and asked to, loads the sample data. */
 export async function prepareDatabase(database: DatabaseHandle, options: { seed: boolean; logger?: Logger }): Promise<void> {
   const migrated = await migrateToLatest(database.db);
   for (const result of migrated.results ?? []) options.logger?.info({ migration: result.migrationName }, 'migrated');
+  await insertMissingDefaultRules(database.db);
   if (options.seed && (await isDatabaseEmpty(database.db))) {
     const started = performance.now();
     options.logger?.info('loading the Điện Biên sample data (first start)');
