@@ -6,9 +6,12 @@ import { openDatabase, type DatabaseHandle } from './db/database.ts';
 import { isDatabaseEmpty, seedSampleData } from './modules/imports/sample-data.ts';
 import { insertMissingDefaultRules } from './modules/reports/report-rules.repository.ts';
 import { listen, type RunningServer } from './server.ts';
+import { flagOverdueReports } from './modules/reports/report-workflow.service.ts';
+import type { ReportsContext } from './modules/reports/reports-context.ts';
+import { seedDemoAccounts } from './modules/auth/demo-accounts.ts';
 
 /** Brings a database to the current schema and, when it is empty and asked to, loads the sample data. */
-export async function prepareDatabase(database: DatabaseHandle, options: { seed: boolean; logger?: Logger }): Promise<void> {
+export async function prepareDatabase(database: DatabaseHandle, options: { seed: boolean; logger?: Logger; demoPassword?: string | undefined }): Promise<void> {
   const migrated = await migrateToLatest(database.db);
   for (const result of migrated.results ?? []) options.logger?.info({ migration: result.migrationName }, 'migrated');
   await insertMissingDefaultRules(database.db);
@@ -24,6 +27,33 @@ export async function prepareDatabase(database: DatabaseHandle, options: { seed:
     });
     options.logger?.info({ ms: Math.round(performance.now() - started) }, 'sample data loaded');
   }
+  if (options.seed && options.demoPassword) {
+    const accounts = await seedDemoAccounts(database.db, options.demoPassword);
+    options.logger?.warn({ accounts }, 'demo staff accounts exist (DEMO_PASSWORD is set): never use this on a public deployment');
+  }
+}
+
+/**
+ * Flags overdue reports and escalates them, every `intervalSeconds` (0: never). One pass at a time;
+ * a failed pass is logged and the next one tries again.
+ */
+export function startDeadlineWatcher(context: ReportsContext, intervalSeconds: number, logger: Logger): { stop(): void } {
+  if (intervalSeconds <= 0) return { stop() {} };
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    flagOverdueReports(context)
+      .then((flagged) => {
+        if (flagged > 0) logger.info({ flagged }, 'reports flagged overdue and escalated');
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'deadline watcher failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalSeconds * 1000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 export interface RunningPlatform {
@@ -37,14 +67,20 @@ export interface RunningPlatform {
 export async function startPlatform(config: AppConfig, logger: Logger): Promise<RunningPlatform> {
   const database = await openDatabase(config.database);
   try {
-    await prepareDatabase(database, { seed: config.seedSampleData, logger });
-    const server = await listen(createApp({ config, database, logger }), config.port, config.host);
+    await prepareDatabase(database, { seed: config.seedSampleData, logger, demoPassword: config.demoPassword });
+    const instance = createApp({ config, database, logger });
+    const server = await listen(instance.app, config.port, config.host);
+    const watcher = startDeadlineWatcher(instance.reports, config.reports.deadlineCheckIntervalS, logger);
+    // <background workers: webhooks>
     return {
       url: `http://localhost:${server.port}`,
       database,
       server,
       async stop() {
+        watcher.stop();
+        // <stop background workers: webhooks>
         await server.close();
+        await instance.close();
         await database.close();
       },
     };

@@ -112,6 +112,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       acknowledge_due_at timestamptz NOT NULL,
       due_at timestamptz,
       paused_at timestamptz,
+      paused_remaining_minutes integer CHECK (paused_remaining_minutes >= 0),
       overdue boolean NOT NULL DEFAULT false,
       escalated_at timestamptz,
       rating text CHECK (rating IN ('satisfied', 'not_satisfied')),

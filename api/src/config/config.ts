@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -25,6 +26,20 @@ const environmentSchema = z.object({
   BASEMAP_STYLE_URL: z.string().url().optional(),
   /** The province whose boundary sets answer /api/locate (official code). */
   PROVINCE_CODE: z.string().regex(/^\d{2}$/).default('11'),
+  /** Where report photos are kept (public copies and private originals). Default: DATA_DIR/media. */
+  MEDIA_DIR: z.string().min(1).optional(),
+  /** Report submissions allowed per client (IP address) per hour. */
+  REPORT_SUBMISSIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Office hours that deadlines count in (Asia/Ho_Chi_Minh), Monday–Friday. */
+  WORKING_HOURS: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}(,\d{2}:\d{2}-\d{2}:\d{2})*$/, 'WORKING_HOURS looks like 07:30-11:30,13:00-17:00').default('07:30-11:30,13:00-17:00'),
+  /** Radius (m) in which open reports of the same category are offered as "already reported". */
+  NEARBY_RADIUS_M: z.coerce.number().min(10).max(5000).default(250),
+  /** A pin closer than this (m) to another commune is flagged for the receiving office to confirm. */
+  BORDER_FLAG_DISTANCE_M: z.coerce.number().min(0).max(1000).default(30),
+  /** How often (s) the deadline watcher flags overdue reports and escalates them. 0 turns it off. */
+  DEADLINE_CHECK_INTERVAL_S: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Seed demo staff accounts with this password (only together with the sample data). Unset: none. */
+  DEMO_PASSWORD: z.string().min(8).optional(),
 });
 
 export type AppConfig = Readonly<{
@@ -35,6 +50,15 @@ export type AppConfig = Readonly<{
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   basemapStyleUrl: string | undefined;
   provinceCode: string;
+  mediaDir: string;
+  reports: Readonly<{
+    submissionsPerHour: number;
+    workingHours: string;
+    nearbyRadiusM: number;
+    borderFlagDistanceM: number;
+    deadlineCheckIntervalS: number;
+  }>;
+  demoPassword: string | undefined;
 }>;
 
 export class ConfigError extends Error {}
@@ -58,5 +82,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     logLevel: values.LOG_LEVEL,
     basemapStyleUrl: values.BASEMAP_STYLE_URL,
     provinceCode: values.PROVINCE_CODE,
+    mediaDir: path.resolve(values.MEDIA_DIR ?? path.join(values.DATA_DIR === 'memory://' ? path.join(os.tmpdir(), `bandoso-media-${process.pid}`) : values.DATA_DIR, 'media')),
+    reports: Object.freeze({
+      submissionsPerHour: values.REPORT_SUBMISSIONS_PER_HOUR,
+      workingHours: values.WORKING_HOURS,
+      nearbyRadiusM: values.NEARBY_RADIUS_M,
+      borderFlagDistanceM: values.BORDER_FLAG_DISTANCE_M,
+      deadlineCheckIntervalS: values.DEADLINE_CHECK_INTERVAL_S,
+    }),
+    demoPassword: values.DEMO_PASSWORD,
   });
 }

@@ -245,6 +245,8 @@ export interface ReportTable {
   acknowledge_due_at: Timestamp;
   due_at: NullableTimestamp;
   paused_at: NullableTimestamp;
+  /** Working minutes that were left on the step deadline when the report started waiting for the citizen. */
+  paused_remaining_minutes: number | null;
   overdue: ColumnType<boolean, boolean | undefined, boolean>;
   escalated_at: NullableTimestamp;
   rating: 'satisfied' | 'not_satisfied' | null;

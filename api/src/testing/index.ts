@@ -3,3 +3,14 @@ export { startTestServer, type TestServer } from './test-server.ts';
 export { repositoryRoot } from './template-cache.ts';
 export { databaseFingerprint } from './database-fingerprint.ts';
 export { runEntryPoint, cleanEnvironment, type ChildResult } from './child-process.ts';
+export {
+  pointInUnit,
+  pointOnSharedBorder,
+  adjacentUnits,
+  createTestUser,
+  bearerToken,
+  submitTestReport,
+  staffAction,
+  type TestUser,
+  type SubmittedReport,
+} from './report-helpers.ts';

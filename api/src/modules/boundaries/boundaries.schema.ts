@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-const coordinate = (name: 'lon' | 'lat', limit: number) =>
+/** A longitude or latitude query parameter: a plain decimal number within range, with a hint when lon/lat look swapped. */
+export const coordinate = (name: 'lon' | 'lat', limit: number) =>
   z
     .string({ error: `${name} is required (decimal degrees, WGS84)` })
     .trim()

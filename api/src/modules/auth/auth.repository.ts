@@ -1,0 +1,96 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, UserRole } from '../../db/database-schema.ts';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  role: UserRole;
+  office_id: string | null;
+  office_code: string | null;
+  office_name: string | null;
+  active: boolean;
+}
+
+const userColumns = [
+  'app_user.id',
+  'app_user.email',
+  'app_user.display_name',
+  'app_user.password_hash',
+  'app_user.role',
+  'app_user.office_id',
+  'office.code as office_code',
+  'office.name as office_name',
+  'app_user.active',
+] as const;
+
+export async function findUserByEmail(db: Executor, email: string): Promise<UserRecord | undefined> {
+  return db.selectFrom('app_user').leftJoin('office', 'office.id', 'app_user.office_id').select(userColumns).where('app_user.email', '=', email).executeTakeFirst();
+}
+
+export async function insertSession(
+  db: Executor,
+  session: { userId: string; tokenHash: string; csrfToken: string; kind: 'cookie' | 'bearer'; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('user_session')
+    .values({ user_id: session.userId, token_hash: session.tokenHash, csrf_token: session.csrfToken, kind: session.kind, expires_at: session.expiresAt })
+    .execute();
+}
+
+export interface SessionRecord extends UserRecord {
+  session_id: string;
+  csrf_token: string;
+  kind: 'cookie' | 'bearer';
+  expires_at: Date;
+}
+
+export async function findSessionByTokenHash(db: Executor, tokenHash: string, now: Date): Promise<SessionRecord | undefined> {
+  return db
+    .selectFrom('user_session')
+    .innerJoin('app_user', 'app_user.id', 'user_session.user_id')
+    .leftJoin('office', 'office.id', 'app_user.office_id')
+    .select([...userColumns, 'user_session.id as session_id', 'user_session.csrf_token', 'user_session.kind', 'user_session.expires_at'])
+    .where('user_session.token_hash', '=', tokenHash)
+    .where('user_session.expires_at', '>', now)
+    .where('app_user.active', '=', true)
+    .executeTakeFirst();
+}
+
+export async function deleteSession(db: Executor, sessionId: string): Promise<void> {
+  await db.deleteFrom('user_session').where('id', '=', sessionId).execute();
+}
+
+export async function insertUser(
+  db: Executor,
+  user: { email: string; displayName: string; passwordHash: string; role: UserRole; officeId: string | null; phone?: string | null },
+): Promise<string> {
+  const row = await db
+    .insertInto('app_user')
+    .values({
+      email: user.email,
+      display_name: user.displayName,
+      password_hash: user.passwordHash,
+      role: user.role,
+      office_id: user.officeId,
+      phone: user.phone ?? null,
+    })
+    .onConflict((conflict) => conflict.column('email').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (row) return row.id;
+  const existing = await db.selectFrom('app_user').select('id').where('email', '=', user.email).executeTakeFirstOrThrow();
+  return existing.id;
+}
+
+export async function findApiClientByKeyHash(db: Executor, keyHash: string): Promise<{ id: string; name: string } | undefined> {
+  return db.selectFrom('api_client').select(['id', 'name']).where('key_hash', '=', keyHash).where('active', '=', true).executeTakeFirst();
+}
+
+export async function insertApiClient(db: Executor, client: { name: string; keyHash: string }): Promise<string> {
+  const row = await db.insertInto('api_client').values({ name: client.name, key_hash: client.keyHash }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}

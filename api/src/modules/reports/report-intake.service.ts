@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database-schema.ts';
+import { notify } from '../../db/notify.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { hashSecret, newSecret } from '../auth/auth.service.ts';
+import { checkReportLocation } from '../photos/location-check.ts';
+import { storeEventPhotos } from './report-photos.service.ts';
+import type { ReportsContext } from './reports-context.ts';
+import { routeReport } from './report-routing.service.ts';
+import * as repository from './reports.repository.ts';
+import type { SubmitReportInput } from './reports.schema.ts';
+import { newTrackingCode } from './tracking-code.ts';
+
+export interface UploadedFile {
+  bytes: Buffer;
+  fileName: string | undefined;
+}
+
+export interface SubmissionResponse {
+  id: string;
+  trackingCode: string;
+  status: 'received';
+  commune: { code: string; name: string; level: string };
+  office: { code: string; name: string };
+  acknowledgeDueAt: string;
+  dueAt: string;
+  nearBorder: boolean;
+  photos: number;
+  /** Proves the submitter later (rating, answering questions). Shown once; only its hash is stored. */
+  reporterToken: string;
+}
+
+export interface SubmissionResult {
+  /** 201 for a new report, 200 when an Idempotency-Key replays an earlier submission. */
+  status: 201 | 200;
+  body: SubmissionResponse;
+}
+
+export const MAX_PHOTOS = 5;
+
+/**
+ * A citizen's report, from validated input to a stored, routed report: one transaction writes the
+ * report, its reporter, the routing event, its photos, the outbox message and the idempotency key.
+ */
+export async function submitReport(
+  context: ReportsContext,
+  input: SubmitReportInput,
+  photos: UploadedFile[],
+  options: { idempotencyKey?: string; userId?: string | null; now?: Date } = {},
+): Promise<SubmissionResult> {
+  const { db } = context;
+  const now = options.now ?? new Date();
+  if (photos.length > MAX_PHOTOS) {
+    throw new AppError('VALIDATION_FAILED', `At most ${MAX_PHOTOS} photos per report.`, { vi: `Tối đa ${MAX_PHOTOS} ảnh cho mỗi phản ánh.` });
+  }
+  const requestHash = hashRequest(input, photos);
+  if (options.idempotencyKey) {
+    const replay = await replayIdempotent(db, options.idempotencyKey, requestHash);
+    if (replay) return replay;
+  }
+
+  const category = await repository.findCategory(db, input.category);
+  if (!category || !category.active) {
+    const known = (await repository.listCategories(db)).map((item) => item.code);
+    throw new AppError('VALIDATION_FAILED', `Unknown category "${input.category}". Use one of: ${known.join(', ')} (GET /api/categories).`, {
+      vi: `Lĩnh vực "${input.category}" không tồn tại. Hãy chọn một lĩnh vực trong danh sách.`,
+      details: [{ parameter: 'category', problem: 'unknown category' }],
+    });
+  }
+  const { longitude, latitude } = input.location;
+  const routing = await routeReport(db, category, longitude, latitude, now, context.config.borderFlagDistanceM);
+
+  const eventPhotos = await storeEventPhotos(context, photos);
+  const verdict = checkReportLocation({
+    pin: { longitude, latitude },
+    accuracyM: input.accuracyM ?? null,
+    submittedAt: now,
+    photos: eventPhotos.stored.map((item) => item.photo.exif),
+  });
+
+  const calendar = await context.calendar.get();
+  const priority = await repository.findPriority(db, category.default_priority);
+  const acknowledgeDueAt = calendar.addWorkingMinutes(now, category.acknowledge_working_minutes);
+  const dueAt = calendar.addWorkingMinutes(now, category.resolve_working_minutes ?? priority.resolve_working_minutes);
+  const reporterToken = newSecret();
+
+  try {
+    const body = await db.transaction().execute(async (transaction) => {
+      const trackingCode = await uniqueTrackingCode(transaction);
+      const report = await repository.insertReport(transaction, {
+        trackingCode,
+        categoryCode: category.code,
+        priority: category.default_priority,
+        description: input.description,
+        longitude,
+        latitude,
+        accuracyM: input.accuracyM ?? null,
+        address: input.address ?? null,
+        boundarySetId: routing.boundarySetId,
+        unitCode: routing.located.commune.code,
+        unitName: routing.located.commune.name,
+        officeId: routing.office.id,
+        nearBorder: routing.nearBorder,
+        locationVerdict: verdict.verdict,
+        locationVerdictDetail: verdict.detail,
+        createdAt: now,
+        acknowledgeDueAt,
+        dueAt,
+      });
+      await repository.insertReporter(transaction, {
+        reportId: report.id,
+        name: input.reporter?.name ?? null,
+        phone: input.reporter?.phone ?? null,
+        email: input.reporter?.email ?? null,
+        consentToContact: input.reporter?.consentToContact ?? false,
+        userId: options.userId ?? null,
+        tokenHash: hashSecret(reporterToken),
+      });
+      const event = await repository.insertEvent(transaction, {
+        reportId: report.id,
+        kind: 'routed',
+        fromStatus: null,
+        toStatus: 'received',
+        actorUserId: options.userId ?? null,
+        actorRole: 'citizen',
+        officeId: routing.office.id,
+        note: null,
+        isPublic: true,
+        data: {
+          boundarySet: { id: routing.boundarySetId, name: routing.located.boundarySet.name },
+          unit: routing.located.commune,
+          office: { code: routing.office.code, name: routing.office.name },
+          rule: routing.rule,
+          nearBorder: routing.nearBorder,
+          neighbours: routing.neighbours,
+          locationVerdict: { verdict: verdict.verdict, detail: verdict.detail },
+        },
+        createdAt: now,
+      });
+      await eventPhotos.attach(transaction, report.id, event.id, 'report');
+      const response: SubmissionResponse = {
+        id: report.id,
+        trackingCode,
+        status: 'received',
+        commune: { code: routing.located.commune.code, name: routing.located.commune.name, level: routing.located.commune.level },
+        office: { code: routing.office.code, name: routing.office.name },
+        acknowledgeDueAt: acknowledgeDueAt.toISOString(),
+        dueAt: dueAt.toISOString(),
+        nearBorder: routing.nearBorder,
+        photos: eventPhotos.stored.length,
+        reporterToken,
+      };
+      await repository.insertOutboxMessage(transaction, {
+        topic: 'report.created',
+        reportId: report.id,
+        officeId: routing.office.id,
+        payload: { trackingCode, category: category.code, status: 'received', office: routing.office.code, unit: routing.located.commune.code, at: now.toISOString() },
+      });
+      if (options.idempotencyKey) {
+        await repository.insertIdempotencyKey(transaction, { key: options.idempotencyKey, requestHash, reportId: report.id, response: { ...response } });
+      }
+      await notify(transaction, 'report_events', { seq: event.seq, reportId: report.id });
+      return response;
+    });
+    return { status: 201, body };
+  } catch (error) {
+    await eventPhotos.discard();
+    // Two submissions with the same key raced: the other one won; answer what it answered.
+    if (options.idempotencyKey && isUniqueViolation(error, 'idempotency_key')) {
+      const replay = await replayIdempotent(db, options.idempotencyKey, requestHash);
+      if (replay) return replay;
+    }
+    throw error;
+  }
+}
+
+async function replayIdempotent(db: Kysely<Database>, key: string, requestHash: string): Promise<SubmissionResult | undefined> {
+  const previous = await repository.findIdempotencyKey(db, key);
+  if (!previous) return undefined;
+  if (previous.request_hash !== requestHash) {
+    throw new AppError('CONFLICT', 'This Idempotency-Key was already used for a different report. Use a new key for a new report.', {
+      vi: 'Mã Idempotency-Key này đã được dùng cho một phản ánh khác. Hãy dùng mã mới cho phản ánh mới.',
+    });
+  }
+  return { status: 200, body: previous.response as unknown as SubmissionResponse };
+}
+
+async function uniqueTrackingCode(db: Parameters<typeof repository.trackingCodeExists>[0]): Promise<string> {
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    const code = newTrackingCode();
+    if (!(await repository.trackingCodeExists(db, code))) return code;
+  }
+  throw new Error('could not find a free tracking code in 10 attempts');
+}
+
+function hashRequest(input: SubmitReportInput, photos: UploadedFile[]): string {
+  const hash = createHash('sha256').update(JSON.stringify(input));
+  for (const photo of photos) hash.update(createHash('sha256').update(photo.bytes).digest());
+  return hash.digest('hex');
+}
+
+export function isUniqueViolation(error: unknown, table: string): boolean {
+  const candidate = error as { code?: string; constraint?: string; table?: string; message?: string };
+  return candidate?.code === '23505' && Boolean(candidate.constraint?.startsWith(table) || candidate.table === table || candidate.message?.includes(table));
+}

@@ -1,0 +1,417 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { ActorRole, Database, ReportStatus } from '../../db/database-schema.ts';
+import { notify } from '../../db/notify.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { hashSecret, type Principal } from '../auth/auth.service.ts';
+import type { UploadedFile } from './report-intake.service.ts';
+import { storeEventPhotos } from './report-photos.service.ts';
+import type { ReportsContext } from './reports-context.ts';
+import * as repository from './reports.repository.ts';
+import type { StaffAction } from './report-workflow.schema.ts';
+import type { WorkingCalendar } from './working-time.ts';
+
+/**
+ * The report life cycle. Each action checks who may do it and from which states, changes the report,
+ * recomputes the deadline of the step it starts, and appends one event to the timeline, all in one
+ * transaction with an outbox message for the office's document system.
+ *
+ *   received ─accept→ accepted ─start→ in_progress ─resolve→ resolved ─(not satisfied)→ reopened
+ *   any open ─request_information→ waiting_for_citizen (clock paused) ─resume/citizen answers→ in_progress
+ *   any open ─reject (not eligible / not enough information)→ rejected
+ *   any open ─reject (not our responsibility, names the office) / transfer→ transferred (new office)
+ *   any open ─mark_duplicate→ duplicate (followers move to the original)
+ */
+const transitions: Record<string, { from: readonly ReportStatus[]; to: ReportStatus | null }> = {
+  accept: { from: ['received', 'transferred', 'reopened'], to: 'accepted' },
+  start: { from: ['accepted', 'reopened'], to: 'in_progress' },
+  request_information: { from: ['accepted', 'in_progress', 'reopened'], to: 'waiting_for_citizen' },
+  resume: { from: ['waiting_for_citizen'], to: 'in_progress' },
+  resolve: { from: ['accepted', 'in_progress', 'reopened'], to: 'resolved' },
+  reject: { from: ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'transferred', 'reopened'], to: 'rejected' },
+  transfer: { from: ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'transferred', 'reopened'], to: 'transferred' },
+  mark_duplicate: { from: ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'transferred', 'reopened'], to: 'duplicate' },
+  confirm_location: { from: ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'transferred', 'reopened'], to: null },
+  add_note: { from: ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'resolved', 'rejected', 'transferred', 'reopened', 'duplicate'], to: null },
+};
+
+const statusNamesVi: Record<ReportStatus, string> = {
+  received: 'đã tiếp nhận',
+  accepted: 'đã xác nhận',
+  in_progress: 'đang xử lý',
+  waiting_for_citizen: 'chờ người dân bổ sung',
+  resolved: 'đã giải quyết',
+  rejected: 'từ chối',
+  transferred: 'đã chuyển',
+  reopened: 'mở lại',
+  duplicate: 'trùng lặp',
+};
+
+export function canActOnReport(principal: Principal, report: { office_id: string }): boolean {
+  if (principal.role === 'admin' || principal.role === 'ioc_operator') return true;
+  return principal.role === 'officer' && principal.officeId === report.office_id;
+}
+
+export async function performStaffAction(
+  context: ReportsContext,
+  principal: Principal,
+  reportId: string,
+  action: StaffAction,
+  photos: UploadedFile[] = [],
+  now: Date = new Date(),
+): Promise<{ trackingCode: string; status: ReportStatus }> {
+  const { db } = context;
+  const calendar = await context.calendar.get();
+  const processedPhotos = await storeEventPhotos(context, photos);
+  try {
+    return await db.transaction().execute(async (transaction) => {
+      const report = await repository.lockReport(transaction, reportId);
+      if (!report || !canActOnReport(principal, report)) {
+        // Officers of other offices learn nothing about the report, not even that it exists.
+        throw new AppError('NOT_FOUND', 'No such report among those your office handles.', { vi: 'Không tìm thấy phản ánh trong danh sách của đơn vị bạn.' });
+      }
+      const rule = transitions[action.action]!;
+      if (!rule.from.includes(report.status)) {
+        throw new AppError('CONFLICT', `Cannot ${action.action.replace('_', ' ')} a report that is ${report.status}.`, {
+          vi: `Không thể thực hiện thao tác này khi phản ánh đang ở trạng thái "${statusNamesVi[report.status]}".`,
+        });
+      }
+      const actor = { userId: principal.userId, role: principal.role as ActorRole, officeId: principal.officeId ?? report.office_id };
+      const change = await planChange(transaction, calendar, report, action, now);
+      if (change.patch) await repository.updateReport(transaction, report.id, change.patch, now);
+      const event = await repository.insertEvent(transaction, {
+        reportId: report.id,
+        kind: change.kind,
+        fromStatus: report.status,
+        toStatus: change.patch?.status ?? report.status,
+        actorUserId: actor.userId,
+        actorRole: actor.role,
+        officeId: actor.officeId,
+        note: change.note,
+        isPublic: change.isPublic,
+        data: change.data,
+        createdAt: now,
+      });
+      await processedPhotos.attach(transaction, report.id, event.id, action.action === 'resolve' ? 'after' : 'before');
+      if (action.action === 'mark_duplicate' && change.data.originalId) {
+        await repository.moveFollowers(transaction, report.id, String(change.data.originalId));
+      }
+      const newOfficeId = change.patch?.office_id;
+      await repository.insertOutboxMessage(transaction, {
+        topic: 'report.updated',
+        reportId: report.id,
+        officeId: newOfficeId ?? report.office_id,
+        payload: { trackingCode: report.tracking_code, event: change.kind, status: change.patch?.status ?? report.status, at: now.toISOString() },
+      });
+      if (newOfficeId && newOfficeId !== report.office_id) {
+        await repository.insertOutboxMessage(transaction, {
+          topic: 'report.transferred_away',
+          reportId: report.id,
+          officeId: report.office_id,
+          payload: { trackingCode: report.tracking_code, status: change.patch?.status, at: now.toISOString() },
+        });
+      }
+      await notify(transaction, 'report_events', { seq: event.seq, reportId: report.id });
+      return { trackingCode: report.tracking_code, status: change.patch?.status ?? report.status };
+    });
+  } catch (error) {
+    await processedPhotos.discard();
+    throw error;
+  }
+}
+
+interface PlannedChange {
+  kind: string;
+  patch: repository.ReportPatch | null;
+  note: string | null;
+  isPublic: boolean;
+  data: Record<string, unknown>;
+}
+
+async function planChange(db: Transaction<Database>, calendar: WorkingCalendar, report: repository.LockedReport, action: StaffAction, now: Date): Promise<PlannedChange> {
+  const category = await repository.findCategory(db, report.category_code);
+  const priority = await repository.findPriority(db, report.priority);
+  const resolveMinutes = category?.resolve_working_minutes ?? priority.resolve_working_minutes;
+  const acknowledgeMinutes = category?.acknowledge_working_minutes ?? 480;
+  const acknowledged = report.acknowledged_at ? {} : { acknowledged_at: now };
+  switch (action.action) {
+    case 'accept':
+      return { kind: 'accepted', patch: { status: 'accepted', ...acknowledged }, note: action.note ?? null, isPublic: true, data: {} };
+    case 'start':
+      return { kind: 'started', patch: { status: 'in_progress', ...acknowledged }, note: action.note ?? null, isPublic: true, data: {} };
+    case 'request_information': {
+      const remaining = report.due_at ? Math.max(0, Math.round(calendar.workingMinutesBetween(now, report.due_at))) : resolveMinutes;
+      return {
+        kind: 'information_requested',
+        patch: { status: 'waiting_for_citizen', paused_at: now, paused_remaining_minutes: remaining, due_at: null, ...acknowledged },
+        note: action.note,
+        isPublic: true,
+        data: { remainingWorkingMinutes: remaining },
+      };
+    }
+    case 'resume':
+      return { kind: 'resumed', patch: resumePatch(calendar, report, now), note: action.note ?? null, isPublic: true, data: {} };
+    case 'resolve':
+      return {
+        kind: 'resolved',
+        // A new answer can be rated afresh; earlier ratings stay on the timeline.
+        patch: { status: 'resolved', resolved_at: now, public_answer: action.answer, answered_at: now, rating: null, rating_comment: null, rated_at: null, ...acknowledged },
+        note: action.answer,
+        isPublic: true,
+        data: { onTime: report.due_at === null ? true : now <= report.due_at },
+      };
+    case 'reject': {
+      if (action.reason === 'not_our_responsibility') {
+        const target = await targetOffice(db, action.targetOfficeCode!, report.office_id);
+        return {
+          kind: 'rejected_not_responsible',
+          patch: transferPatch(calendar, now, target.id, acknowledgeMinutes, resolveMinutes),
+          note: action.answer,
+          isPublic: true,
+          data: { reason: action.reason, toOffice: { code: target.code, name: target.name } },
+        };
+      }
+      return {
+        kind: 'rejected',
+        patch: { status: 'rejected', rejection_reason: action.reason, public_answer: action.answer, answered_at: now, closed_at: now, ...acknowledged },
+        note: action.answer,
+        isPublic: true,
+        data: { reason: action.reason },
+      };
+    }
+    case 'transfer': {
+      const target = await targetOffice(db, action.targetOfficeCode, report.office_id);
+      return {
+        kind: 'transferred',
+        patch: transferPatch(calendar, now, target.id, acknowledgeMinutes, resolveMinutes),
+        note: action.note,
+        isPublic: true,
+        data: { toOffice: { code: target.code, name: target.name } },
+      };
+    }
+    case 'mark_duplicate': {
+      const originalId = await repository.findReportIdByTrackingCode(db, action.originalTrackingCode);
+      if (!originalId || originalId === report.id) {
+        throw new AppError('VALIDATION_FAILED', `originalTrackingCode ${action.originalTrackingCode} does not name another report.`, {
+          vi: 'Mã phản ánh gốc không đúng.',
+        });
+      }
+      const original = await repository.findPublicReportById(db, originalId);
+      if (original?.status === 'duplicate') {
+        throw new AppError('VALIDATION_FAILED', `${action.originalTrackingCode} is itself a duplicate of ${original.duplicate_of_tracking_code}; mark it a duplicate of that one.`, {
+          vi: `Phản ánh ${action.originalTrackingCode} cũng là phản ánh trùng; hãy chọn phản ánh gốc.`,
+        });
+      }
+      return {
+        kind: 'marked_duplicate',
+        patch: { status: 'duplicate', duplicate_of: originalId, closed_at: now, ...acknowledged },
+        note: action.note ?? null,
+        isPublic: true,
+        data: { originalId, originalTrackingCode: action.originalTrackingCode },
+      };
+    }
+    case 'confirm_location':
+      return { kind: 'location_confirmed', patch: { border_confirmed_at: now }, note: action.note ?? null, isPublic: false, data: {} };
+    case 'add_note':
+      return { kind: 'note', patch: null, note: action.note, isPublic: action.public, data: {} };
+  }
+}
+
+function resumePatch(calendar: WorkingCalendar, report: repository.LockedReport, now: Date): repository.ReportPatch {
+  return {
+    status: 'in_progress',
+    due_at: calendar.addWorkingMinutes(now, report.paused_remaining_minutes ?? 0),
+    paused_at: null,
+    paused_remaining_minutes: null,
+  };
+}
+
+/** A new office starts its own steps: a fresh acknowledgement and handling deadline. */
+function transferPatch(calendar: WorkingCalendar, now: Date, officeId: string, acknowledgeMinutes: number, resolveMinutes: number): repository.ReportPatch {
+  return {
+    status: 'transferred',
+    office_id: officeId,
+    acknowledged_at: null,
+    acknowledge_due_at: calendar.addWorkingMinutes(now, acknowledgeMinutes),
+    due_at: calendar.addWorkingMinutes(now, resolveMinutes),
+    paused_at: null,
+    paused_remaining_minutes: null,
+    overdue: false,
+    escalated_at: null,
+  };
+}
+
+async function targetOffice(db: Transaction<Database>, code: string, currentOfficeId: string) {
+  const office = await repository.findOfficeByCode(db, code);
+  if (!office) {
+    throw new AppError('VALIDATION_FAILED', `targetOfficeCode ${code} is not an office.`, { vi: `Không có cơ quan mã ${code}.`, details: [{ parameter: 'targetOfficeCode', problem: 'unknown office' }] });
+  }
+  if (office.id === currentOfficeId) {
+    throw new AppError('VALIDATION_FAILED', 'The report is already with that office.', { vi: 'Phản ánh đã ở cơ quan này.' });
+  }
+  return office;
+}
+
+// ---- the citizen's side: proved by the token given at submission ---------------------------------
+
+async function lockByTrackingCodeForReporter(db: Transaction<Database>, trackingCode: string, token: string | undefined) {
+  const id = await repository.findReportIdByTrackingCode(db, trackingCode);
+  const report = id ? await repository.lockReport(db, id) : undefined;
+  if (!report) {
+    throw new AppError('NOT_FOUND', `No report has the tracking code ${trackingCode}.`, { vi: `Không tìm thấy phản ánh mã ${trackingCode}.` });
+  }
+  const reporter = await repository.findReporterPrivate(db, report.id);
+  if (!token || !reporter || reporter.token_hash !== hashSecret(token)) {
+    throw new AppError('FORBIDDEN', 'Only the person who sent the report can do this: give the reporter token you received when you sent it.', {
+      vi: 'Chỉ người gửi phản ánh mới thực hiện được: hãy dùng mã bí mật nhận được khi gửi.',
+    });
+  }
+  return report;
+}
+
+/** Satisfied keeps it resolved; not satisfied reopens it with a new deadline and tells the office. */
+export async function rateReport(
+  context: ReportsContext,
+  trackingCode: string,
+  token: string | undefined,
+  rating: 'satisfied' | 'not_satisfied',
+  comment: string | undefined,
+  now: Date = new Date(),
+): Promise<{ status: ReportStatus }> {
+  const calendar = await context.calendar.get();
+  return context.db.transaction().execute(async (transaction) => {
+    const report = await lockByTrackingCodeForReporter(transaction, trackingCode, token);
+    if (report.status !== 'resolved') {
+      throw new AppError('CONFLICT', `A report can be rated once it is resolved; this one is ${report.status}.`, {
+        vi: `Chỉ đánh giá được khi phản ánh đã được giải quyết; hiện đang "${statusNamesVi[report.status]}".`,
+      });
+    }
+    if (report.rating) {
+      throw new AppError('CONFLICT', 'This answer was already rated.', { vi: 'Bạn đã đánh giá kết quả này.' });
+    }
+    const satisfied = rating === 'satisfied';
+    let patch: repository.ReportPatch = { rating, rating_comment: comment ?? null, rated_at: now };
+    if (satisfied) {
+      patch = { ...patch, closed_at: now };
+    } else {
+      const category = await repository.findCategory(transaction, report.category_code);
+      const priority = await repository.findPriority(transaction, report.priority);
+      patch = {
+        ...patch,
+        status: 'reopened',
+        resolved_at: null,
+        closed_at: null,
+        overdue: false,
+        escalated_at: null,
+        due_at: calendar.addWorkingMinutes(now, category?.resolve_working_minutes ?? priority.resolve_working_minutes),
+      };
+    }
+    await repository.updateReport(transaction, report.id, patch, now);
+    const event = await repository.insertEvent(transaction, {
+      reportId: report.id,
+      kind: satisfied ? 'rated_satisfied' : 'reopened',
+      fromStatus: report.status,
+      toStatus: patch.status ?? report.status,
+      actorUserId: null,
+      actorRole: 'citizen',
+      officeId: report.office_id,
+      note: comment ?? null,
+      isPublic: true,
+      data: { rating },
+      createdAt: now,
+    });
+    await repository.insertOutboxMessage(transaction, {
+      topic: satisfied ? 'report.rated' : 'report.reopened',
+      reportId: report.id,
+      officeId: report.office_id,
+      payload: { trackingCode: report.tracking_code, rating, status: patch.status ?? report.status, at: now.toISOString() },
+    });
+    await notify(transaction, 'report_events', { seq: event.seq, reportId: report.id });
+    return { status: patch.status ?? report.status };
+  });
+}
+
+/** The citizen answers a request for information: the clock restarts where it stopped. */
+export async function addCitizenInformation(context: ReportsContext, trackingCode: string, token: string | undefined, note: string, photos: UploadedFile[], now: Date = new Date()) {
+  const calendar = await context.calendar.get();
+  const processedPhotos = await storeEventPhotos(context, photos);
+  try {
+    return await context.db.transaction().execute(async (transaction) => {
+      const report = await lockByTrackingCodeForReporter(transaction, trackingCode, token);
+      if (report.status !== 'waiting_for_citizen') {
+        throw new AppError('CONFLICT', 'The office has not asked for more information on this report.', { vi: 'Cơ quan xử lý chưa yêu cầu bổ sung thông tin.' });
+      }
+      const patch = resumePatch(calendar, report, now);
+      await repository.updateReport(transaction, report.id, patch, now);
+      const event = await repository.insertEvent(transaction, {
+        reportId: report.id,
+        kind: 'information_added',
+        fromStatus: report.status,
+        toStatus: 'in_progress',
+        actorUserId: null,
+        actorRole: 'citizen',
+        officeId: report.office_id,
+        note,
+        isPublic: true,
+        data: {},
+        createdAt: now,
+      });
+      await processedPhotos.attach(transaction, report.id, event.id, 'report');
+      await repository.insertOutboxMessage(transaction, {
+        topic: 'report.updated',
+        reportId: report.id,
+        officeId: report.office_id,
+        payload: { trackingCode: report.tracking_code, event: 'information_added', status: 'in_progress', at: now.toISOString() },
+      });
+      await notify(transaction, 'report_events', { seq: event.seq, reportId: report.id });
+      return { status: 'in_progress' as ReportStatus };
+    });
+  } catch (error) {
+    await processedPhotos.discard();
+    throw error;
+  }
+}
+
+/** A person follows a report (instead of sending a duplicate): by account, or with a token of their own. */
+export async function followReport(db: Kysely<Database>, trackingCode: string, userId: string | null, followerToken: string | null): Promise<boolean> {
+  const reportId = await repository.findReportIdByTrackingCode(db, trackingCode);
+  if (!reportId) throw new AppError('NOT_FOUND', `No report has the tracking code ${trackingCode}.`, { vi: `Không tìm thấy phản ánh mã ${trackingCode}.` });
+  return repository.insertFollower(db, { reportId, userId, tokenHash: followerToken ? hashSecret(followerToken) : null });
+}
+
+// ---- deadlines: flag what is overdue and escalate it to the supervising office -------------------
+
+export async function flagOverdueReports(context: ReportsContext, now: Date = new Date()): Promise<number> {
+  const candidates = await repository.listNewlyOverdueReports(context.db, now, ['received', 'accepted', 'in_progress', 'transferred', 'reopened']);
+  let flagged = 0;
+  for (const candidate of candidates) {
+    await context.db.transaction().execute(async (transaction) => {
+      const report = await repository.lockReport(transaction, candidate.id);
+      if (!report || report.overdue) return;
+      const office = await repository.findOfficeById(transaction, report.office_id);
+      const step = report.acknowledged_at === null && report.acknowledge_due_at < now ? 'acknowledge' : 'resolve';
+      await repository.updateReport(transaction, report.id, { overdue: true, escalated_at: now }, now);
+      const event = await repository.insertEvent(transaction, {
+        reportId: report.id,
+        kind: 'escalated',
+        fromStatus: report.status,
+        toStatus: report.status,
+        actorUserId: null,
+        actorRole: 'system',
+        officeId: office?.supervisor_id ?? null,
+        note: null,
+        isPublic: true,
+        data: { step, dueAt: (step === 'acknowledge' ? report.acknowledge_due_at : report.due_at)?.toISOString() ?? null, supervisorOfficeId: office?.supervisor_id ?? null },
+        createdAt: now,
+      });
+      await repository.insertOutboxMessage(transaction, {
+        topic: 'report.overdue',
+        reportId: report.id,
+        officeId: office?.supervisor_id ?? report.office_id,
+        payload: { trackingCode: report.tracking_code, step, office: office?.code ?? null, at: now.toISOString() },
+      });
+      await notify(transaction, 'report_events', { seq: event.seq, reportId: report.id });
+      flagged += 1;
+    });
+  }
+  return flagged;
+}

@@ -1,0 +1,243 @@
+import fs from 'node:fs/promises';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import multer from 'multer';
+import { z } from 'zod';
+import { AppError } from '../../errors/app-error.ts';
+import { parseInput } from '../../http/validate-input.ts';
+import { requireRole } from '../auth/auth.middleware.ts';
+import { newSecret } from '../auth/auth.service.ts';
+import { isoDateOrDateTime } from '../boundaries/boundaries.schema.ts';
+import type { ReportFeed } from './report-feed.service.ts';
+import { submitReport, MAX_PHOTOS, type UploadedFile } from './report-intake.service.ts';
+import { getOriginalPhotoForStaff, getReportForStaff, listReportsForStaff, viewAfterAction } from './report-staff.service.ts';
+import { addCitizenInformation, followReport, performStaffAction, rateReport } from './report-workflow.service.ts';
+import { citizenInformationSchema, staffActionSchema } from './report-workflow.schema.ts';
+import type { ReportsContext } from './reports-context.ts';
+import * as repository from './reports.repository.ts';
+import {
+  idempotencyKeySchema,
+  listReportsQuerySchema,
+  nearbyQuerySchema,
+  ratingBodySchema,
+  reportStatusValues,
+  submitReportSchema,
+  trackingCodeSchema,
+} from './reports.schema.ts';
+import { getPublicReport, listPublicCategories, listReports, listReportsNearby } from './reports.service.ts';
+
+export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+const upload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS, fields: 5, fieldSize: 256 * 1024, parts: MAX_PHOTOS + 5 },
+});
+
+/** Reads multipart bodies (a JSON part + `photos`), mapping multer's errors to the API's. */
+function multipartWith(jsonField: string) {
+  const parse = upload.fields([{ name: 'photos', maxCount: MAX_PHOTOS }]);
+  return (request: Request, response: Response, next: NextFunction) => {
+    if (!request.is('multipart/form-data')) {
+      next();
+      return;
+    }
+    parse(request, response, (error: unknown) => {
+      if (!error) {
+        const field = (request.body as Record<string, unknown> | undefined)?.[jsonField];
+        if (typeof field !== 'string') {
+          next(new AppError('VALIDATION_FAILED', `A multipart request needs a "${jsonField}" part holding the JSON.`, { vi: `Thiếu phần "${jsonField}" (JSON).` }));
+          return;
+        }
+        try {
+          request.body = JSON.parse(field);
+        } catch {
+          next(new AppError('VALIDATION_FAILED', `The "${jsonField}" part is not valid JSON.`, { vi: `Phần "${jsonField}" không phải JSON hợp lệ.` }));
+          return;
+        }
+        next();
+        return;
+      }
+      if (error instanceof multer.MulterError) {
+        const messages: Record<string, [number, string, string]> = {
+          LIMIT_FILE_SIZE: [413, `Each photo must be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB.`, `Mỗi ảnh tối đa ${MAX_PHOTO_BYTES / 1024 / 1024} MB.`],
+          LIMIT_FILE_COUNT: [400, `At most ${MAX_PHOTOS} photos.`, `Tối đa ${MAX_PHOTOS} ảnh.`],
+          LIMIT_UNEXPECTED_FILE: [400, `Files go in the "photos" field (at most ${MAX_PHOTOS}).`, `Ảnh phải gửi trong trường "photos" (tối đa ${MAX_PHOTOS}).`],
+        };
+        const [status, message, vi] = messages[error.code] ?? [400, `The multipart body is malformed: ${error.message}`, 'Nội dung gửi lên không hợp lệ.'];
+        next(new AppError(status === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED', message, { vi }));
+        return;
+      }
+      next(new AppError('VALIDATION_FAILED', `The multipart body could not be read: ${(error as Error).message}`, { vi: 'Không đọc được nội dung gửi lên.' }));
+    });
+  };
+}
+
+function uploadedPhotos(request: Request): UploadedFile[] {
+  const files = (request.files as Record<string, Express.Multer.File[]> | undefined)?.photos ?? [];
+  return files.map((file) => ({ bytes: file.buffer, fileName: file.originalname }));
+}
+
+const staffListQuerySchema = z
+  .object({
+    status: z
+      .string()
+      .transform((value) => value.split(',').map((item) => item.trim()))
+      .pipe(z.array(z.enum(reportStatusValues)))
+      .optional(),
+    category: z.string().trim().max(400).optional(),
+    overdue: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+    office: z.string().trim().max(60).optional(),
+    from: isoDateOrDateTime.optional(),
+    to: isoDateOrDateTime.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+
+const uuidSchema = z.string().uuid('must be a UUID');
+
+function requireBodyType(request: Request, _response: Response, next: NextFunction) {
+  if (request.is(['application/json', 'multipart/form-data'])) {
+    next();
+    return;
+  }
+  next(
+    new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the report as application/json or multipart/form-data (a "report" JSON part and "photos").', {
+      vi: 'Hãy gửi phản ánh dạng application/json hoặc multipart/form-data.',
+    }),
+  );
+}
+
+export function createReportsRouter(context: ReportsContext, feed: ReportFeed, options: { submissionsPerHour: number }): Router {
+  const router = Router();
+  const { db } = context;
+
+  router.get('/api/categories', async (_request, response) => {
+    response.set('Cache-Control', 'public, max-age=60').json({ categories: await listPublicCategories(db) });
+  });
+
+  router.get('/api/offices', async (_request, response) => {
+    const offices = await db.selectFrom('office').select(['code', 'name', 'name_en', 'kind']).orderBy('kind').orderBy('code').execute();
+    response.set('Cache-Control', 'public, max-age=60').json({ offices: offices.map((office) => ({ code: office.code, name: office.name, nameEn: office.name_en, kind: office.kind })) });
+  });
+
+  const submissionLimiter = rateLimit({
+    windowMs: 60 * 60 * 1000,
+    limit: options.submissionsPerHour,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_request, _response, next) =>
+      next(
+        new AppError('RATE_LIMITED', `Too many reports from this connection: at most ${options.submissionsPerHour} per hour. Try again later.`, {
+          vi: `Bạn đã gửi quá nhiều phản ánh (tối đa ${options.submissionsPerHour} mỗi giờ). Vui lòng thử lại sau.`,
+        }),
+      ),
+  });
+
+  router.post('/api/reports', submissionLimiter, requireBodyType, multipartWith('report'), async (request, response) => {
+    const input = parseInput(submitReportSchema, request.body, 'body');
+    const rawKey = request.get('idempotency-key');
+    const idempotencyKey = rawKey === undefined ? undefined : parseInput(idempotencyKeySchema, rawKey, 'body');
+    const result = await submitReport(context, input, uploadedPhotos(request), {
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+      userId: request.principal?.role === 'citizen' ? request.principal.userId : null,
+    });
+    if (result.status === 200) response.set('Idempotent-Replayed', 'true');
+    response.status(result.status).location(`/api/reports/${result.body.trackingCode}`).json(result.body);
+  });
+
+  router.get('/api/reports', async (request, response) => {
+    const query = parseInput(listReportsQuerySchema, request.query, 'query');
+    response.set('Cache-Control', 'no-cache').json(await listReports(db, query));
+  });
+
+  router.get('/api/reports/nearby', async (request, response) => {
+    const query = parseInput(nearbyQuerySchema, request.query, 'query');
+    const radius = query.radius ?? context.config.nearbyRadiusM;
+    response.type('application/geo+json').set('Cache-Control', 'no-cache').send(JSON.stringify(await listReportsNearby(db, query.lon, query.lat, query.category, radius)));
+  });
+
+  router.get('/api/reports/events', async (request, response) => {
+    const header = request.get('last-event-id') ?? (typeof request.query.lastEventId === 'string' ? request.query.lastEventId : undefined);
+    const lastSeq = header !== undefined && /^\d{1,18}$/.test(header) ? Number(header) : null;
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    response.write('retry: 3000\n\n');
+    const unsubscribe = await feed.subscribe(lastSeq, (event) => {
+      response.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+    });
+    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 20_000);
+    request.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+
+  router.get('/api/reports/:trackingCode', async (request, response) => {
+    const trackingCode = parseInput(trackingCodeSchema, request.params.trackingCode, 'path');
+    response.set('Cache-Control', 'no-cache').json(await getPublicReport(db, trackingCode));
+  });
+
+  router.post('/api/reports/:trackingCode/rating', async (request, response) => {
+    const trackingCode = parseInput(trackingCodeSchema, request.params.trackingCode, 'path');
+    const body = parseInput(ratingBodySchema, request.body, 'body');
+    await rateReport(context, trackingCode, body.token ?? request.get('x-reporter-token'), body.rating, body.comment);
+    response.json(await getPublicReport(db, trackingCode));
+  });
+
+  router.post('/api/reports/:trackingCode/information', multipartWith('information'), async (request, response) => {
+    const trackingCode = parseInput(trackingCodeSchema, request.params.trackingCode, 'path');
+    const body = parseInput(citizenInformationSchema, request.body, 'body');
+    await addCitizenInformation(context, trackingCode, body.token ?? request.get('x-reporter-token'), body.note, uploadedPhotos(request));
+    response.json(await getPublicReport(db, trackingCode));
+  });
+
+  router.post('/api/reports/:trackingCode/follow', async (request, response) => {
+    const trackingCode = parseInput(trackingCodeSchema, request.params.trackingCode, 'path');
+    const userId = request.principal?.userId ?? null;
+    const followerToken = userId ? null : newSecret();
+    await followReport(db, trackingCode, userId, followerToken);
+    response.status(201).json({ trackingCode, following: true, ...(followerToken ? { followerToken } : {}) });
+  });
+
+  router.get('/api/photos/:photoId', async (request, response) => {
+    const photoId = parseInput(uuidSchema, request.params.photoId, 'path');
+    const photo = await repository.findPhoto(db, photoId);
+    if (!photo) throw new AppError('NOT_FOUND', 'No such photo.', { vi: 'Không tìm thấy ảnh.' });
+    const bytes = await context.photoStorage.readPublic(photo.public_path);
+    response.type(photo.content_type).set('Cache-Control', 'public, max-age=86400, immutable').send(bytes);
+  });
+
+  // ---- staff -------------------------------------------------------------------------------------
+  const staff = requireRole('officer', 'ioc_operator', 'admin');
+
+  router.get('/api/staff/reports', staff, async (request, response) => {
+    const query = parseInput(staffListQuerySchema, request.query, 'query');
+    response.set('Cache-Control', 'no-store').json(await listReportsForStaff(db, request.principal!, query));
+  });
+
+  router.get('/api/staff/reports/:reportId', staff, async (request, response) => {
+    const reportId = parseInput(uuidSchema, request.params.reportId, 'path');
+    response.set('Cache-Control', 'no-store').json(await getReportForStaff(db, request.principal!, reportId));
+  });
+
+  router.post('/api/staff/reports/:reportId/actions', staff, multipartWith('action'), async (request, response) => {
+    const reportId = parseInput(uuidSchema, request.params.reportId, 'path');
+    const action = parseInput(staffActionSchema, request.body, 'body');
+    await performStaffAction(context, request.principal!, reportId, action, uploadedPhotos(request));
+    response.set('Cache-Control', 'no-store').json(await viewAfterAction(db, request.principal!, reportId));
+  });
+
+  router.get('/api/staff/photos/:photoId/original', staff, async (request, response) => {
+    const photoId = parseInput(uuidSchema, request.params.photoId, 'path');
+    const photo = await getOriginalPhotoForStaff(db, request.principal!, photoId);
+    const bytes = await fs.readFile(context.photoStorage.resolvePrivate(photo.original_path));
+    response.type(photo.original_content_type).set('Cache-Control', 'private, no-store').send(bytes);
+  });
+
+  return router;
+}
