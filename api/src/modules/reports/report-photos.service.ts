@@ -16,7 +16,7 @@ export async function processUploadedPhotos(photos: UploadedFile[]): Promise<Pro
       processed.push(await processPhoto(photo.bytes, photo.fileName));
     } catch (error) {
       if (error instanceof PhotoRejectedError) {
-        throw new AppError(error.code, `Photo ${index + 1}${photo.fileName ? ` (${photo.fileName})` : ''}: ${error.message}`, {
+        throw new AppError(error.code, `Photo ${index + 1}: ${error.message}`, {
           vi: `Ảnh ${index + 1}: ${error.messageVi}`,
           details: [{ parameter: `photos[${index}]`, problem: error.message }],
         });
