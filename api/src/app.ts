@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
@@ -7,9 +8,23 @@ import type { DatabaseHandle } from './db/database.ts';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.ts';
 import { createBoundariesRouter } from './modules/boundaries/boundaries.routes.ts';
 import { createHealthRouter } from './modules/health/health.routes.ts';
-// <imports: reports>
-// <imports: tiles and OGC API>
-// <imports: web client>
+import { authenticate } from './modules/auth/auth.middleware.ts';
+import { createAdminRouter } from './modules/admin/admin.routes.ts';
+import { createAuthRouter } from './modules/auth/auth.routes.ts';
+import { createPhotoStorage } from './modules/photos/photo-storage.ts';
+import { ReportCalendarSource } from './modules/reports/report-calendar.ts';
+import { ReportFeed } from './modules/reports/report-feed.service.ts';
+import type { ReportsContext } from './modules/reports/reports-context.ts';
+import { createReportsRouter } from './modules/reports/reports.routes.ts';
+import { createStatisticsRouter } from './modules/stats/stats.routes.ts';
+import { createOpen311Router, handleOpen311Errors } from './modules/open311/open311.routes.ts';
+import { createWebhooksRouter, keepRawWebhookBody } from './modules/webhooks/webhooks.routes.ts';
+import { createOgcRouter } from './modules/ogc/ogc.routes.ts';
+import { createTilesRouter } from './modules/tiles/tiles.routes.ts';
+import { TilesService } from './modules/tiles/tiles.service.ts';
+import { createEmergencyRouter } from './modules/emergency/emergency.routes.ts';
+import { createPlanningRouter } from './modules/planning/planning.routes.ts';
+import { createClientConfigRouter, createWebClientRouter } from './modules/web/web.routes.ts';
 
 export interface AppDependencies {
   config: AppConfig;
@@ -17,9 +32,24 @@ export interface AppDependencies {
   logger: Logger;
 }
 
+export interface AppInstance {
+  app: Express;
+  /** What the running app shares with background work (the deadline watcher). */
+  reports: ReportsContext;
+  /** Stops what the app started (database subscriptions of the live feeds). */
+  close(): Promise<void>;
+}
+
 /** The HTTP application: middleware, one router per domain, one error handler. No listening here. */
-export function createApp({ database, logger }: AppDependencies): Express {
+export function createApp({ config, database, logger }: AppDependencies): AppInstance {
   const app = express();
+  const reports: ReportsContext = {
+    db: database.db,
+    calendar: new ReportCalendarSource(database.db, config.reports.workingHours),
+    photoStorage: createPhotoStorage(config.mediaDir),
+    config: { nearbyRadiusM: config.reports.nearbyRadiusM, borderFlagDistanceM: config.reports.borderFlagDistanceM },
+  };
+  const reportFeed = new ReportFeed(database);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(
@@ -34,16 +64,36 @@ export function createApp({ database, logger }: AppDependencies): Express {
       customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'info' : 'debug'),
     }),
   );
-  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  // keepRawWebhookBody: signed webhook requests are verified over their exact bytes.
+  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: keepRawWebhookBody }));
+  app.use(cookieParser());
+  app.use(authenticate(database.db));
 
-  // Domain routers. Keep one line per module; the map client's static files mount last.
+  // Domain routers, one per module. Everything under /api that no router answers is a JSON 404;
+  // the map client's static files mount last.
+  const tiles = new TilesService(database, logger, { cacheBytes: config.tileCacheBytes });
   app.use(createHealthRouter(database));
+  app.use(createClientConfigRouter(config));
   app.use(createBoundariesRouter(database.db));
-  // <routers: reports>
-  // <routers: tiles and OGC API>
-
+  app.use(createAuthRouter(database.db));
+  app.use(createReportsRouter(reports, reportFeed, { submissionsPerHour: config.reports.submissionsPerHour }));
+  app.use(createAdminRouter(database.db, reports.calendar));
+  app.use(createStatisticsRouter(database.db));
+  app.use(createWebhooksRouter(reports));
+  app.use(createEmergencyRouter(database.db));
+  app.use(createPlanningRouter(database.db));
+  app.use('/open311', createOpen311Router(reports), handleOpen311Errors);
+  app.use(createTilesRouter(tiles));
+  app.use(createOgcRouter(database.db, tiles));
   app.use('/api', notFoundHandler);
-  // <routers: web client>
+  app.use(createWebClientRouter());
   app.use(createErrorHandler(logger));
-  return app;
+  return {
+    app,
+    reports,
+    async close() {
+      await reportFeed.close();
+      await tiles.close();
+    },
+  };
 }

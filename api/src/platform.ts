@@ -9,6 +9,7 @@ import { listen, type RunningServer } from './server.ts';
 import { flagOverdueReports } from './modules/reports/report-workflow.service.ts';
 import type { ReportsContext } from './modules/reports/reports-context.ts';
 import { seedDemoAccounts } from './modules/auth/demo-accounts.ts';
+import { startWebhookDispatcher } from './modules/webhooks/webhook-dispatcher.service.ts';
 
 /** Brings a database to the current schema and, when it is empty and asked to, loads the sample data. */
 export async function prepareDatabase(database: DatabaseHandle, options: { seed: boolean; logger?: Logger; demoPassword?: string | undefined }): Promise<void> {
@@ -71,6 +72,7 @@ export async function startPlatform(config: AppConfig, logger: Logger): Promise<
     const instance = createApp({ config, database, logger });
     const server = await listen(instance.app, config.port, config.host);
     const watcher = startDeadlineWatcher(instance.reports, config.reports.deadlineCheckIntervalS, logger);
+    const webhookDispatcher = startWebhookDispatcher(database, logger);
     // <background workers: webhooks>
     return {
       url: `http://localhost:${server.port}`,
@@ -78,6 +80,7 @@ export async function startPlatform(config: AppConfig, logger: Logger): Promise<
       server,
       async stop() {
         watcher.stop();
+        await webhookDispatcher.stop();
         // <stop background workers: webhooks>
         await server.close();
         await instance.close();

@@ -2,6 +2,9 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import * as postgisExtension from './0001-postgis-extension.ts';
 import * as referenceData from './0002-reference-data.ts';
 import * as reports from './0003-reports.ts';
+import * as reportStatistics from './0004-report-statistics.ts';
+import * as tileChangeNotifications from './0005-tile-change-notifications.ts';
+import * as webhooks from './0006-webhooks.ts';
 
 /**
  * Every migration, in order. Static imports (not a folder scan) so the list is the same under tsx,
@@ -11,6 +14,9 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-postgis-extension': postgisExtension,
   '0002-reference-data': referenceData,
   '0003-reports': reports,
+  '0004-report-statistics': reportStatistics,
+  '0005-tile-change-notifications': tileChangeNotifications,
+  '0006-webhooks': webhooks,
 });
 
 export function createMigrator(db: Kysely<any>): Migrator {

@@ -38,6 +38,8 @@ const environmentSchema = z.object({
   BORDER_FLAG_DISTANCE_M: z.coerce.number().min(0).max(1000).default(30),
   /** How often (s) the deadline watcher flags overdue reports and escalates them. 0 turns it off. */
   DEADLINE_CHECK_INTERVAL_S: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Memory (MiB) of the in-process vector-tile cache. */
+  TILE_CACHE_MB: z.coerce.number().min(1).max(16_384).default(64),
   /** Seed demo staff accounts with this password (only together with the sample data). Unset: none. */
   DEMO_PASSWORD: z.string().min(8).optional(),
 });
@@ -59,6 +61,7 @@ export type AppConfig = Readonly<{
     deadlineCheckIntervalS: number;
   }>;
   demoPassword: string | undefined;
+  tileCacheBytes: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -91,5 +94,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       deadlineCheckIntervalS: values.DEADLINE_CHECK_INTERVAL_S,
     }),
     demoPassword: values.DEMO_PASSWORD,
+    tileCacheBytes: Math.round(values.TILE_CACHE_MB * 1024 * 1024),
   });
 }

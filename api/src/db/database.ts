@@ -33,7 +33,7 @@ export interface DatabaseHandle {
 }
 
 /** The notification channels in use: a fixed list, because channel names cannot be bound parameters. */
-export type NotificationChannel = 'data_changed' | 'report_events';
+export type NotificationChannel = 'data_changed' | 'report_events' | 'outbox_message';
 
 export interface OpenEmbeddedOptions {
   /** A folder, or `memory://` for a database that lives only in this process. */

@@ -14,3 +14,4 @@ export {
   type TestUser,
   type SubmittedReport,
 } from './report-helpers.ts';
+export { insertTestReports, setTestReportStatus } from './report-factory.ts';

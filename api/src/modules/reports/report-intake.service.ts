@@ -39,6 +39,13 @@ export interface SubmissionResult {
 
 export const MAX_PHOTOS = 5;
 
+/** Where a report came in: the platform's own page/API, or a partner through Open311. Staff see it. */
+export interface ReportSource {
+  channel: 'web' | 'open311';
+  clientId?: string;
+  clientName?: string;
+}
+
 /**
  * A citizen's report, from validated input to a stored, routed report: one transaction writes the
  * report, its reporter, the routing event, its photos, the outbox message and the idempotency key.
@@ -47,7 +54,7 @@ export async function submitReport(
   context: ReportsContext,
   input: SubmitReportInput,
   photos: UploadedFile[],
-  options: { idempotencyKey?: string; userId?: string | null; now?: Date } = {},
+  options: { idempotencyKey?: string; userId?: string | null; now?: Date; source?: ReportSource } = {},
 ): Promise<SubmissionResult> {
   const { db } = context;
   const now = options.now ?? new Date();
@@ -135,6 +142,7 @@ export async function submitReport(
           nearBorder: routing.nearBorder,
           neighbours: routing.neighbours,
           locationVerdict: { verdict: verdict.verdict, detail: verdict.detail },
+          source: options.source ?? { channel: 'web' },
         },
         createdAt: now,
       });

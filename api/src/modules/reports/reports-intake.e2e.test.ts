@@ -127,6 +127,18 @@ describe('POST /api/reports', () => {
   });
 });
 
+describe('GET /api/reports/routing-preview', () => {
+  it('says which commune and office would receive a report, before sending, and writes nothing', async () => {
+    const before = await databaseFingerprint(database.db);
+    const [lon, lat] = centre;
+    const preview = await (await fetch(`${server.baseUrl}/api/reports/routing-preview?lon=${lon}&lat=${lat}&category=power_lines`)).json();
+    expect(preview).toMatchObject({ commune: { code: '03127', name: 'Phường Điện Biên Phủ' }, office: { code: 'DIENLUC-DB' }, nearBorder: false });
+    expect((await fetch(`${server.baseUrl}/api/reports/routing-preview?lon=105.85&lat=21.03&category=power_lines`)).status).toBe(404);
+    expect((await fetch(`${server.baseUrl}/api/reports/routing-preview?lon=${lon}&lat=${lat}&category=nope`)).status).toBe(400);
+    expect(await databaseFingerprint(database.db)).toEqual(before);
+  });
+});
+
 describe('GET /api/reports/nearby', () => {
   it('offers open reports of the same category within 250 m, nearest first, and nothing else', async () => {
     const [lon, lat] = await pointInUnit(database.db, '03256');

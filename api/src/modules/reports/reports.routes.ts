@@ -21,10 +21,11 @@ import {
   nearbyQuerySchema,
   ratingBodySchema,
   reportStatusValues,
+  routingPreviewQuerySchema,
   submitReportSchema,
   trackingCodeSchema,
 } from './reports.schema.ts';
-import { getPublicReport, listPublicCategories, listReports, listReportsNearby } from './reports.service.ts';
+import { getPublicReport, listPublicCategories, listReports, listReportsNearby, previewRouting } from './reports.service.ts';
 
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
@@ -155,6 +156,11 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
     const query = parseInput(nearbyQuerySchema, request.query, 'query');
     const radius = query.radius ?? context.config.nearbyRadiusM;
     response.type('application/geo+json').set('Cache-Control', 'no-cache').send(JSON.stringify(await listReportsNearby(db, query.lon, query.lat, query.category, radius)));
+  });
+
+  router.get('/api/reports/routing-preview', async (request, response) => {
+    const query = parseInput(routingPreviewQuerySchema, request.query, 'query');
+    response.set('Cache-Control', 'no-cache').json(await previewRouting(db, query.lon, query.lat, query.category, context.config.borderFlagDistanceM));
   });
 
   router.get('/api/reports/events', async (request, response) => {

@@ -117,3 +117,7 @@ export const ratingBodySchema = z
   .strict();
 
 export const followBodySchema = z.object({}).strict();
+
+export const routingPreviewQuerySchema = z
+  .object({ lon: coordinate('lon', 180), lat: coordinate('lat', 90), category: z.string().trim().min(1).max(60) })
+  .strict();

@@ -4,6 +4,7 @@ import { AppError } from '../../errors/app-error.ts';
 import { administrativeDate } from '../boundaries/boundaries.service.ts';
 import { publicPhoto, publicSummary, publicTimeline } from './report-views.ts';
 import * as repository from './reports.repository.ts';
+import { routeReport } from './report-routing.service.ts';
 import { openStatuses } from './reports.schema.ts';
 
 export async function listPublicCategories(db: Kysely<Database>) {
@@ -95,4 +96,24 @@ export async function listReports(db: Kysely<Database>, query: PublicListQuery) 
   }
   const { rows, total } = await repository.listPublicReports(db, filter);
   return { total, limit: query.limit, offset: query.offset, reports: rows.map(publicSummary), asOf: administrativeDate(undefined) };
+}
+
+/**
+ * Who would receive a report at this point in this category, before it is sent (the page shows it).
+ * Same routing as the intake, without writing anything.
+ */
+export async function previewRouting(db: Kysely<Database>, longitude: number, latitude: number, categoryCode: string, borderFlagDistanceM: number) {
+  const category = await repository.findCategory(db, categoryCode);
+  if (!category || !category.active) {
+    throw new AppError('VALIDATION_FAILED', `Unknown category "${categoryCode}" (GET /api/categories lists them).`, { vi: `Lĩnh vực "${categoryCode}" không tồn tại.` });
+  }
+  const routing = await routeReport(db, category, longitude, latitude, new Date(), borderFlagDistanceM);
+  return {
+    commune: routing.located.commune,
+    province: routing.located.province,
+    office: { code: routing.office.code, name: routing.office.name, nameEn: routing.office.name_en },
+    nearBorder: routing.nearBorder,
+    neighbours: routing.neighbours,
+    boundarySet: routing.located.boundarySet,
+  };
 }

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import type { LayerDefinition } from '@bandoso/tiles';
+import { layerQuerySchema } from '../tiles/tiles.schema.ts';
+
+/** OGC API – Features: `limit` default and maximum (larger values are capped, as the standard asks). */
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 10_000;
+
+const number = z
+  .string()
+  .trim()
+  .regex(/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/, 'must be a decimal number')
+  .transform(Number)
+  .refine(Number.isFinite, 'must be finite');
+
+/** `bbox=minLon,minLat,maxLon,maxLat` in WGS84 (CRS84). */
+const bbox = z
+  .string()
+  .transform((value, context) => {
+    const parts = value.split(',');
+    if (parts.length !== 4) {
+      context.addIssue({ code: 'custom', message: 'bbox is four numbers: minLon,minLat,maxLon,maxLat (WGS84); 3D boxes are not supported' });
+      return z.NEVER;
+    }
+    const numbers: number[] = [];
+    for (const part of parts) {
+      const parsed = number.safeParse(part);
+      if (!parsed.success) {
+        context.addIssue({ code: 'custom', message: `bbox: ${JSON.stringify(part.slice(0, 30))} is not a number` });
+        return z.NEVER;
+      }
+      numbers.push(parsed.data);
+    }
+    const [west, south, east, north] = numbers as [number, number, number, number];
+    if (Math.abs(west) > 180 || Math.abs(east) > 180 || Math.abs(south) > 90 || Math.abs(north) > 90) {
+      context.addIssue({ code: 'custom', message: 'bbox: longitudes must be within ±180 and latitudes within ±90 (lon,lat order)' });
+      return z.NEVER;
+    }
+    if (south > north || west > east) {
+      context.addIssue({ code: 'custom', message: 'bbox: the minimum must come before the maximum (boxes across the antimeridian are not supported)' });
+      return z.NEVER;
+    }
+    return [west, south, east, north] as [number, number, number, number];
+  });
+
+const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+const date = /^\d{4}-\d{2}-\d{2}$/;
+
+function isRealDate(value: string): boolean {
+  const day = value.slice(0, 10);
+  return !Number.isNaN(Date.parse(value)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
+}
+
+/**
+ * `datetime`: an instant or an interval `start/end` (RFC 3339 date-times; `..` or nothing for an open
+ * end). A bare date means the whole day in Vietnam.
+ */
+const datetime = z.string().transform((value, context) => {
+  const bound = (text: string, side: 'start' | 'end'): string | undefined | null => {
+    if (text === '..' || text === '') return undefined;
+    if (dateTime.test(text) && isRealDate(text)) return new Date(text).toISOString();
+    if (date.test(text) && isRealDate(`${text}T00:00:00Z`)) return side === 'start' ? `${text}T00:00:00+07:00` : `${text}T23:59:59.999+07:00`;
+    return null;
+  };
+  const parts = value.split('/');
+  const invalid = () => {
+    context.addIssue({ code: 'custom', message: 'datetime is an RFC 3339 date-time (2025-07-01T08:00:00+07:00), a date, or an interval start/end with .. for an open end' });
+    return z.NEVER;
+  };
+  if (parts.length === 1) {
+    if (value === '..' || value === '') return invalid();
+    const start = bound(value, 'start');
+    const end = bound(value, 'end');
+    if (start === null || end === null) return invalid();
+    return { start, end };
+  }
+  if (parts.length !== 2) return invalid();
+  const start = bound(parts[0]!, 'start');
+  const end = bound(parts[1]!, 'end');
+  if (start === null || end === null || (start === undefined && end === undefined)) return invalid();
+  if (start && end && Date.parse(start) > Date.parse(end)) {
+    context.addIssue({ code: 'custom', message: 'datetime: the interval starts after it ends' });
+    return z.NEVER;
+  }
+  return { ...(start ? { start } : {}), ...(end ? { end } : {}) };
+});
+
+const limit = z
+  .string()
+  .regex(/^\d{1,9}$/, 'limit must be a positive integer')
+  .transform(Number)
+  .refine((value) => value >= 1, 'limit must be at least 1')
+  .transform((value) => Math.min(value, MAX_LIMIT));
+
+const offset = z
+  .string()
+  .regex(/^\d{1,9}$/, 'offset must be a non-negative integer')
+  .transform(Number);
+
+const format = (accepted: readonly [string, ...string[]]) => z.enum(accepted, { error: `f must be ${accepted.join(' or ')}` }).optional();
+
+/** Metadata resources accept only `f=json`. */
+export const metadataQuerySchema = z.strictObject({ f: format(['json']) }, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter(s) ${issue.keys.join(', ')}` : undefined) });
+
+export function itemsQuerySchema(layer: LayerDefinition) {
+  return layerQuerySchema(layer, { f: format(['json', 'geojson']), limit: limit.optional(), offset: offset.optional(), bbox: bbox.optional(), datetime: datetime.optional() });
+}
+
+export function itemQuerySchema(layer: LayerDefinition) {
+  return layerQuerySchema(layer, { f: format(['json', 'geojson']) });
+}
+
+export function ogcTileQuerySchema(layer: LayerDefinition) {
+  return layerQuerySchema(layer, { f: format(['mvt']) });
+}
+
+export const featureIdSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+
+/** OGC order: /{tileMatrix}/{tileRow}/{tileCol} = /{z}/{y}/{x}. */
+export interface OgcTilePath {
+  tileMatrix: string;
+  tileRow: string;
+  tileCol: string;
+}

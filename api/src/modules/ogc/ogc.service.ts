@@ -1,0 +1,222 @@
+import type { Kysely } from 'kysely';
+import { tilesCovering, vectorLayerFields, type FeatureRow, type FeatureSelection, type LayerDefinition, type TileAddress, type TileResponse } from '@bandoso/tiles';
+import type { Database } from '../../db/database-schema.ts';
+import { AppError } from '../../errors/app-error.ts';
+import type { LayerQuery } from '../tiles/tiles.schema.ts';
+import type { TilesService } from '../tiles/tiles.service.ts';
+import { findLayerExtent } from '../tiles/tiles.repository.ts';
+import { countFeatures, findFeature, listFeatures } from './ogc.repository.ts';
+import { DEFAULT_LIMIT } from './ogc.schema.ts';
+
+export const conformanceClasses = [
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
+] as const;
+
+export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
+export const WEB_MERCATOR_QUAD = 'http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad';
+export const GEOJSON = 'application/geo+json';
+export const JSON_TYPE = 'application/json';
+export const OPENAPI_TYPE = 'application/vnd.oai.openapi+json;version=3.0';
+const MVT = 'application/vnd.mapbox-vector-tile';
+
+export interface Link {
+  href: string;
+  rel: string;
+  type?: string;
+  title?: string;
+  templated?: boolean;
+}
+
+export interface ItemsRequest extends LayerQuery {
+  limit?: number;
+  offset?: number;
+  bbox?: [number, number, number, number];
+  interval?: { start?: string; end?: string };
+}
+
+/**
+ * OGC API – Features Part 1 (core, GeoJSON, OpenAPI 3.0) and OGC API – Tiles over the same layers as
+ * /tiles. Collections are the tile layers; features carry the same public fields, never more.
+ */
+export class OgcService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly tiles: TilesService,
+  ) {}
+
+  landingPage(base: string) {
+    return {
+      title: 'Bản đồ số Điện Biên — OGC API',
+      description: 'Public map layers of Điện Biên province as OGC API – Features and OGC API – Tiles (vector tiles).',
+      links: [
+        { href: `${base}/ogc`, rel: 'self', type: JSON_TYPE, title: 'This document' },
+        { href: `${base}/ogc/api`, rel: 'service-desc', type: OPENAPI_TYPE, title: 'The API definition (OpenAPI 3.0)' },
+        { href: `${base}/ogc/conformance`, rel: 'conformance', type: JSON_TYPE, title: 'Conformance classes' },
+        { href: `${base}/ogc/conformance`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/conformance', type: JSON_TYPE, title: 'Conformance classes' },
+        { href: `${base}/ogc/collections`, rel: 'data', type: JSON_TYPE, title: 'Collections' },
+        { href: `${base}/ogc/collections`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/data', type: JSON_TYPE, title: 'Collections' },
+      ] satisfies Link[],
+    };
+  }
+
+  conformance() {
+    return { conformsTo: [...conformanceClasses] };
+  }
+
+  layer(id: string): LayerDefinition {
+    return this.tiles.layer(id);
+  }
+
+  async collections(base: string) {
+    const collections = [];
+    for (const layer of this.tiles.layers()) collections.push(await this.collection(base, layer, { filters: {} }));
+    return {
+      links: [{ href: `${base}/ogc/collections`, rel: 'self', type: JSON_TYPE, title: 'Collections' }] satisfies Link[],
+      collections,
+    };
+  }
+
+  async collection(base: string, layer: LayerDefinition, query: LayerQuery) {
+    const { parameters } = await this.tiles.resolveParameters(layer, query);
+    const extent = await findLayerExtent(this.db, layer, parameters);
+    const href = `${base}/ogc/collections/${layer.id}`;
+    return {
+      id: layer.id,
+      title: layer.title,
+      description: layer.description,
+      attribution: layer.attribution,
+      itemType: 'feature',
+      crs: [CRS84],
+      extent: {
+        spatial: { bbox: [extent.bbox ?? [-180, -90, 180, 90]], crs: CRS84 },
+        ...(extent.interval ? { temporal: { interval: [extent.interval], trs: 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian' } } : {}),
+      },
+      links: [
+        { href, rel: 'self', type: JSON_TYPE, title: layer.title },
+        { href: `${href}/items`, rel: 'items', type: GEOJSON, title: `${layer.title} (GeoJSON)` },
+        { href: `${href}/tiles`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector', type: JSON_TYPE, title: 'Vector tilesets' },
+        { href: `${base}/tiles/${layer.id}.json`, rel: 'describedby', type: JSON_TYPE, title: 'TileJSON' },
+      ] satisfies Link[],
+    };
+  }
+
+  async items(base: string, layer: LayerDefinition, request: ItemsRequest, search: URLSearchParams) {
+    const { parameters } = await this.tiles.resolveParameters(layer, request);
+    const limit = request.limit ?? DEFAULT_LIMIT;
+    const offset = request.offset ?? 0;
+    const selection: FeatureSelection = { ...(request.bbox ? { bbox: request.bbox } : {}), ...(request.interval && layer.temporal ? { interval: request.interval } : {}) };
+    const [rows, matched] = await Promise.all([
+      listFeatures(this.db, layer, parameters, { ...selection, limit, offset }),
+      countFeatures(this.db, layer, parameters, selection),
+    ]);
+    const href = `${base}/ogc/collections/${layer.id}/items`;
+    const page = (at: number) => {
+      const next = new URLSearchParams(search);
+      next.set('offset', String(at));
+      next.set('limit', String(limit));
+      return `${href}?${next.toString()}`;
+    };
+    const links: Link[] = [
+      { href: search.size > 0 ? `${href}?${search.toString()}` : href, rel: 'self', type: GEOJSON, title: 'This page' },
+      { href: `${base}/ogc/collections/${layer.id}`, rel: 'collection', type: JSON_TYPE, title: layer.title },
+    ];
+    if (offset + rows.length < matched) links.push({ href: page(offset + limit), rel: 'next', type: GEOJSON, title: 'Next page' });
+    if (offset > 0) links.push({ href: page(Math.max(0, offset - limit)), rel: 'prev', type: GEOJSON, title: 'Previous page' });
+    return {
+      type: 'FeatureCollection' as const,
+      features: rows.map((row) => toFeature(row)),
+      numberMatched: matched,
+      numberReturned: rows.length,
+      timeStamp: new Date().toISOString(),
+      links,
+    };
+  }
+
+  async item(base: string, layer: LayerDefinition, query: LayerQuery, id: string) {
+    const { parameters } = await this.tiles.resolveParameters(layer, query);
+    const row = await findFeature(this.db, layer, parameters, id);
+    if (!row) throw new AppError('NOT_FOUND', `No feature ${id} in ${layer.id}.`, { vi: `Không có đối tượng ${id} trong lớp ${layer.id}.` });
+    const href = `${base}/ogc/collections/${layer.id}`;
+    return {
+      ...toFeature(row),
+      links: [
+        { href: `${href}/items/${id}`, rel: 'self', type: GEOJSON, title: 'This feature' },
+        { href, rel: 'collection', type: JSON_TYPE, title: layer.title },
+      ] satisfies Link[],
+    };
+  }
+
+  tilesets(base: string, layer: LayerDefinition) {
+    const href = `${base}/ogc/collections/${layer.id}/tiles`;
+    return {
+      links: [
+        { href, rel: 'self', type: JSON_TYPE, title: 'Tilesets' },
+        { href: `${base}/ogc/collections/${layer.id}`, rel: 'collection', type: JSON_TYPE, title: layer.title },
+      ] satisfies Link[],
+      tilesets: [
+        {
+          title: `${layer.title} (WebMercatorQuad)`,
+          dataType: 'vector',
+          crs: 'http://www.opengis.net/def/crs/EPSG/0/3857',
+          tileMatrixSetURI: WEB_MERCATOR_QUAD,
+          links: [
+            { href: `${href}/WebMercatorQuad`, rel: 'self', type: JSON_TYPE, title: 'Tileset metadata' },
+            { href: WEB_MERCATOR_QUAD, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme', title: 'WebMercatorQuad' },
+          ] satisfies Link[],
+        },
+      ],
+    };
+  }
+
+  async tileset(base: string, layer: LayerDefinition) {
+    const { parameters } = await this.tiles.resolveParameters(layer, { filters: {} });
+    const bounds = await this.tiles.bounds(layer, parameters);
+    const href = `${base}/ogc/collections/${layer.id}/tiles/WebMercatorQuad`;
+    const limits = [];
+    for (let zoom = layer.minzoom; zoom <= layer.maxzoom; zoom += 1) {
+      const covering = tilesCovering(bounds, zoom);
+      const first = covering[0]!;
+      const last = covering.at(-1)!;
+      limits.push({ tileMatrix: String(zoom), minTileRow: first.y, maxTileRow: last.y, minTileCol: first.x, maxTileCol: last.x });
+    }
+    const properties: Record<string, { type: string }> = {};
+    for (const [name, type] of Object.entries(vectorLayerFields(layer))) properties[name] = { type: type === 'Number' ? 'number' : type === 'Boolean' ? 'boolean' : 'string' };
+    return {
+      title: layer.title,
+      description: layer.description,
+      dataType: 'vector',
+      crs: 'http://www.opengis.net/def/crs/EPSG/0/3857',
+      tileMatrixSetURI: WEB_MERCATOR_QUAD,
+      tileMatrixSetLimits: limits,
+      boundingBox: { lowerLeft: [bounds[0], bounds[1]], upperRight: [bounds[2], bounds[3]], crs: CRS84 },
+      layers: [
+        {
+          id: layer.id,
+          title: layer.title,
+          dataType: 'vector',
+          geometryDimension: layer.geometryType === 'Point' ? 0 : 2,
+          minTileMatrix: String(layer.minzoom),
+          maxTileMatrix: String(layer.maxzoom),
+          propertiesSchema: { type: 'object', properties },
+        },
+      ],
+      links: [
+        { href, rel: 'self', type: JSON_TYPE, title: 'This tileset' },
+        { href: `${href}/{tileMatrix}/{tileRow}/{tileCol}`, rel: 'item', type: MVT, title: 'Tiles (z/y/x)', templated: true },
+        { href: WEB_MERCATOR_QUAD, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme', title: 'WebMercatorQuad' },
+        { href: `${base}/ogc/collections/${layer.id}`, rel: 'collection', type: JSON_TYPE, title: layer.title },
+      ] satisfies Link[],
+    };
+  }
+
+  tile(layer: LayerDefinition, tile: TileAddress, query: LayerQuery): Promise<TileResponse> {
+    return this.tiles.tile(layer, tile, query);
+  }
+}
+
+function toFeature(row: FeatureRow) {
+  const { id, geometry, ...properties } = row;
+  return { type: 'Feature' as const, id, geometry, properties };
+}

@@ -1,0 +1,164 @@
+import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import { AppError, type ErrorCode } from '../../errors/app-error.ts';
+import { parseInput } from '../../http/validate-input.ts';
+import type { ReportsContext } from '../reports/reports-context.ts';
+import { errorDocument, formatOf, sendOpen311, type Open311Document, type Open311Format } from './open311-format.ts';
+import {
+  apiKeySchema,
+  createRequestBodySchema,
+  jurisdictionSchema,
+  listRequestsQuerySchema,
+  localeSchema,
+  partnerIdempotencyKeySchema,
+  requestIdSchema,
+} from './open311.schema.ts';
+import {
+  assertJurisdiction,
+  authenticatePartner,
+  createServiceRequest,
+  describeDiscovery,
+  getServiceDefinition,
+  getServiceRequest,
+  listServiceRequests,
+  listServices,
+  resolveToken,
+  type Open311View,
+} from './open311.service.ts';
+
+/**
+ * Open311 GeoReport v2, mounted at `/open311`: `/open311/v2/services.xml`, `…/requests.json`… The
+ * format is the resource's extension (`.xml`, `.json`), else the Accept header, else XML. Mount
+ * `handleOpen311Errors` right after this router, on the same path, so that every error under
+ * `/open311` (body parsing included) is answered in the spec's error format.
+ */
+export function createOpen311Router(context: ReportsContext): Router {
+  const router = Router();
+  const { db } = context;
+  // The spec's POST body is form-encoded; JSON bodies are parsed by the app already.
+  const formBody = express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 100 });
+
+  router.get('/v2/discovery{.:format}', (request, response) => {
+    const { format, view } = readRequest(request);
+    send(response, format, view, describeDiscovery(view), 'public, max-age=300');
+  });
+
+  router.get('/v2/services{.:format}', async (request, response) => {
+    const { format, view } = readRequest(request);
+    send(response, format, view, await listServices(db, view), 'public, max-age=60');
+  });
+
+  router.get('/v2/services/:serviceCode{.:format}', async (request, response) => {
+    const { format, view } = readRequest(request);
+    send(response, format, view, await getServiceDefinition(db, request.params.serviceCode, view), 'public, max-age=60');
+  });
+
+  router.post('/v2/requests{.:format}', formBody, async (request, response) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const { format, view } = readRequest(request);
+    // The key first: a caller without one learns nothing else about the request. Only from the body:
+    // a key in the query string would be written to access logs.
+    const client = await authenticatePartner(db, apiKeySchema.parse(body.api_key));
+    assertJurisdiction(parseInput(jurisdictionSchema, body.jurisdiction_id, 'body'));
+    const input = parseInput(createRequestBodySchema, body, 'body');
+    const rawKey = request.get('idempotency-key');
+    const idempotencyKey = rawKey === undefined ? undefined : parseInput(partnerIdempotencyKeySchema, rawKey, 'body');
+    const created = await createServiceRequest(context, client, input, { ...(idempotencyKey ? { idempotencyKey } : {}), locale: view.locale });
+    if (!created.created) response.set('Idempotent-Replayed', 'true');
+    response.location(`${view.baseUrl}/open311/v2/requests/${created.trackingCode}.${format}`);
+    send(response, format, view, created.document, 'no-store', created.created ? 201 : 200);
+  });
+
+  router.get('/v2/requests{.:format}', async (request, response) => {
+    const { format, view } = readRequest(request);
+    const query = parseInput(listRequestsQuerySchema, request.query, 'query');
+    send(response, format, view, await listServiceRequests(db, query, view), 'no-cache');
+  });
+
+  router.get('/v2/requests/:requestId{.:format}', async (request, response) => {
+    const { format, view } = readRequest(request);
+    const id = parseInput(requestIdSchema, request.params.requestId, 'path');
+    send(response, format, view, await getServiceRequest(db, id, view), 'no-cache');
+  });
+
+  router.get('/v2/tokens/:token{.:format}', async (request, response) => {
+    const { format, view } = readRequest(request);
+    const token = parseInput(requestIdSchema, request.params.token, 'path');
+    send(response, format, view, await resolveToken(db, token), 'no-cache');
+  });
+
+  router.use((request, _response, next) => {
+    next(
+      new AppError('NOT_FOUND', `No such Open311 resource: ${request.method} ${request.baseUrl}${request.path}. Start at GET /open311/v2/discovery.xml.`, {
+        vi: `Không có địa chỉ ${request.method} ${request.baseUrl}${request.path}.`,
+      }),
+    );
+  });
+
+  return router;
+}
+
+/** What every endpoint reads first: format, language, our own root URL, and the jurisdiction. */
+function readRequest(request: Request): { format: Open311Format; view: Open311View } {
+  const format = formatOf(request);
+  assertJurisdiction(parseInput(jurisdictionSchema, request.query.jurisdiction_id, 'query'));
+  // `locale` (not in the spec, harmless to clients that ignore it) wins over Accept-Language.
+  const locale = localeSchema.parse(request.query.locale) ?? (request.acceptsLanguages('vi', 'en') === 'en' ? 'en' : 'vi');
+  return { format, view: { locale, baseUrl: `${request.protocol}://${request.host}` } };
+}
+
+function send(response: Response, format: Open311Format, view: Open311View, document: Open311Document, cacheControl: string, status = 200): void {
+  response.vary('Accept').vary('Accept-Language').set('Content-Language', view.locale).set('Cache-Control', cacheControl);
+  sendOpen311(response, format, document, status);
+}
+
+/**
+ * The spec's HTTP codes: 404 for what does not exist, 403 for a missing or wrong api_key, 400 for
+ * every other request that cannot be fulfilled; our own failures stay 5xx.
+ */
+function open311Status(code: ErrorCode, status: number): number {
+  if (code === 'NOT_FOUND') return 404;
+  if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') return 403;
+  return status >= 500 ? status : 400;
+}
+
+interface BodyParserError extends Error {
+  type?: string;
+}
+
+const bodyParserMessages: Record<string, string> = {
+  'entity.parse.failed': 'The request body could not be read: send application/x-www-form-urlencoded (as the spec says) or valid JSON.',
+  'entity.too.large': 'The request body is too large (at most 1 MB).',
+  'encoding.unsupported': 'The request body must be UTF-8.',
+  'charset.unsupported': 'The request body must be UTF-8.',
+  'parameters.too.many': 'The request body has too many parameters.',
+};
+
+/** Every error under /open311 as the spec's `[{ code, description }]`, in the request's format. */
+export const handleOpen311Errors: ErrorRequestHandler = (error: unknown, request, response, next) => {
+  if (response.headersSent) {
+    next(error);
+    return;
+  }
+  const format = formatOf(request, true);
+  let status: number;
+  let errors: Array<{ code: number; description: string }>;
+  const parserMessage = bodyParserMessages[(error as BodyParserError)?.type ?? ''];
+  if (error instanceof AppError) {
+    status = open311Status(error.code, error.status);
+    const details = Array.isArray(error.details) ? (error.details as Array<{ parameter?: unknown; problem?: unknown }>) : [];
+    const described = details.filter((detail) => typeof detail?.parameter === 'string' && typeof detail.problem === 'string');
+    errors =
+      described.length > 0
+        ? described.map((detail) => ({ code: status, description: `${String(detail.parameter)}: ${String(detail.problem)}` }))
+        : [{ code: status, description: error.message }];
+  } else if (parserMessage) {
+    status = 400;
+    errors = [{ code: status, description: parserMessage }];
+  } else {
+    status = 500;
+    request.log.error({ err: error }, 'unhandled error in open311');
+    errors = [{ code: status, description: `Something went wrong on our side. Please try again; if it keeps happening, report the request id ${String(request.id ?? '')}.` }];
+  }
+  response.set('Cache-Control', 'no-store').vary('Accept');
+  sendOpen311(response, format, errorDocument(errors), status);
+};

@@ -1,0 +1,156 @@
+import type { Logger } from 'pino';
+import {
+  buildTileJson,
+  findLayer,
+  listLayers,
+  TileServer,
+  type LayerDefinition,
+  type LayerParameters,
+  type LonLatBounds,
+  type TileAddress,
+  type TileJson,
+  type TileResponse,
+} from '@bandoso/tiles';
+import type { DatabaseHandle } from '../../db/database.ts';
+import { AppError } from '../../errors/app-error.ts';
+import { findLatestBoundarySetStartingBy, type BoundarySetRow } from '../boundaries/boundaries.repository.ts';
+import { administrativeDate } from '../boundaries/boundaries.service.ts';
+import { findBoundarySetByName, findLayerExtent } from './tiles.repository.ts';
+import type { LayerQuery } from './tiles.schema.ts';
+
+/** Roughly Điện Biên: what TileJSON says while a layer has no data yet. */
+const FALLBACK_BOUNDS: LonLatBounds = [102.1, 20.9, 103.6, 22.5];
+
+export interface TilesServiceOptions {
+  /** Byte budget of the tile cache (default 64 MiB). */
+  cacheBytes?: number;
+}
+
+/**
+ * Tiles for the HTTP layer: resolves a layer's parameters (the boundary set in force), serves tiles
+ * through the cached `TileServer`, and describes layers (catalog, TileJSON). The OGC API module
+ * uses the same instance, so both share one cache.
+ */
+export class TilesService {
+  readonly server: TileServer;
+  readonly #database: DatabaseHandle;
+  readonly #logger: Logger;
+  /** Boundary sets by name, and the set in force by day; forgotten on any boundary change. */
+  readonly #sets = new Map<string, Promise<BoundarySetRow | undefined>>();
+  #listening: Promise<void> | undefined;
+
+  constructor(database: DatabaseHandle, logger: Logger, options: TilesServiceOptions = {}) {
+    this.#database = database;
+    this.#logger = logger;
+    this.server = new TileServer(database.db, {
+      backend: database.backend,
+      ...(options.cacheBytes ? { cacheBytes: options.cacheBytes } : {}),
+      onChange: (source) => {
+        if (source === 'boundary_set' || source === 'admin_unit') this.#sets.clear();
+      },
+      onMissedNotification: (source, expected, heard) =>
+        logger.warn({ source, expected, heard }, 'tile cache: change notifications missing, dropped the layer from the cache'),
+    });
+  }
+
+  /** Subscribes to change notifications (once; later calls share the subscription). */
+  start(): Promise<void> {
+    this.#listening ??= this.server.listen((handler) => this.#database.listen('data_changed', handler)).catch((error: unknown) => {
+      // Without notifications the cache still never serves stale tiles (the version check drops
+      // whole layers), it only invalidates more than it needs to.
+      this.#logger.error({ err: error }, 'tile cache: could not subscribe to data_changed');
+    });
+    return this.#listening;
+  }
+
+  async close(): Promise<void> {
+    await this.#listening;
+    await this.server.close();
+  }
+
+  layers(): readonly LayerDefinition[] {
+    return listLayers();
+  }
+
+  /** The layer, or 404. */
+  layer(id: string): LayerDefinition {
+    const layer = findLayer(id);
+    if (!layer) {
+      throw new AppError('NOT_FOUND', `No layer ${JSON.stringify(id)}. Layers: ${listLayers().map((item) => item.id).join(', ')}.`, {
+        vi: `Không có lớp bản đồ ${JSON.stringify(id)}.`,
+      });
+    }
+    return layer;
+  }
+
+  /** Parameters for the layer's SQL, and their canonical text (part of cache keys and URLs). */
+  async resolveParameters(layer: LayerDefinition, query: LayerQuery): Promise<{ parameters: LayerParameters; variant: string }> {
+    const parts = Object.entries(query.filters)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value]) => `${name}=${Array.isArray(value) ? value.join(',') : String(value)}`)
+      .sort();
+    if (!layer.usesBoundarySet) return { parameters: { filters: query.filters }, variant: parts.join('&') };
+    const set = await this.#boundarySet(query.set);
+    parts.push(`set=${set.id}`);
+    return { parameters: { filters: query.filters, boundarySetId: set.id }, variant: parts.join('&') };
+  }
+
+  async #boundarySet(name: string | undefined): Promise<BoundarySetRow> {
+    const today = administrativeDate(undefined);
+    const key = name === undefined ? `in-force:${today}` : `name:${name}`;
+    let lookup = this.#sets.get(key);
+    if (!lookup) {
+      lookup = name === undefined ? findLatestBoundarySetStartingBy(this.#database.db, today) : findBoundarySetByName(this.#database.db, name);
+      this.#sets.set(key, lookup);
+      lookup.catch(() => this.#sets.delete(key));
+    }
+    const set = await lookup;
+    if (name !== undefined && !set) {
+      throw new AppError('NOT_FOUND', `No boundary set named ${JSON.stringify(name)}.`, { vi: `Không có bộ ranh giới ${JSON.stringify(name)}.` });
+    }
+    if (!set || (name === undefined && set.valid_to !== null && set.valid_to < today)) {
+      throw new AppError('NO_BOUNDARY_SET', `No boundary set is in force on ${today}.`, { vi: `Không có bộ ranh giới hành chính nào có hiệu lực vào ngày ${today}.` });
+    }
+    return set;
+  }
+
+  /** One tile, current as of the moment of the call. */
+  async tile(layer: LayerDefinition, tile: TileAddress, query: LayerQuery): Promise<TileResponse> {
+    return this.server.getTile(async () => {
+      const { parameters, variant } = await this.resolveParameters(layer, query);
+      return { layer, tile, parameters, variant };
+    });
+  }
+
+  async bounds(layer: LayerDefinition, parameters: LayerParameters): Promise<LonLatBounds> {
+    const extent = await findLayerExtent(this.#database.db, layer, parameters);
+    return extent.bbox ?? FALLBACK_BOUNDS;
+  }
+
+  /** TileJSON 3.0.0 of a layer; the tiles URL carries the same filters. */
+  async tileJson(layer: LayerDefinition, query: LayerQuery, baseUrl: string): Promise<TileJson> {
+    await this.server.tracker.ensureCurrent();
+    const { parameters } = await this.resolveParameters(layer, query);
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(query.filters)) if (value !== undefined) search.set(name, Array.isArray(value) ? value.join(',') : String(value));
+    if (query.set) search.set('set', query.set);
+    const suffix = search.size > 0 ? `?${search.toString().replaceAll('%2C', ',')}` : '';
+    return buildTileJson(layer, `${baseUrl}/tiles/${layer.id}/{z}/{x}/{y}.mvt${suffix}`, await this.bounds(layer, parameters));
+  }
+
+  catalog(baseUrl: string) {
+    return {
+      layers: listLayers().map((layer) => ({
+        id: layer.id,
+        title: layer.title,
+        description: layer.description,
+        geometryType: layer.geometryType,
+        minzoom: layer.minzoom,
+        maxzoom: layer.maxzoom,
+        parameters: [...layer.filters.map((filter) => ({ name: filter.name, description: filter.description })), ...(layer.usesBoundarySet ? [{ name: 'set', description: 'A boundary set by name (default: the set in force today)' }] : [])],
+        tilejson: `${baseUrl}/tiles/${layer.id}.json`,
+        tiles: `${baseUrl}/tiles/${layer.id}/{z}/{x}/{y}.mvt`,
+      })),
+    };
+  }
+}

@@ -1,0 +1,439 @@
+import { sql, type ColumnType, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../db/database-schema.ts';
+
+/**
+ * Row types of what migration 0006 added (new columns of 0003's tables, two new tables). Kept here,
+ * beside the only code that reads them, and joined to the shared schema with `withTables`.
+ */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
+export type AttemptOutcome = 'delivered' | 'retry' | 'dead';
+
+// A type alias, not an interface: `withTables` needs an implicit index signature.
+export type WebhookTables = {
+  outbox_message: { webhook_fanned_out_at: NullableTimestamp };
+  office_webhook: {
+    integration_user_id: ColumnType<string | null, string | null | undefined, string | null>;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  webhook_delivery: { body: string };
+  webhook_delivery_attempt: {
+    id: ColumnType<number, never, never>;
+    delivery_id: number;
+    attempt: number;
+    url: string;
+    started_at: Timestamp;
+    duration_ms: number;
+    status_code: number | null;
+    error: string | null;
+    outcome: AttemptOutcome;
+  };
+  webhook_inbound_update: {
+    office_id: string;
+    external_id: string;
+    request_hash: string;
+    report_id: string;
+    action: string;
+    state: 'processing' | 'applied';
+    result_status: string | null;
+    occurred_at: NullableTimestamp;
+    received_at: Timestamp;
+    applied_at: NullableTimestamp;
+  };
+};
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+function tables(db: Executor) {
+  return db.withTables<WebhookTables>();
+}
+
+// ---- configuration --------------------------------------------------------------------------------
+
+export async function findOfficeByCode(db: Executor, code: string) {
+  return db.selectFrom('office').select(['id', 'code', 'name']).where('code', '=', code).executeTakeFirst();
+}
+
+export async function findWebhookByOfficeId(db: Executor, officeId: string) {
+  return tables(db)
+    .selectFrom('office_webhook')
+    .innerJoin('office', 'office.id', 'office_webhook.office_id')
+    .select([
+      'office_webhook.office_id',
+      'office.code as office_code',
+      'office.name as office_name',
+      'office_webhook.url',
+      'office_webhook.secret',
+      'office_webhook.active',
+      'office_webhook.integration_user_id',
+      'office_webhook.created_at',
+      'office_webhook.updated_at',
+    ])
+    .where('office_webhook.office_id', '=', officeId)
+    .executeTakeFirst();
+}
+
+export type WebhookRow = NonNullable<Awaited<ReturnType<typeof findWebhookByOfficeId>>>;
+
+export async function upsertWebhook(
+  db: Executor,
+  webhook: { officeId: string; url: string; secret: string; active: boolean; integrationUserId: string; now: Date },
+): Promise<{ created: boolean }> {
+  const row = await tables(db)
+    .insertInto('office_webhook')
+    .values({
+      office_id: webhook.officeId,
+      url: webhook.url,
+      secret: webhook.secret,
+      active: webhook.active,
+      integration_user_id: webhook.integrationUserId,
+      updated_at: webhook.now,
+    })
+    .onConflict((conflict) =>
+      conflict.column('office_id').doUpdateSet({
+        url: webhook.url,
+        secret: webhook.secret,
+        active: webhook.active,
+        integration_user_id: webhook.integrationUserId,
+        updated_at: webhook.now,
+      }),
+    )
+    // xmax = 0 only for a freshly inserted row version.
+    .returning(sql<boolean>`(xmax = 0)`.as('created'))
+    .executeTakeFirstOrThrow();
+  return { created: row.created };
+}
+
+export async function findUserIdByEmail(db: Executor, email: string): Promise<string | undefined> {
+  return (await db.selectFrom('app_user').select('id').where('email', '=', email).executeTakeFirst())?.id;
+}
+
+/** An account that cannot sign in: inactive, and a password "hash" that no password verifies against. */
+export async function insertIntegrationUser(db: Executor, user: { email: string; displayName: string; officeId: string }): Promise<string> {
+  const row = await db
+    .insertInto('app_user')
+    .values({ email: user.email, display_name: user.displayName, password_hash: '!integration-account-no-password', role: 'officer', office_id: user.officeId, active: false })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+// ---- outbox → deliveries ----------------------------------------------------------------------------
+
+/**
+ * The oldest outbox messages no dispatcher has handled yet, locked for this transaction. SKIP LOCKED
+ * lets several API processes on one server share the work without waiting on or repeating each other
+ * (PGlite has one connection, so there the lock is simply uncontested).
+ */
+export async function lockUnhandledMessages(db: Transaction<Database>, limit: number) {
+  return tables(db)
+    .selectFrom('outbox_message')
+    .select(['id', 'topic', 'report_id', 'office_id', 'payload', 'created_at'])
+    .where('webhook_fanned_out_at', 'is', null)
+    .orderBy('id')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+export type OutboxMessageRow = Awaited<ReturnType<typeof lockUnhandledMessages>>[number];
+
+export async function markMessagesHandled(db: Transaction<Database>, messageIds: number[], now: Date): Promise<void> {
+  if (messageIds.length === 0) return;
+  await tables(db).updateTable('outbox_message').set({ webhook_fanned_out_at: now }).where('id', 'in', messageIds).execute();
+}
+
+export async function listActiveWebhooks(db: Executor, officeIds: string[]) {
+  if (officeIds.length === 0) return [];
+  return tables(db)
+    .selectFrom('office_webhook')
+    .innerJoin('office', 'office.id', 'office_webhook.office_id')
+    .select(['office_webhook.office_id', 'office.code as office_code', 'office.name as office_name', 'office_webhook.integration_user_id'])
+    .where('office_webhook.office_id', 'in', officeIds)
+    .where('office_webhook.active', '=', true)
+    .execute();
+}
+
+/** Who made the change an outbox message announces: the report event written at the same instant. */
+export async function findEventActorAt(db: Executor, reportId: string, at: Date) {
+  return db
+    .selectFrom('report_event')
+    .select(['actor_role', 'actor_user_id'])
+    .where('report_id', '=', reportId)
+    .where('created_at', '=', at)
+    .orderBy('seq', 'desc')
+    .executeTakeFirst();
+}
+
+export async function findInboundUpdateAppliedAt(db: Executor, officeId: string, reportId: string, at: Date): Promise<string | undefined> {
+  const row = await tables(db)
+    .selectFrom('webhook_inbound_update')
+    .select('external_id')
+    .where('office_id', '=', officeId)
+    .where('report_id', '=', reportId)
+    .where('received_at', '=', at)
+    .executeTakeFirst();
+  return row?.external_id;
+}
+
+export async function insertDelivery(
+  db: Transaction<Database>,
+  delivery: { messageId: number; officeId: string; idempotencyId: string; body: string; nextAttemptAt: Date },
+): Promise<boolean> {
+  const result = await tables(db)
+    .insertInto('webhook_delivery')
+    .values({
+      message_id: delivery.messageId,
+      office_id: delivery.officeId,
+      idempotency_id: delivery.idempotencyId,
+      body: delivery.body,
+      next_attempt_at: delivery.nextAttemptAt,
+    })
+    .onConflict((conflict) => conflict.columns(['message_id', 'office_id']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+// ---- sending ----------------------------------------------------------------------------------------
+
+/**
+ * Claims up to `limit` due deliveries in one statement: counts the attempt and pushes the next attempt
+ * to `leaseUntil`, so no other dispatcher picks them while this one sends. If this process dies
+ * mid-send, the lease runs out and another dispatcher tries again (at least once, never lost).
+ * Only deliveries of active webhooks are due: a paused webhook keeps its deliveries waiting.
+ */
+export async function claimDueDeliveries(db: Executor, now: Date, leaseUntil: Date, limit: number) {
+  return tables(db)
+    .updateTable('webhook_delivery')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: leaseUntil }))
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('webhook_delivery as due')
+        .innerJoin('office_webhook', 'office_webhook.office_id', 'due.office_id')
+        .select('due.id')
+        .where('due.status', '=', 'pending')
+        .where('due.next_attempt_at', '<=', now)
+        .where('office_webhook.active', '=', true)
+        .orderBy('due.next_attempt_at')
+        .orderBy('due.id')
+        .limit(limit)
+        .forUpdate('due')
+        .skipLocked(),
+    )
+    .returning(['id', 'message_id', 'office_id', 'idempotency_id', 'attempts', 'body'])
+    .execute();
+}
+
+/** Where and how to send claimed deliveries: read at send time, so a changed URL or secret applies at once. */
+export async function findDeliveryTargets(db: Executor, deliveryIds: number[]) {
+  if (deliveryIds.length === 0) return [];
+  return db
+    .selectFrom('webhook_delivery')
+    .innerJoin('office_webhook', 'office_webhook.office_id', 'webhook_delivery.office_id')
+    .innerJoin('outbox_message', 'outbox_message.id', 'webhook_delivery.message_id')
+    .select(['webhook_delivery.id', 'office_webhook.url', 'office_webhook.secret', 'outbox_message.topic'])
+    .where('webhook_delivery.id', 'in', deliveryIds)
+    .execute();
+}
+
+export interface AttemptRecord {
+  deliveryId: number;
+  /** The attempt number the claim gave; the update applies only while that claim still holds. */
+  attempt: number;
+  url: string;
+  startedAt: Date;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  outcome: AttemptOutcome;
+  nextAttemptAt: Date;
+}
+
+/** Logs one attempt and moves the delivery on (delivered, next retry, or dead), in one transaction. */
+export async function recordAttempt(db: Kysely<Database>, record: AttemptRecord): Promise<void> {
+  await db.transaction().execute(async (transaction) => {
+    await tables(transaction)
+      .insertInto('webhook_delivery_attempt')
+      .values({
+        delivery_id: record.deliveryId,
+        attempt: record.attempt,
+        url: record.url,
+        started_at: record.startedAt,
+        duration_ms: Math.max(0, Math.round(record.durationMs)),
+        status_code: record.statusCode,
+        error: record.error,
+        outcome: record.outcome,
+      })
+      .execute();
+    await tables(transaction)
+      .updateTable('webhook_delivery')
+      .set({
+        status: record.outcome === 'retry' ? 'pending' : record.outcome,
+        next_attempt_at: record.nextAttemptAt,
+        last_status_code: record.statusCode,
+        last_error: record.error,
+        delivered_at: record.outcome === 'delivered' ? new Date(record.startedAt.getTime() + record.durationMs) : null,
+      })
+      .where('id', '=', record.deliveryId)
+      .where('attempts', '=', record.attempt)
+      .where('status', '=', 'pending')
+      .execute();
+  });
+}
+
+// ---- the delivery log -------------------------------------------------------------------------------
+
+export interface DeliveryListFilter {
+  officeId?: string;
+  status?: DeliveryStatus;
+  trackingCode?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function listDeliveries(db: Executor, filter: DeliveryListFilter) {
+  let query = tables(db)
+    .selectFrom('webhook_delivery')
+    .innerJoin('outbox_message', 'outbox_message.id', 'webhook_delivery.message_id')
+    .innerJoin('office', 'office.id', 'webhook_delivery.office_id')
+    .leftJoin('report', 'report.id', 'outbox_message.report_id');
+  if (filter.officeId) query = query.where('webhook_delivery.office_id', '=', filter.officeId);
+  if (filter.status) query = query.where('webhook_delivery.status', '=', filter.status);
+  if (filter.trackingCode) query = query.where('report.tracking_code', '=', filter.trackingCode);
+  const [rows, total] = await Promise.all([
+    query
+      .select([
+        'webhook_delivery.id',
+        'webhook_delivery.idempotency_id',
+        'outbox_message.topic',
+        'outbox_message.id as message_id',
+        'report.tracking_code',
+        'office.code as office_code',
+        'webhook_delivery.status',
+        'webhook_delivery.attempts',
+        'webhook_delivery.next_attempt_at',
+        'webhook_delivery.last_status_code',
+        'webhook_delivery.last_error',
+        'webhook_delivery.delivered_at',
+        'webhook_delivery.created_at',
+      ])
+      .orderBy('webhook_delivery.id', 'desc')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.count) };
+}
+
+export async function listAttempts(db: Executor, deliveryIds: number[]) {
+  if (deliveryIds.length === 0) return [];
+  return tables(db)
+    .selectFrom('webhook_delivery_attempt')
+    .select(['delivery_id', 'attempt', 'url', 'started_at', 'duration_ms', 'status_code', 'error', 'outcome'])
+    .where('delivery_id', 'in', deliveryIds)
+    .orderBy('delivery_id')
+    .orderBy('id')
+    .execute();
+}
+
+export async function findDelivery(db: Executor, deliveryId: number) {
+  return db.selectFrom('webhook_delivery').select(['id', 'office_id', 'status']).where('id', '=', deliveryId).executeTakeFirst();
+}
+
+/** Sends a delivery again (same idempotency id), with a fresh series of attempts. */
+export async function requeueDelivery(db: Executor, deliveryId: number, now: Date): Promise<void> {
+  await db
+    .updateTable('webhook_delivery')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: now, delivered_at: null })
+    .where('id', '=', deliveryId)
+    .execute();
+}
+
+// ---- inbound status updates -------------------------------------------------------------------------
+
+export async function findInboundUpdate(db: Executor, officeId: string, externalId: string) {
+  return tables(db)
+    .selectFrom('webhook_inbound_update')
+    .innerJoin('report', 'report.id', 'webhook_inbound_update.report_id')
+    .select([
+      'webhook_inbound_update.request_hash',
+      'webhook_inbound_update.report_id',
+      'report.tracking_code',
+      'webhook_inbound_update.state',
+      'webhook_inbound_update.result_status',
+      'webhook_inbound_update.received_at',
+    ])
+    .where('webhook_inbound_update.office_id', '=', officeId)
+    .where('webhook_inbound_update.external_id', '=', externalId)
+    .executeTakeFirst();
+}
+
+export type InboundUpdateRow = NonNullable<Awaited<ReturnType<typeof findInboundUpdate>>>;
+
+/** Records that an update is being applied; false when its id was recorded before. */
+export async function insertInboundUpdate(
+  db: Executor,
+  update: { officeId: string; externalId: string; requestHash: string; reportId: string; action: string; occurredAt: Date | null; receivedAt: Date },
+): Promise<boolean> {
+  const result = await tables(db)
+    .insertInto('webhook_inbound_update')
+    .values({
+      office_id: update.officeId,
+      external_id: update.externalId,
+      request_hash: update.requestHash,
+      report_id: update.reportId,
+      action: update.action,
+      state: 'processing',
+      occurred_at: update.occurredAt,
+      received_at: update.receivedAt,
+    })
+    .onConflict((conflict) => conflict.columns(['office_id', 'external_id']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/**
+ * Takes over an update whose processing was abandoned (began before `abandonedBefore`; its process
+ * died). Of several requests retaking it at once, one wins: the others then see it freshly begun.
+ */
+export async function retakeInboundUpdate(db: Executor, officeId: string, externalId: string, abandonedBefore: Date, receivedAt: Date): Promise<boolean> {
+  const result = await tables(db)
+    .updateTable('webhook_inbound_update')
+    .set({ received_at: receivedAt })
+    .where('office_id', '=', officeId)
+    .where('external_id', '=', externalId)
+    .where('state', '=', 'processing')
+    .where('received_at', '<', abandonedBefore)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function markInboundUpdateApplied(db: Executor, officeId: string, externalId: string, resultStatus: string, appliedAt: Date): Promise<void> {
+  await tables(db)
+    .updateTable('webhook_inbound_update')
+    .set({ state: 'applied', result_status: resultStatus, applied_at: appliedAt })
+    .where('office_id', '=', officeId)
+    .where('external_id', '=', externalId)
+    .execute();
+}
+
+/** Forgets an update that was refused (nothing changed), so a corrected one may reuse its id. */
+export async function deleteInboundUpdate(db: Executor, officeId: string, externalId: string): Promise<void> {
+  await tables(db).deleteFrom('webhook_inbound_update').where('office_id', '=', officeId).where('external_id', '=', externalId).where('state', '=', 'processing').execute();
+}
+
+/** Whether the integration account wrote an event on the report at exactly that instant (a crashed update that did apply). */
+export async function integrationEventExists(db: Executor, reportId: string, userId: string, at: Date): Promise<{ status: string } | undefined> {
+  const row = await db
+    .selectFrom('report_event')
+    .select('to_status')
+    .where('report_id', '=', reportId)
+    .where('actor_user_id', '=', userId)
+    .where('created_at', '=', at)
+    .executeTakeFirst();
+  return row ? { status: row.to_status ?? '' } : undefined;
+}

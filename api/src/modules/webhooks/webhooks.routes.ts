@@ -1,0 +1,55 @@
+import { Router } from 'express';
+import { parseInput } from '../../http/validate-input.ts';
+import { requireRole } from '../auth/auth.middleware.ts';
+import type { ReportsContext } from '../reports/reports-context.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signing.ts';
+import { configureWebhook, getWebhook, listDeliveryLog, receiveInboundUpdate, redeliver } from './webhooks.service.ts';
+import { deliveriesQuerySchema, deliveryIdSchema, inboundOfficeCodeSchema, putWebhookSchema, webhookQuerySchema } from './webhooks.schema.ts';
+
+export { keepRawWebhookBody } from './signing.ts';
+
+/**
+ * Webhooks to the offices' document systems: their configuration and delivery log (staff), and the
+ * signed endpoint where a document system posts status updates back. README.md in this folder is the
+ * integrator's guide.
+ */
+export function createWebhooksRouter(context: ReportsContext): Router {
+  const router = Router();
+  const { db } = context;
+
+  router.put('/api/staff/webhook', requireRole('officer', 'admin'), async (request, response) => {
+    const input = parseInput(putWebhookSchema, request.body, 'body');
+    const { created, webhook } = await configureWebhook(db, request.principal!, input);
+    response.status(created ? 201 : 200).set('Cache-Control', 'no-store').json(webhook);
+  });
+
+  router.get('/api/staff/webhook', requireRole('officer', 'ioc_operator', 'admin'), async (request, response) => {
+    const query = parseInput(webhookQuerySchema, request.query, 'query');
+    response.set('Cache-Control', 'no-store').json(await getWebhook(db, request.principal!, query.office));
+  });
+
+  router.get('/api/staff/webhook/deliveries', requireRole('officer', 'ioc_operator', 'admin'), async (request, response) => {
+    const query = parseInput(deliveriesQuerySchema, request.query, 'query');
+    response.set('Cache-Control', 'no-store').json(await listDeliveryLog(db, request.principal!, query));
+  });
+
+  router.post('/api/staff/webhook/deliveries/:deliveryId/redeliver', requireRole('officer', 'admin'), async (request, response) => {
+    const deliveryId = parseInput(deliveryIdSchema, request.params.deliveryId, 'path');
+    await redeliver(db, request.principal!, deliveryId);
+    response.status(202).json({ id: deliveryId, status: 'pending' });
+  });
+
+  router.post('/api/webhooks/inbound/:officeCode', async (request, response) => {
+    const officeCode = parseInput(inboundOfficeCodeSchema, request.params.officeCode, 'path');
+    const result = await receiveInboundUpdate(context, {
+      officeCode,
+      rawBody: request.rawBody,
+      body: request.body,
+      timestamp: request.get(TIMESTAMP_HEADER),
+      signature: request.get(SIGNATURE_HEADER),
+    });
+    response.set('Cache-Control', 'no-store').json(result);
+  });
+
+  return router;
+}

@@ -1,0 +1,141 @@
+import type { Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
+import { createBaseMap } from '../map/base-map.ts';
+import { buildOfflineStyle, composeWithBasemap, isOverlayAvailable, type ComposeOptions } from '../map/map-style.ts';
+import type { OverlayId, StyleContext } from '../map/map-overlay.ts';
+import { loadTileCatalog, tileJsonUrl } from '../map/tile-catalog.ts';
+import { allOverlays } from '../overlays/index.ts';
+import { mountEmergencyPanel } from '../features/emergency-panel.ts';
+import { enterCitizenView } from '../views/citizen-view.ts';
+import { loadIocView, loadPlannerView } from '../views/lazy-views.ts';
+import { viewForPath, viewPaths, type AppView, type ViewContext, type ViewId } from '../views/view.ts';
+import { fallbackClientConfig, loadClientConfig, type ClientConfig } from './client-config.ts';
+import { h } from './dom.ts';
+import { getLanguage, onLanguageChange, setLanguage, t, translateDom } from './i18n.ts';
+import { createLayerPanel, type LayerPanel } from './layer-panel.ts';
+
+export interface RunningApp {
+  map: MapLibreMap;
+  config: ClientConfig;
+  layers: LayerPanel;
+  /** Resolves when the first view has been entered. */
+  ready: Promise<void>;
+}
+
+/**
+ * The app shell: header (title, views, layers, language), the map, the layer panel, the view's
+ * panel and the emergency button. It composes overlays and views; it knows none of their insides.
+ */
+export async function startApp(root: HTMLElement): Promise<RunningApp> {
+  const views: ViewId[] = ['citizen', 'planning', 'ioc'];
+  const navigation = h(
+    'nav',
+    { className: 'view-nav', 'data-i18n-label': 'nav.views', 'aria-label': t('nav.views') },
+    views.map((view) => h('a', { href: viewPaths[view], 'data-view': view, 'data-i18n': `view.${view}` }, t(`view.${view}`))),
+  );
+  const layersToggle = h('button', { type: 'button', className: 'layers-toggle', 'aria-controls': 'layers-panel', 'aria-expanded': 'false', 'data-i18n-label': 'layers.toggle', 'aria-label': t('layers.toggle') }, h('span', { 'aria-hidden': 'true' }, '☰'), h('span', { className: 'layers-toggle-text', 'data-i18n': 'layers.title' }, t('layers.title')));
+  const languageToggle = h('button', { type: 'button', className: 'language-toggle', 'data-i18n': 'language.toggle', 'data-i18n-label': 'language.toggleLabel', 'aria-label': t('language.toggleLabel') }, t('language.toggle'));
+  const mapElement = h('div', { id: 'map', className: 'map', role: 'region', 'data-i18n-label': 'map.label', 'aria-label': t('map.label') });
+  const layersPanel = h('aside', { id: 'layers-panel', className: 'panel layers-panel', 'data-i18n-label': 'layers.title', 'aria-label': t('layers.title') });
+  const viewPanel = h('section', { id: 'view-panel', className: 'panel view-panel', 'aria-live': 'polite' });
+  const status = h('div', { className: 'status-bar', role: 'status', 'aria-live': 'polite' });
+  root.replaceChildren(
+    h('a', { className: 'skip-link', href: '#map', 'data-i18n': 'app.skipToMap' }, t('app.skipToMap')),
+    h('header', { className: 'app-header' }, h('h1', { className: 'app-title', 'data-i18n': 'app.title' }, t('app.title')), navigation, layersToggle, languageToggle),
+    h('main', { className: 'app-main' }, mapElement, layersPanel, viewPanel),
+    status,
+  );
+
+  const announce = (message: string) => {
+    status.textContent = message;
+  };
+  languageToggle.addEventListener('click', () => setLanguage(getLanguage() === 'vi' ? 'en' : 'vi'));
+  layersToggle.addEventListener('click', () => {
+    const open = layersToggle.getAttribute('aria-expanded') !== 'true';
+    layersToggle.setAttribute('aria-expanded', String(open));
+    layersPanel.classList.toggle('is-open', open);
+    if (open) layersPanel.querySelector<HTMLElement>('input:not([disabled])')?.focus();
+  });
+  layersPanel.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && layersPanel.classList.contains('is-open')) {
+      layersPanel.classList.remove('is-open');
+      layersToggle.setAttribute('aria-expanded', 'false');
+      layersToggle.focus();
+    }
+  });
+  window.addEventListener('offline', () => announce(t('app.offline')));
+  window.addEventListener('online', () => announce(t('app.backOnline')));
+
+  // Both at once: the catalog is almost always at the default place; fetched again only if not.
+  const [config, defaultCatalog] = await Promise.all([loadClientConfig(), loadTileCatalog(fallbackClientConfig.tilesUrl)]);
+  const catalog = config.tilesUrl === fallbackClientConfig.tilesUrl ? defaultCatalog : await loadTileCatalog(config.tilesUrl);
+  const context: StyleContext = {
+    config,
+    language: getLanguage(),
+    hasBasemap: config.basemapStyleUrl !== null,
+    origin: location.origin,
+    tileJsonUrl: (layer) => tileJsonUrl(config.tilesUrl, layer, location.origin),
+  };
+  const available = new Set<OverlayId>(allOverlays.filter((overlay) => isOverlayAvailable(overlay, catalog)).map((overlay) => overlay.id));
+  const visible = new Set<OverlayId>(allOverlays.filter((overlay) => overlay.visibleByDefault).map((overlay) => overlay.id));
+  const compose: ComposeOptions = { overlays: allOverlays, availableTileLayers: catalog, visibleOverlays: visible, context };
+
+  const map = config.basemapStyleUrl
+    ? createBaseMap({
+        container: mapElement,
+        config,
+        style: config.basemapStyleUrl,
+        transformStyle: (_previous, next: StyleSpecification) => composeWithBasemap(next, compose),
+      })
+    : createBaseMap({ container: mapElement, config, style: buildOfflineStyle(compose) });
+
+  map.on('error', (event) => {
+    const sourceId = (event as { sourceId?: string }).sourceId;
+    if (sourceId) announce(t('map.loadFailed', { layer: sourceId }));
+  });
+
+  const layers = createLayerPanel(layersPanel, map, allOverlays, available, visible);
+  mountEmergencyPanel(document.body, map);
+
+  map.once('load', () => {
+    for (const overlay of allOverlays) if (available.has(overlay.id)) overlay.attach?.(map, context);
+  });
+  onLanguageChange((language) => {
+    for (const overlay of allOverlays) if (available.has(overlay.id)) overlay.applyLanguage?.(map, language);
+  });
+
+  let current: AppView | undefined;
+  let generation = 0;
+  const showView = async (view: ViewId) => {
+    const mine = ++generation;
+    current?.leave();
+    current = undefined;
+    viewPanel.replaceChildren();
+    for (const link of navigation.querySelectorAll<HTMLAnchorElement>('a')) {
+      if (link.dataset.view === view) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+    document.body.dataset.view = view;
+    const viewContext: ViewContext = { map, panel: viewPanel, layers, config, announce };
+    const entered =
+      view === 'planning' ? await (await loadPlannerView()).enterPlannerView(viewContext) : view === 'ioc' ? await (await loadIocView()).enterIocView(viewContext) : enterCitizenView(viewContext);
+    if (mine !== generation) entered.leave();
+    else current = entered;
+  };
+
+  navigation.addEventListener('click', (event) => {
+    const link = (event.target as HTMLElement).closest<HTMLAnchorElement>('a[data-view]');
+    if (!link || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    history.pushState(null, '', link.href);
+    void showView(viewForPath(location.pathname));
+  });
+  window.addEventListener('popstate', () => void showView(viewForPath(location.pathname)));
+
+  translateDom(document.body);
+  const ready = new Promise<void>((resolve) => {
+    const start = () => void showView(viewForPath(location.pathname)).then(resolve, resolve);
+    if (map.loaded()) start();
+    else map.once('load', start);
+  });
+  return { map, config, layers, ready };
+}

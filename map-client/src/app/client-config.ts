@@ -1,0 +1,33 @@
+import { fetchJson } from './api-client.ts';
+
+/** `GET /api/client-config` (api/src/modules/web/web.service.ts). */
+export interface ClientConfig {
+  basemapStyleUrl: string | null;
+  defaultCenter: [number, number];
+  defaultZoom: number;
+  provinceBounds: [number, number, number, number];
+  tilesUrl: string;
+  glyphsUrl: string;
+  fontStacks: { regular: string; bold: string };
+  defaultLanguage: 'vi' | 'en';
+}
+
+/** Used when the config cannot be fetched (offline first visit of a view, server restarting). */
+export const fallbackClientConfig: ClientConfig = Object.freeze({
+  basemapStyleUrl: null,
+  defaultCenter: [103.02, 21.39],
+  defaultZoom: 8,
+  provinceBounds: [102.14, 20.88, 103.6, 22.55],
+  tilesUrl: '/tiles',
+  glyphsUrl: '/fonts/{fontstack}/{range}.pbf',
+  fontStacks: { regular: 'Noto Sans Regular', bold: 'Noto Sans Bold' },
+  defaultLanguage: 'vi',
+}) as ClientConfig;
+
+export async function loadClientConfig(): Promise<ClientConfig> {
+  try {
+    return { ...fallbackClientConfig, ...(await fetchJson<Partial<ClientConfig>>('/api/client-config')) };
+  } catch {
+    return fallbackClientConfig;
+  }
+}

@@ -1,0 +1,66 @@
+import type { LayerSpecification, Map as MapLibreMap, SourceSpecification } from 'maplibre-gl';
+import type { ClientConfig } from '../app/client-config.ts';
+import type { Language, MessageKey } from '../app/i18n.ts';
+
+export type OverlayId = 'boundaries' | 'planning' | 'reports' | 'heritage' | 'cameras' | 'facilities';
+
+/** What an overlay needs to describe its part of the style. */
+export interface StyleContext {
+  config: ClientConfig;
+  language: Language;
+  /** The platform's origin (MapLibre fetches from its worker, so every URL is made absolute). */
+  origin: string;
+  /** Absolute TileJSON URL of a tile layer. */
+  tileJsonUrl(layer: string): string;
+  /** A deployment's base map is drawn underneath: leave the ground to it (no opaque fills). */
+  hasBasemap: boolean;
+}
+
+/** Where a layer goes in the composed style, whatever overlay it comes from (polygons under lines under points under labels). */
+export type LayerSlot = 'polygons' | 'lines' | 'points' | 'labels';
+export const layerSlots: readonly LayerSlot[] = ['polygons', 'lines', 'points', 'labels'];
+
+/** A layer with the slot it is drawn in. */
+export interface SlottedLayer {
+  slot: LayerSlot;
+  layer: LayerSpecification;
+}
+
+export interface OverlayStyle {
+  sources: Record<string, SourceSpecification>;
+  /** In drawing order within each slot; every id starts with the overlay id. */
+  layers: SlottedLayer[];
+}
+
+export interface LegendEntry {
+  labelKey: MessageKey;
+  /** How the swatch looks: a filled box, a line, or a dot. */
+  swatch: { kind: 'fill' | 'line' | 'dot' | 'dashed'; colour: string; outline?: string };
+}
+
+/**
+ * One thing drawn on the map (DESIGN principle 12): the boundaries, the planning zones, the reports…
+ * Each overlay owns its sources and layers (a pure description, unit-tested), its legend, and, once
+ * the map exists, its behaviour. The app shell only composes them: it never names an overlay's layers.
+ */
+export interface MapOverlay {
+  readonly id: OverlayId;
+  readonly labelKey: MessageKey;
+  /** Tile layers it draws; it is offered only when the platform serves all of them. */
+  readonly tileLayers: readonly string[];
+  /** Drawn on the citizen view at start. */
+  readonly visibleByDefault: boolean;
+  style(context: StyleContext): OverlayStyle;
+  legend(): LegendEntry[];
+  /** After the style has loaded: handlers, sources of its own. */
+  attach?(map: MapLibreMap, context: StyleContext): void;
+  /** Labels that depend on the language (e.g. heritage names). */
+  applyLanguage?(map: MapLibreMap, language: Language): void;
+}
+
+/** Shows or hides every layer of an overlay (layers are found by their id prefix). */
+export function setOverlayVisibility(map: MapLibreMap, overlay: Pick<MapOverlay, 'id'>, visible: boolean): void {
+  for (const layer of map.getStyle().layers ?? []) {
+    if (layer.id.startsWith(`${overlay.id}-`)) map.setLayoutProperty(layer.id, 'visibility', visible ? 'visible' : 'none');
+  }
+}

@@ -1,0 +1,29 @@
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { ClientConfig } from '../app/client-config.ts';
+import type { LayerPanel } from '../app/layer-panel.ts';
+
+export type ViewId = 'citizen' | 'planning' | 'ioc';
+
+export interface ViewContext {
+  map: MapLibreMap;
+  /** The view's own side panel (empty when the view starts). */
+  panel: HTMLElement;
+  layers: LayerPanel;
+  config: ClientConfig;
+  /** A short message in the status bar (polite live region). */
+  announce(message: string): void;
+}
+
+/** A view is entered with the shared map and left when another opens: it undoes what it did. */
+export interface AppView {
+  readonly id: ViewId;
+  leave(): void;
+}
+
+export const viewPaths: Readonly<Record<ViewId, string>> = Object.freeze({ citizen: '/', planning: '/planning', ioc: '/ioc' });
+
+export function viewForPath(pathname: string): ViewId {
+  if (pathname.startsWith('/planning')) return 'planning';
+  if (pathname.startsWith('/ioc')) return 'ioc';
+  return 'citizen';
+}

@@ -1,0 +1,21 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { checkBundleBudget, formatBudgetReport } from '../tools/check-bundle-budget.ts';
+import { staleReason } from '../tools/client-build.ts';
+
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+
+// The build is made once per run by scripts/src/e2e/client-build.global-setup.ts (with the browser
+// tests, and always under CI); without it there is nothing to weigh.
+describe.skipIf(!fs.existsSync(path.join(dist, 'build-manifest.json')) || staleReason() !== undefined)('the built client', () => {
+  it('keeps the citizen entry within budget, and deck.gl, three.js and hls.js out of it', () => {
+    const report = checkBundleBudget(dist);
+    console.log(formatBudgetReport(report));
+    expect(report.problems).toEqual([]);
+    const lazy = report.chunks.filter((chunk) => chunk.role === 'lazy').map((chunk) => chunk.file);
+    expect(lazy.some((file) => /ioc-overlay/.test(file))).toBe(true);
+    expect(lazy.some((file) => /planner-view/.test(file))).toBe(true);
+  });
+});

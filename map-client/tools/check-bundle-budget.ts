@@ -1,0 +1,128 @@
+/**
+ * The weight budget of the map client, checked after every `vite build` (npm run build) and by a test.
+ *
+ * - The citizen entry (the page's script and everything it imports statically, plus its CSS) stays
+ *   within the budget in gzip bytes: it is what a phone on 3G downloads before the map appears.
+ * - deck.gl, luma.gl, three.js and hls.js never reach that static graph: they load with their views.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+export const budgets = Object.freeze({
+  /** Entry JavaScript (MapLibre is ~295 kB of it). */
+  entryScriptGzipBytes: 330 * 1024,
+  entryStyleGzipBytes: 20 * 1024,
+  /** MapLibre's worker, fetched by the entry at start. */
+  mapWorkerGzipBytes: 160 * 1024,
+});
+
+/** Packages that must stay out of the entry's static import graph. */
+export const lazyOnlyPackages = ['@deck.gl/', '@luma.gl/', 'three', 'hls.js'] as const;
+
+interface ManifestChunk {
+  file: string;
+  src?: string;
+  name?: string;
+  isEntry?: boolean;
+  isDynamicEntry?: boolean;
+  imports?: string[];
+  dynamicImports?: string[];
+  css?: string[];
+  assets?: string[];
+}
+
+export interface ChunkSize {
+  file: string;
+  role: 'entry script' | 'entry style' | 'map worker' | 'lazy';
+  bytes: number;
+  gzipBytes: number;
+  /** For lazy chunks: the view or module that loads it. */
+  loadedBy?: string;
+}
+
+export interface BudgetReport {
+  chunks: ChunkSize[];
+  entryScriptGzipBytes: number;
+  entryStyleGzipBytes: number;
+  mapWorkerGzipBytes: number;
+  problems: string[];
+}
+
+export function checkBundleBudget(distDirectory: string): BudgetReport {
+  const manifestPath = path.join(distDirectory, 'build-manifest.json');
+  if (!fs.existsSync(manifestPath)) throw new Error(`${manifestPath} is missing: run vite build first`);
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as Record<string, ManifestChunk>;
+  const size = (file: string) => {
+    const content = fs.readFileSync(path.join(distDirectory, file));
+    return { bytes: content.length, gzipBytes: gzipSync(content, { level: 9 }).length };
+  };
+
+  const entryKey = Object.keys(manifest).find((key) => manifest[key]!.isEntry);
+  if (!entryKey) throw new Error('the build has no entry chunk');
+  const staticGraph = new Set<string>();
+  const visit = (key: string) => {
+    if (staticGraph.has(key)) return;
+    staticGraph.add(key);
+    for (const imported of manifest[key]?.imports ?? []) visit(imported);
+  };
+  visit(entryKey);
+
+  const chunks: ChunkSize[] = [];
+  const problems: string[] = [];
+  const entryFiles = new Set<string>();
+  for (const key of staticGraph) {
+    const chunk = manifest[key]!;
+    entryFiles.add(chunk.file);
+    chunks.push({ file: chunk.file, role: 'entry script', ...size(chunk.file) });
+    for (const css of chunk.css ?? []) chunks.push({ file: css, role: 'entry style', ...size(css) });
+    for (const asset of chunk.assets ?? []) if (/maplibre-gl-worker/.test(asset)) chunks.push({ file: asset, role: 'map worker', ...size(asset) });
+    for (const name of lazyOnlyPackages) {
+      if (key.includes(`node_modules/${name}`)) problems.push(`${key} (${name}) is in the entry's static import graph: import it with import() from its view`);
+    }
+  }
+  // Modules bundled into an entry chunk are not manifest keys; look for their code by marker too.
+  for (const file of entryFiles) {
+    const code = fs.readFileSync(path.join(distDirectory, file), 'utf8');
+    if (/luma\.gl|deck\.gl|@deck\.gl/.test(code) && /MapboxOverlay|Deck\b/.test(code)) problems.push(`${file} contains deck.gl code`);
+    if (/WebGLRenderer/.test(code) && /THREE|three\.module/.test(code)) problems.push(`${file} contains three.js code`);
+    if (/hls\.js|Hls\.isSupported/.test(code)) problems.push(`${file} contains hls.js code`);
+  }
+  for (const [key, chunk] of Object.entries(manifest)) {
+    if (staticGraph.has(key) || !chunk.file.endsWith('.js')) continue;
+    const loader = Object.entries(manifest).find(([, other]) => other.dynamicImports?.includes(key))?.[0];
+    chunks.push({ file: chunk.file, role: 'lazy', ...size(chunk.file), ...(loader ? { loadedBy: loader } : {}) });
+  }
+
+  const sum = (role: ChunkSize['role']) => chunks.filter((chunk) => chunk.role === role).reduce((total, chunk) => total + chunk.gzipBytes, 0);
+  const report: BudgetReport = { chunks, entryScriptGzipBytes: sum('entry script'), entryStyleGzipBytes: sum('entry style'), mapWorkerGzipBytes: sum('map worker'), problems };
+  if (report.entryScriptGzipBytes > budgets.entryScriptGzipBytes) problems.push(`entry scripts are ${kib(report.entryScriptGzipBytes)} gzipped, over the budget of ${kib(budgets.entryScriptGzipBytes)}`);
+  if (report.entryStyleGzipBytes > budgets.entryStyleGzipBytes) problems.push(`entry CSS is ${kib(report.entryStyleGzipBytes)} gzipped, over the budget of ${kib(budgets.entryStyleGzipBytes)}`);
+  if (report.mapWorkerGzipBytes > budgets.mapWorkerGzipBytes) problems.push(`the map worker is ${kib(report.mapWorkerGzipBytes)} gzipped, over the budget of ${kib(budgets.mapWorkerGzipBytes)}`);
+  return report;
+}
+
+export function formatBudgetReport(report: BudgetReport): string {
+  const lines = report.chunks
+    .sort((a, b) => a.role.localeCompare(b.role) || b.gzipBytes - a.gzipBytes)
+    .map((chunk) => `  ${chunk.role.padEnd(12)} ${chunk.file.padEnd(48)} ${kib(chunk.bytes).padStart(10)} ${kib(chunk.gzipBytes).padStart(10)} gzip${chunk.loadedBy ? `  ← ${chunk.loadedBy}` : ''}`);
+  return [
+    'map-client bundle (gzip -9):',
+    ...lines,
+    `  entry scripts ${kib(report.entryScriptGzipBytes)} / ${kib(budgets.entryScriptGzipBytes)}; entry CSS ${kib(report.entryStyleGzipBytes)} / ${kib(budgets.entryStyleGzipBytes)}; map worker ${kib(report.mapWorkerGzipBytes)} / ${kib(budgets.mapWorkerGzipBytes)}`,
+  ].join('\n');
+}
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} kB`;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const report = checkBundleBudget(fileURLToPath(new URL('../dist/', import.meta.url)));
+  console.log(formatBudgetReport(report));
+  if (report.problems.length) {
+    console.error(`\nOver budget:\n${report.problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,61 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+const clientRoot = fileURLToPath(new URL('./', import.meta.url));
+/** Where `npm start` listens during development (`npm run dev -w @bandoso/map-client` proxies to it). */
+const platformUrl = process.env.PLATFORM_URL ?? 'http://localhost:3000';
+
+export default defineConfig({
+  root: clientRoot,
+  base: '/',
+  // Not the default `public/`: nothing is copied into dist besides what the PWA needs.
+  publicDir: 'public',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // MapLibre alone is ~1 MB minified; the budget check (tools/check-bundle-budget.ts) watches gzip sizes.
+    chunkSizeWarningLimit: 1500,
+    manifest: 'build-manifest.json',
+    reportCompressedSize: false,
+  },
+  server: {
+    proxy: Object.fromEntries(['/api', '/tiles', '/fonts', '/ogc'].map((prefix) => [prefix, { target: platformUrl, changeOrigin: false }])),
+  },
+  plugins: [
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.ts',
+      injectRegister: false,
+      registerType: 'autoUpdate',
+      // The manifest and its icons are added to the precache by the plugin itself.
+      includeManifestIcons: true,
+      manifest: {
+        name: 'Bản đồ số Điện Biên',
+        short_name: 'Bản đồ số',
+        description: 'Phản ánh hiện trường, quy hoạch, di tích và khẩn cấp trên bản đồ tỉnh Điện Biên.',
+        lang: 'vi',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        background_color: '#f4f1e8',
+        theme_color: '#0b5d3b',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: '/icons/icon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+      },
+      injectManifest: {
+        // The app shell only: the views' heavy chunks (deck.gl, three.js, hls.js) are cached when first used.
+        globPatterns: ['index.html', 'assets/index-*.{js,css}', 'assets/maplibre-gl-worker-*.mjs', 'assets/planner-view-*.js'],
+        maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
+        rollupFormat: 'iife',
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
+});

@@ -1,0 +1,206 @@
+/**
+ * npm run bench:tiles   (needs DATABASE_URL: a PostGIS server)
+ *
+ * Report tiles over a million synthetic reports, on the server backend. In one run, for zooms 8,
+ * 10, 12 and 14, the same tiles are produced three ways:
+ *
+ *   raw SQL      the tile query the server runs (ST_AsMVT …), straight through `pg`: the baseline;
+ *   HTTP cold    GET /tiles/reports/z/x/y.mvt from the real application, first request of each tile;
+ *   HTTP warm    the same requests again, answered from the tile cache.
+ *
+ * The reports live in a database of their own, `<database>_bench_tiles` (created, migrated and
+ * seeded on first use, then kept: seeding takes minutes). BENCH_TILES_RESEED=1 drops and rebuilds it;
+ * BENCH_TILES_DROP=1 drops it at the end. The demo database is never touched.
+ */
+import http from 'node:http';
+import { sql } from 'kysely';
+import { findLayer, serverTileEncoder, tileContaining, type TileAddress } from '../../../tiles/src/index.ts';
+import { openServerDatabase, type DatabaseHandle } from '../../../api/src/db/database.ts';
+import { prepareDatabase } from '../../../api/src/platform.ts';
+import { baseDatabaseName, createServerDatabase, dropServerDatabase, serverDatabaseUrl, withAdminClient } from '../../../api/src/testing/server-databases.ts';
+import { startTestServer } from '../../../api/src/testing/test-server.ts';
+import { measure, printTable, type Measurement } from './bench-statistics.ts';
+
+const REPORTS = Number(process.env.BENCH_TILES_REPORTS ?? 1_000_000);
+const TILES_PER_ZOOM = Number(process.env.BENCH_TILES_PER_ZOOM ?? 300);
+const CONCURRENCY = Number(process.env.BENCH_TILES_CONCURRENCY ?? 8);
+const ZOOMS = [8, 10, 12, 14];
+
+const baseUrl = process.env.DATABASE_URL;
+if (!baseUrl) {
+  console.error('bench:tiles measures the server backend: set DATABASE_URL (a PostGIS server whose user may CREATE DATABASE).');
+  process.exit(2);
+}
+const benchName = `${baseDatabaseName(baseUrl).replace(/[^a-z0-9_]/g, '_')}_bench_tiles`;
+
+async function databaseExists(name: string): Promise<boolean> {
+  return withAdminClient(baseUrl!, async (client) => (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1);
+}
+
+/** Synthetic reports, spread over the province: each commune gets a share proportional to its area. */
+async function seedReports(database: DatabaseHandle, total: number): Promise<void> {
+  const batch = 250_000;
+  // Other modules' triggers on report (statistics…) would multiply the seeding time; this database
+  // only serves the tile benchmark, so they are off while it fills. The tile triggers stay on: the
+  // cluster pyramid is built exactly as in production.
+  const others = await sql<{ name: string }>`
+    SELECT tgname AS name FROM pg_trigger WHERE tgrelid = 'report'::regclass AND NOT tgisinternal AND tgname NOT LIKE 'report_tiles_%'`.execute(database.db);
+  for (const { name } of others.rows) await sql`ALTER TABLE report DISABLE TRIGGER ${sql.id(name)}`.execute(database.db);
+  const existing = (await sql<{ count: number }>`SELECT count(*)::integer AS count FROM report`.execute(database.db)).rows[0]!.count;
+  for (let offset = existing; offset < existing + total; offset += batch) {
+    const count = Math.min(batch, existing + total - offset);
+    const started = performance.now();
+    await sql`
+      WITH units AS (
+        SELECT u.boundary_set_id, u.code, u.name, u.geom, o.id AS office_id, ST_Area(u.geom) / sum(ST_Area(u.geom)) OVER () AS share
+        FROM admin_unit u JOIN boundary_set s ON s.id = u.boundary_set_id JOIN office o ON o.code = 'UBND-' || u.code
+        WHERE s.name = 'dienbien-2025' AND u.level IN ('commune', 'ward', 'town')
+      ),
+      categories AS (SELECT array_agg(code ORDER BY code) AS codes FROM report_category WHERE active),
+      points AS (
+        SELECT units.*, (ST_Dump(ST_GeneratePoints(units.geom, greatest(1, ceil(units.share * ${count}::integer))::integer, ${offset}::integer + 1))).geom AS location
+        FROM units
+      ),
+      numbered AS (SELECT points.*, row_number() OVER () + ${offset}::integer AS n FROM points LIMIT ${count}::integer)
+      INSERT INTO report (tracking_code, category_code, priority, description, location, status, boundary_set_id, unit_code, unit_name, office_id,
+        location_verdict, created_at, acknowledge_due_at, overdue)
+      SELECT 'BENCH-' || ${offset}::integer || '-' || n,
+        categories.codes[1 + (n * 7919) % array_length(categories.codes, 1)],
+        'normal', 'Synthetic report for the tile benchmark', location,
+        (ARRAY['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'resolved', 'resolved', 'resolved', 'rejected', 'reopened'])[1 + (n * 104729) % 9],
+        boundary_set_id, code, name, office_id, 'unverified',
+        now() - ((n * 15485863) % (365 * 24 * 3600)) * interval '1 second',
+        now() - ((n * 15485863) % (365 * 24 * 3600)) * interval '1 second' + interval '1 day',
+        (n % 11 = 0)
+      FROM numbered, categories`.execute(database.db);
+    console.log(`  ${offset + count} reports (${((performance.now() - started) / 1000).toFixed(1)} s for this batch)`);
+  }
+  for (const { name } of others.rows) await sql`ALTER TABLE report ENABLE TRIGGER ${sql.id(name)}`.execute(database.db);
+  await sql`ANALYZE report`.execute(database.db);
+  await sql`ANALYZE report_cluster_cell`.execute(database.db);
+}
+
+async function openBenchDatabase(): Promise<DatabaseHandle> {
+  if (process.env.BENCH_TILES_RESEED === '1') await dropServerDatabase(baseUrl!, benchName);
+  if (!(await databaseExists(benchName))) {
+    console.log(`Creating ${benchName} with ${REPORTS} synthetic reports (once; kept for later runs)…`);
+    await createServerDatabase(baseUrl!, benchName);
+  }
+  const database = await openServerDatabase(serverDatabaseUrl(baseUrl!, benchName), 12);
+  await prepareDatabase(database, { seed: true });
+  const existing = (await sql<{ count: number }>`SELECT count(*)::integer AS count FROM report`.execute(database.db)).rows[0]!.count;
+  if (existing < REPORTS) await seedReports(database, REPORTS - existing);
+  return database;
+}
+
+/** Tiles where the reports are: the tiles holding randomly drawn reports (dense areas count more). */
+async function sampleTiles(database: DatabaseHandle, z: number, count: number): Promise<TileAddress[]> {
+  const points = await sql<{ lon: number; lat: number }>`
+    SELECT ST_X(location) AS lon, ST_Y(location) AS lat FROM report TABLESAMPLE SYSTEM (1) REPEATABLE (${z}) LIMIT ${count * 4}`.execute(database.db);
+  const seen = new Map<string, TileAddress>();
+  for (const point of points.rows) {
+    const tile = tileContaining(point.lon, point.lat, z);
+    seen.set(`${tile.x}/${tile.y}`, tile);
+    if (seen.size >= count) break;
+  }
+  return [...seen.values()];
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+function getTile(url: string): Promise<{ status: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent, headers: { 'Accept-Encoding': 'gzip' } }, (response) => {
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, bytes }));
+        response.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+const database = await openBenchDatabase();
+const server = await startTestServer(database);
+const layer = findLayer('reports')!;
+const rows: Array<Record<string, string | number>> = [];
+const summary: Record<number, { raw: Measurement; cold: Measurement; warm: Measurement; maxBytes: number }> = {};
+try {
+  const reportCount = (await sql<{ count: number }>`SELECT count(*)::integer AS count FROM report`.execute(database.db)).rows[0]!.count;
+  console.log(`\n${reportCount} reports; ${TILES_PER_ZOOM} tiles per zoom (where reports are); ${CONCURRENCY} concurrent clients; gzip accepted`);
+  for (const z of ZOOMS) {
+    const tiles = await sampleTiles(database, z, TILES_PER_ZOOM);
+    const sizes: number[] = [];
+    // Warm the database (shared buffers, plans) on other tiles of the same zoom, for all three paths.
+    for (const tile of tiles.slice(0, 5)) await serverTileEncoder.encode(database.db, layer, { ...tile, y: tile.y }, { filters: {} });
+    const raw = await measure(
+      'raw SQL (pg)',
+      tiles.length,
+      async (index) => {
+        const bytes = await serverTileEncoder.encode(database.db, layer, tiles[index]!, { filters: {} });
+        sizes[index] = bytes.byteLength;
+      },
+      CONCURRENCY,
+    );
+    const urlOf = (tile: TileAddress) => `${server.baseUrl}/tiles/reports/${tile.z}/${tile.x}/${tile.y}.mvt`;
+    const wire: number[] = [];
+    const cold = await measure(
+      'HTTP cold',
+      tiles.length,
+      async (index) => {
+        const response = await getTile(urlOf(tiles[index]!));
+        if (response.status !== 200 && response.status !== 204) throw new Error(`tile answered ${response.status}`);
+        wire[index] = response.bytes;
+      },
+      CONCURRENCY,
+    );
+    const warmRounds = 5;
+    const warm = await measure(
+      'HTTP warm (cache)',
+      tiles.length * warmRounds,
+      async (index) => {
+        const response = await getTile(urlOf(tiles[index % tiles.length]!));
+        if (response.status !== 200 && response.status !== 204) throw new Error(`tile answered ${response.status}`);
+      },
+      CONCURRENCY,
+    );
+    const maxBytes = Math.max(...sizes);
+    const meanBytes = sizes.reduce((sum, size) => sum + size, 0) / sizes.length;
+    const meanWire = wire.reduce((sum, size) => sum + size, 0) / wire.length;
+    summary[z] = { raw, cold, warm, maxBytes };
+    for (const measurement of [raw, cold, warm]) {
+      rows.push({
+        zoom: z,
+        path: measurement.label,
+        tiles: measurement.count,
+        'tiles/s': measurement.perSecond,
+        'p50 ms': measurement.p50Ms,
+        'p95 ms': measurement.p95Ms,
+        'tile KB mean / max': `${(meanBytes / 1024).toFixed(1)} / ${(maxBytes / 1024).toFixed(1)}`,
+        'gzip KB mean': measurement === raw ? '' : (meanWire / 1024).toFixed(1),
+        'tiles/s vs raw': measurement.perSecond / raw.perSecond,
+      });
+    }
+  }
+} finally {
+  await server.close();
+  agent.destroy();
+  await database.close();
+  if (process.env.BENCH_TILES_DROP === '1') await dropServerDatabase(baseUrl, benchName);
+}
+
+printTable(`Report tiles, server backend (${benchName})`, rows);
+const z8 = summary[8]!;
+const z14 = summary[14]!;
+const checks = [
+  ['served cold ≥ 0.8 × raw SQL throughput at z14', z14.cold.perSecond / z14.raw.perSecond, 0.8, '≥'],
+  ['served warm ≥ 10 × raw SQL throughput at z14', z14.warm.perSecond / z14.raw.perSecond, 10, '≥'],
+  ['p50 at z8 ≤ 5 × p50 at z14 (raw SQL)', z8.raw.p50Ms / z14.raw.p50Ms, 5, '≤'],
+  ['p50 at z8 ≤ 5 × p50 at z14 (HTTP cold)', z8.cold.p50Ms / z14.cold.p50Ms, 5, '≤'],
+  ['largest tile ≤ 256 KB (KB)', Math.max(...ZOOMS.map((z) => summary[z]!.maxBytes)) / 1024, 256, '≤'],
+] as const;
+printTable(
+  'Targets',
+  checks.map(([target, value, limit, sense]) => ({ target, measured: value, met: (sense === '≥' ? value >= limit : value <= limit) ? 'yes' : 'NO' })),
+);

@@ -1,0 +1,340 @@
+import { sql, type RawBuilder } from 'kysely';
+
+/**
+ * The layer registry: one definition per layer, the only place that says which rows and which
+ * columns a layer publishes. Tiles (`tile-sql.ts`) and OGC API features (`feature-sql.ts`) are both
+ * built from these definitions, so the privacy rules cannot drift apart: a column that is not listed
+ * in `fields` is never selected (explicit lists, never `*`), and no layer joins the reporter table.
+ *
+ * SQL fragments refer to the layer's table under the alias `f`. Identifiers come from this file only;
+ * every value (tile coordinates, filters) is a bound parameter.
+ */
+
+export const layerIds = ['province', 'communes', 'planning-zones', 'heritage-sites', 'cameras', 'camera-fov', 'facilities', 'reports'] as const;
+export type LayerId = (typeof layerIds)[number];
+
+export const reportStatuses = ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'resolved', 'rejected', 'transferred', 'reopened', 'duplicate'] as const;
+export type ReportStatusCode = (typeof reportStatuses)[number];
+
+/** Tables whose writes change tiles; each has a row in `tile_source_version` (migration 0005). */
+export const tileSourceTables = ['boundary_set', 'admin_unit', 'planning_zone', 'heritage_site', 'camera', 'emergency_facility', 'report'] as const;
+export type TileSourceTable = (typeof tileSourceTables)[number];
+
+/** MVT / TileJSON field types (as martin and tippecanoe name them). */
+export type VectorFieldType = 'String' | 'Number' | 'Boolean';
+
+export interface LayerField {
+  name: string;
+  type: VectorFieldType;
+  description: string;
+  /** The value, over the row alias `f`. */
+  value: RawBuilder<unknown>;
+  /** Tiles only (small, cacheable values) or features only (exact or time-dependent values). */
+  only?: 'tiles' | 'features';
+}
+
+/** Validated filter values (see `parseLayerFilters`). */
+export interface LayerFilters {
+  /** Report category codes. */
+  category?: string[];
+  /** Report statuses. */
+  status?: ReportStatusCode[];
+  /** First and last day (YYYY-MM-DD, Vietnam time) of the creation date, inclusive. */
+  from?: string;
+  to?: string;
+  /** Planning: one plan version instead of the latest version of each plan. */
+  version?: string;
+}
+export type LayerFilterName = keyof LayerFilters;
+
+/** What the API resolves before asking for a layer's rows. */
+export interface LayerParameters {
+  filters: LayerFilters;
+  /** For layers drawn from a boundary set: the set (the one in force today unless `?set=` names another). */
+  boundarySetId?: string;
+}
+
+export interface LayerFilterSpec {
+  name: LayerFilterName;
+  description: string;
+}
+
+export interface LayerDefinition {
+  id: LayerId;
+  title: string;
+  description: string;
+  attribution: string;
+  /** The geometry of every feature: points, or (multi)polygons. */
+  geometryType: 'Point' | 'Polygon';
+  /** Zooms a map should request (TileJSON); tiles outside are still served. */
+  minzoom: number;
+  maxzoom: number;
+  /** Tables whose changes invalidate this layer's tiles. */
+  sources: readonly TileSourceTable[];
+  /** Drawn from a boundary set: accepts `?set=NAME`. */
+  usesBoundarySet: boolean;
+  filters: readonly LayerFilterSpec[];
+  /** The table (a fixed identifier), aliased `f`. */
+  table: string;
+  /** The WGS84 geometry column, indexed (the tile prefilter uses it). */
+  geometry: RawBuilder<unknown>;
+  /** Which rows belong to the layer, given the parameters. */
+  conditions(parameters: LayerParameters): RawBuilder<boolean>[];
+  /** A time property for OGC `datetime` (interval queries). */
+  temporal?: { property: string; value: RawBuilder<unknown>; kind: 'timestamp' | 'date' };
+  fields: readonly LayerField[];
+  /** Features are listed in this order (stable paging). */
+  orderBy: RawBuilder<unknown>;
+  /** Point aggregation below a zoom (reports). */
+  clusters?: { belowZoom: number };
+}
+
+const VIETNAM = 'Asia/Ho_Chi_Minh';
+const attribution = '© Bản đồ số Điện Biên (sample data, approximate)';
+
+function field(name: string, type: VectorFieldType, description: string, value: RawBuilder<unknown>, only?: 'tiles' | 'features'): LayerField {
+  return only ? { name, type, description, value, only } : { name, type, description, value };
+}
+
+const boundarySetCondition = (parameters: LayerParameters): RawBuilder<boolean> => {
+  if (!parameters.boundarySetId) throw new Error('a boundary set layer needs parameters.boundarySetId');
+  return sql<boolean>`f.boundary_set_id = ${parameters.boundarySetId}::uuid`;
+};
+
+/** A comma list bound as one text parameter (portable across pg and PGlite, unlike array binding). */
+function inList(column: RawBuilder<unknown>, values: readonly string[]): RawBuilder<boolean> {
+  return sql<boolean>`${column} = ANY(string_to_array(${values.join(',')}::text, ','))`;
+}
+
+const layers: readonly LayerDefinition[] = [
+  {
+    id: 'province',
+    title: 'Tỉnh Điện Biên',
+    description: 'The province outline of the boundary set in force (or of ?set=).',
+    attribution,
+    geometryType: 'Polygon',
+    minzoom: 5,
+    maxzoom: 16,
+    sources: ['admin_unit', 'boundary_set'],
+    usesBoundarySet: true,
+    filters: [],
+    table: 'admin_unit',
+    geometry: sql`f.geom`,
+    conditions: (parameters) => [boundarySetCondition(parameters), sql<boolean>`f.level = 'province'`],
+    fields: [field('code', 'String', 'Official unit code', sql`f.code`), field('name', 'String', 'Official name', sql`f.name`)],
+    orderBy: sql`f.code`,
+  },
+  {
+    id: 'communes',
+    title: 'Xã, phường (đơn vị cấp xã)',
+    description: 'Commune-level units (xã, phường, thị trấn) of the boundary set in force today, or of ?set=NAME.',
+    attribution,
+    geometryType: 'Polygon',
+    minzoom: 7,
+    maxzoom: 16,
+    sources: ['admin_unit', 'boundary_set'],
+    usesBoundarySet: true,
+    filters: [],
+    table: 'admin_unit',
+    geometry: sql`f.geom`,
+    conditions: (parameters) => [boundarySetCondition(parameters), sql<boolean>`f.level IN ('commune', 'ward', 'town')`],
+    fields: [
+      field('code', 'String', 'Official unit code', sql`f.code`),
+      field('name', 'String', 'Official name', sql`f.name`),
+      field('level', 'String', 'commune, ward or town', sql`f.level`),
+    ],
+    orderBy: sql`f.code`,
+  },
+  {
+    id: 'planning-zones',
+    title: 'Quy hoạch phân khu',
+    description: 'Planning zones with land use and building limits: the latest version of each plan, or ?version=.',
+    attribution,
+    geometryType: 'Polygon',
+    minzoom: 11,
+    maxzoom: 18,
+    sources: ['planning_zone'],
+    usesBoundarySet: false,
+    filters: [{ name: 'version', description: 'A plan version (e.g. 2016) instead of the latest version of each plan' }],
+    table: 'planning_zone',
+    geometry: sql`f.geom`,
+    conditions: (parameters) => [
+      parameters.filters.version
+        ? sql<boolean>`f.plan_version = ${parameters.filters.version}::text`
+        : sql<boolean>`(f.plan_code, f.plan_version) IN (
+            SELECT DISTINCT ON (latest.plan_code) latest.plan_code, latest.plan_version FROM planning_zone AS latest
+            ORDER BY latest.plan_code, latest.decision_date DESC, latest.plan_version DESC)`,
+    ],
+    temporal: { property: 'decision_date', value: sql`f.decision_date`, kind: 'date' },
+    fields: [
+      field('plan_code', 'String', 'Plan code', sql`f.plan_code`),
+      field('plan_version', 'String', 'Plan version', sql`f.plan_version`),
+      field('zone_code', 'String', 'Zone code, e.g. DO-01', sql`f.zone_code`),
+      field('land_use_code', 'String', 'Land-use code (DO, TMDV, CX…)', sql`f.land_use_code`),
+      field('land_use_name', 'String', 'Land use, in Vietnamese', sql`f.land_use_name`),
+      field('max_density_pct', 'Number', 'Maximum building coverage (%)', sql`f.max_density_pct::double precision`),
+      field('max_floors', 'Number', 'Maximum storeys', sql`f.max_floors`),
+      field('max_height_m', 'Number', 'Maximum height (m)', sql`f.max_height_m::double precision`),
+      field('far', 'Number', 'Land-use coefficient', sql`f.far::double precision`),
+      field('decision_number', 'String', 'Approving decision', sql`f.decision_number`),
+      field('decision_date', 'String', 'Date of the decision (YYYY-MM-DD)', sql`to_char(f.decision_date, 'YYYY-MM-DD')`),
+    ],
+    orderBy: sql`f.plan_code, f.plan_version, f.zone_code`,
+  },
+  {
+    id: 'heritage-sites',
+    title: 'Di tích',
+    description: 'Heritage sites of the Điện Biên Phủ battlefield and others.',
+    attribution,
+    geometryType: 'Point',
+    minzoom: 8,
+    maxzoom: 18,
+    sources: ['heritage_site'],
+    usesBoundarySet: false,
+    filters: [],
+    table: 'heritage_site',
+    geometry: sql`f.location`,
+    conditions: () => [],
+    fields: [
+      field('code', 'String', 'Site code', sql`f.code`),
+      field('name_vi', 'String', 'Name in Vietnamese', sql`f.name_vi`),
+      field('name_en', 'String', 'Name in English', sql`f.name_en`),
+      field('rank', 'String', 'special_national, national or provincial', sql`f.rank`),
+      field('opening_hours', 'String', 'Opening hours, when known', sql`f.opening_hours`),
+      field('has_3d', 'Boolean', 'A 3D model exists', sql`f.tileset_url IS NOT NULL`),
+    ],
+    orderBy: sql`f.code`,
+  },
+  {
+    id: 'cameras',
+    title: 'Camera',
+    description: 'Public cameras: position, direction and status. The stream address is never published here.',
+    attribution,
+    geometryType: 'Point',
+    minzoom: 12,
+    maxzoom: 20,
+    sources: ['camera'],
+    usesBoundarySet: false,
+    filters: [],
+    table: 'camera',
+    geometry: sql`f.location`,
+    conditions: () => [],
+    fields: [
+      field('code', 'String', 'Camera code', sql`f.code`),
+      field('name', 'String', 'Name', sql`f.name`),
+      field('status', 'String', 'online, offline or maintenance', sql`f.status`),
+      field('bearing_deg', 'Number', 'Direction of view, degrees clockwise from north', sql`f.bearing_deg`),
+      field('hfov_deg', 'Number', 'Horizontal field of view (degrees)', sql`f.hfov_deg`),
+      field('range_m', 'Number', 'Range of view (m)', sql`f.range_m`),
+    ],
+    orderBy: sql`f.code`,
+  },
+  {
+    id: 'camera-fov',
+    title: 'Vùng quan sát camera',
+    description: 'Field-of-view polygons of the cameras.',
+    attribution,
+    geometryType: 'Polygon',
+    minzoom: 13,
+    maxzoom: 20,
+    sources: ['camera'],
+    usesBoundarySet: false,
+    filters: [],
+    table: 'camera',
+    geometry: sql`f.fov`,
+    conditions: () => [],
+    fields: [field('code', 'String', 'Camera code', sql`f.code`), field('name', 'String', 'Name', sql`f.name`), field('status', 'String', 'online, offline or maintenance', sql`f.status`)],
+    orderBy: sql`f.code`,
+  },
+  {
+    id: 'facilities',
+    title: 'Cơ sở khẩn cấp',
+    description: 'Police, fire and health facilities with their emergency hotline.',
+    attribution,
+    geometryType: 'Point',
+    minzoom: 8,
+    maxzoom: 18,
+    sources: ['emergency_facility'],
+    usesBoundarySet: false,
+    filters: [],
+    table: 'emergency_facility',
+    geometry: sql`f.location`,
+    conditions: () => [],
+    fields: [
+      field('code', 'String', 'Facility code', sql`f.code`),
+      field('name', 'String', 'Name', sql`f.name`),
+      field('kind', 'String', 'police, fire, hospital or clinic', sql`f.kind`),
+      field('hotline', 'String', 'National emergency number (113, 114, 115)', sql`f.hotline`),
+      field('phone', 'String', 'Switchboard', sql`f.phone`),
+      field('address', 'String', 'Address', sql`f.address`),
+    ],
+    orderBy: sql`f.code`,
+  },
+  {
+    id: 'reports',
+    title: 'Phản ánh hiện trường',
+    description:
+      'Citizen reports, public fields only. Below zoom 13 the tiles hold clusters (cluster=true, count, count_<status>) on a 16 × 16 grid per tile; from zoom 13 one point per report.',
+    attribution,
+    geometryType: 'Point',
+    minzoom: 6,
+    maxzoom: 18,
+    sources: ['report'],
+    usesBoundarySet: false,
+    filters: [
+      { name: 'category', description: 'Category codes, comma-separated' },
+      { name: 'status', description: 'Statuses, comma-separated' },
+      { name: 'from', description: 'Created on or after this day (YYYY-MM-DD, Vietnam time)' },
+      { name: 'to', description: 'Created on or before this day (YYYY-MM-DD, Vietnam time)' },
+    ],
+    table: 'report',
+    geometry: sql`f.location`,
+    conditions: ({ filters }) => [
+      ...(filters.category ? [inList(sql`f.category_code`, filters.category)] : []),
+      ...(filters.status ? [inList(sql`f.status`, filters.status)] : []),
+      ...(filters.from ? [sql<boolean>`f.created_at >= (${filters.from}::date)::timestamp AT TIME ZONE ${sql.lit(VIETNAM)}`] : []),
+      ...(filters.to ? [sql<boolean>`f.created_at < (${filters.to}::date + 1)::timestamp AT TIME ZONE ${sql.lit(VIETNAM)}`] : []),
+    ],
+    temporal: { property: 'created_at', value: sql`f.created_at`, kind: 'timestamp' },
+    fields: [
+      field('id', 'String', 'Report id', sql`f.id::text`, 'tiles'),
+      field('tracking_code', 'String', 'Public tracking code', sql`f.tracking_code`),
+      field('category', 'String', 'Category code', sql`f.category_code`),
+      field('status', 'String', 'Status', sql`f.status`),
+      field('created_on', 'String', 'Day of submission (YYYY-MM-DD, Vietnam time)', sql`to_char(f.created_at AT TIME ZONE ${sql.lit(VIETNAM)}, 'YYYY-MM-DD')`, 'tiles'),
+      field('created_at', 'String', 'Time of submission', sql`to_char(f.created_at AT TIME ZONE ${sql.lit(VIETNAM)}, 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"')`, 'features'),
+      field(
+        'age_days',
+        'Number',
+        'Days since submission (Vietnam calendar days)',
+        sql`((now() AT TIME ZONE ${sql.lit(VIETNAM)})::date - (f.created_at AT TIME ZONE ${sql.lit(VIETNAM)})::date)`,
+        'features',
+      ),
+      field('overdue', 'Boolean', 'Past its deadline', sql`f.overdue`),
+    ],
+    orderBy: sql`f.created_at DESC, f.id`,
+    clusters: { belowZoom: 13 },
+  },
+];
+
+const layersById = new Map<string, LayerDefinition>(layers.map((layer) => [layer.id, layer]));
+
+export function listLayers(): readonly LayerDefinition[] {
+  return layers;
+}
+
+export function findLayer(id: string): LayerDefinition | undefined {
+  return layersById.get(id);
+}
+
+/** Layers whose tiles a change of this table may alter. */
+export function layersFedBy(source: string): LayerDefinition[] {
+  return layers.filter((layer) => (layer.sources as readonly string[]).includes(source));
+}
+
+/** The cluster fields of an aggregated tile (see `clusterRowsQuery`). */
+export const clusterFields: ReadonlyArray<{ name: string; type: VectorFieldType; description: string }> = [
+  { name: 'cluster', type: 'Boolean', description: 'true: this feature stands for `count` reports' },
+  { name: 'count', type: 'Number', description: 'Reports in the cluster' },
+  ...reportStatuses.map((status) => ({ name: `count_${status}`, type: 'Number' as const, description: `Reports with status ${status}` })),
+];

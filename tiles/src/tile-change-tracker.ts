@@ -1,0 +1,162 @@
+import { boundsIntersect, type LonLatBounds } from './tile-coordinates.ts';
+
+/** A `data_changed` notification, as sent by the triggers of migration 0005. */
+export interface DataChange {
+  /** The table that changed. */
+  source: string;
+  /** Its new version (tile_source_version). */
+  version: number;
+  /** WGS84 extent of the changed rows, before and after; null: anywhere. */
+  bbox: LonLatBounds | null;
+}
+
+export function parseDataChange(payload: string): DataChange | undefined {
+  try {
+    const value = JSON.parse(payload) as { source?: unknown; version?: unknown; bbox?: unknown };
+    if (typeof value.source !== 'string' || typeof value.version !== 'number') return undefined;
+    const bbox =
+      Array.isArray(value.bbox) && value.bbox.length === 4 && value.bbox.every((item) => typeof item === 'number' && Number.isFinite(item))
+        ? (value.bbox as LonLatBounds)
+        : null;
+    return { source: value.source, version: value.version, bbox };
+  } catch {
+    return undefined;
+  }
+}
+
+interface LoggedChange {
+  generation: number;
+  source: string;
+  bbox: LonLatBounds | null;
+}
+
+export interface ChangeTrackerOptions {
+  /** Reads every source's version from the database (one cheap query). */
+  readVersions(): Promise<Map<string, number>>;
+  /** Drops cached tiles of the layers fed by `source` that touch `bbox` (all of them when null). */
+  invalidate(source: string, bbox: LonLatBounds | null): void;
+  /** How long to wait for a notification the database says was sent before invalidating coarsely. */
+  waitForNotificationsMs: number;
+  /** Called when notifications were missing (listener down or late): the cache fell back to coarse invalidation. */
+  onMissedNotification?(source: string, expected: number, heard: number): void;
+}
+
+/**
+ * Knows which changes the tile cache has already applied, so that a tile is never served stale
+ * after a write returned.
+ *
+ * Notifications (LISTEN data_changed) arrive a moment after the writer's commit; on a server they
+ * travel on another connection and may come after the writer's HTTP response. So before a tile is
+ * served, `ensureCurrent()` reads the version counters the triggers bump inside the writer's
+ * transaction: a write that returned is visible there. If the counters are ahead of what was heard,
+ * it waits briefly for the notifications, then drops the whole layer rather than risk a stale tile.
+ * Concurrent requests share one read (started after each of them arrived), so the check costs one
+ * round trip per burst, not per tile.
+ *
+ * Every applied change gets a generation number; a tile computed while a change to its area was
+ * applied is not cached (`changedSince`), which closes the race between a slow tile query and a write.
+ */
+export class TileChangeTracker {
+  readonly #options: ChangeTrackerOptions;
+  readonly #heard = new Map<string, number>();
+  readonly #log: LoggedChange[] = [];
+  readonly #waiters = new Set<() => void>();
+  #generation = 0;
+  #oldestLogged = 1;
+  #running: Promise<unknown> | undefined;
+  #pending: Promise<void> | undefined;
+
+  static readonly LOG_LIMIT = 2000;
+
+  constructor(options: ChangeTrackerOptions) {
+    this.#options = options;
+  }
+
+  /** Increases with every applied change. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Applies a notification: invalidates the cache and remembers the change. */
+  apply(change: DataChange): void {
+    const heard = this.#heard.get(change.source);
+    // A gap in the versions means notifications were lost (a reconnecting listener): be coarse.
+    const bbox = heard !== undefined && change.version > heard + 1 ? null : change.bbox;
+    this.#record(change.source, bbox);
+    if (heard === undefined || change.version > heard) this.#heard.set(change.source, change.version);
+    for (const wake of this.#waiters) wake();
+  }
+
+  #record(source: string, bbox: LonLatBounds | null): void {
+    this.#generation += 1;
+    this.#log.push({ generation: this.#generation, source, bbox });
+    if (this.#log.length > TileChangeTracker.LOG_LIMIT) {
+      this.#log.splice(0, this.#log.length - TileChangeTracker.LOG_LIMIT);
+      this.#oldestLogged = this.#log[0]!.generation;
+    }
+    this.#options.invalidate(source, bbox);
+  }
+
+  /** True when a change to one of `sources` touching `bounds` was applied after `generation`. */
+  changedSince(sources: readonly string[], bounds: LonLatBounds, generation: number): boolean {
+    if (generation === this.#generation) return false;
+    if (generation + 1 < this.#oldestLogged) return true;
+    for (let index = this.#log.length - 1; index >= 0; index -= 1) {
+      const change = this.#log[index]!;
+      if (change.generation <= generation) break;
+      if (sources.includes(change.source) && (change.bbox === null || boundsIntersect(change.bbox, bounds))) return true;
+    }
+    return false;
+  }
+
+  /** Resolves once every change committed before this call has been applied. */
+  ensureCurrent(): Promise<void> {
+    if (!this.#pending) {
+      const previous = this.#running;
+      this.#pending = (async () => {
+        // Requests that arrive while a read runs wait for the next one: that read starts after them.
+        // (The await also always yields, so #pending is set before it is cleared here.)
+        await previous?.catch(() => undefined);
+        this.#pending = undefined;
+        const check = this.#check();
+        this.#running = check;
+        try {
+          await check;
+        } finally {
+          if (this.#running === check) this.#running = undefined;
+        }
+      })();
+    }
+    return this.#pending;
+  }
+
+  async #check(): Promise<void> {
+    const versions = await this.#options.readVersions();
+    const behind = (): Array<[string, number]> => [...versions].filter(([source, version]) => (this.#heard.get(source) ?? -1) < version);
+    let lagging = behind();
+    for (const [source, version] of lagging) {
+      // Never heard of (first check): nothing can be cached from before, just start from here.
+      if (!this.#heard.has(source)) this.#heard.set(source, version);
+    }
+    lagging = behind();
+    if (lagging.length === 0) return;
+    const deadline = Date.now() + this.#options.waitForNotificationsMs;
+    while (lagging.length > 0 && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          this.#waiters.delete(wake);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(wake, Math.max(1, deadline - Date.now()));
+        this.#waiters.add(wake);
+      });
+      lagging = behind();
+    }
+    for (const [source, version] of lagging) {
+      this.#options.onMissedNotification?.(source, version, this.#heard.get(source) ?? -1);
+      this.#heard.set(source, version);
+      this.#record(source, null);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { sql, type Kysely } from 'kysely';
+import { layersFedBy, type LayerDefinition, type LayerParameters } from './layer-registry.ts';
+import { TileCache, type CachedTile } from './tile-cache.ts';
+import { parseDataChange, TileChangeTracker } from './tile-change-tracker.ts';
+import { TILE_BUFFER, tileBounds, type LonLatBounds, type TileAddress } from './tile-coordinates.ts';
+import { createTileEncoder, type TileEncoder } from './tile-encoder.ts';
+
+const gzip = promisify(zlib.gzip);
+
+export interface TileServerOptions {
+  /** Which encoder: ST_AsMVT on a server, vt-pbf on the embedded database. */
+  backend: 'server' | 'embedded';
+  /** Byte budget of the in-memory tile cache (default 64 MiB). */
+  cacheBytes?: number;
+  /** How long a read waits for a notification the version counters announce (default 250 ms). */
+  waitForNotificationsMs?: number;
+  /** Told when notifications went missing and a layer was dropped from the cache as a whole. */
+  onMissedNotification?(source: string, expected: number, heard: number): void;
+  /** Told of every applied change (e.g. to forget a memoised boundary set). */
+  onChange?(source: string): void;
+}
+
+export interface TileRequest {
+  layer: LayerDefinition;
+  tile: TileAddress;
+  parameters: LayerParameters;
+  /** The parameters in a canonical text form (part of the cache key). */
+  variant: string;
+}
+
+export interface TileResponse {
+  /** MVT bytes; empty when no feature falls in the tile. */
+  body: Uint8Array;
+  /** Strong ETag of `body` (quoted). The gzip representation's is `gzipEtag`. */
+  etag: string;
+  gzipEtag: string;
+  /** The gzip-encoded body (made once per cached tile). */
+  gzipped(): Promise<Uint8Array>;
+  cached: boolean;
+}
+
+type Executor = Kysely<any>;
+
+/**
+ * Serves tiles from the cache or the database, and keeps the cache exact: the database's
+ * `data_changed` notifications drop the tiles a write touched, and every read first makes sure all
+ * committed writes were heard (`TileChangeTracker`). Identical concurrent misses share one query.
+ */
+export class TileServer {
+  readonly cache: TileCache;
+  readonly tracker: TileChangeTracker;
+  readonly encoder: TileEncoder;
+  readonly #db: Executor;
+  readonly #inFlight = new Map<string, { generation: number; promise: Promise<CachedTile> }>();
+  #unlisten: (() => Promise<void>) | undefined;
+
+  constructor(db: Executor, options: TileServerOptions) {
+    this.#db = db;
+    this.encoder = createTileEncoder(options.backend);
+    this.cache = new TileCache(options.cacheBytes ?? 64 * 1024 * 1024);
+    this.tracker = new TileChangeTracker({
+      readVersions: () => readSourceVersions(db),
+      invalidate: (source, bbox) => {
+        options.onChange?.(source);
+        for (const layer of layersFedBy(source)) this.cache.invalidate(layer.id, bbox);
+      },
+      waitForNotificationsMs: options.waitForNotificationsMs ?? 250,
+      ...(options.onMissedNotification ? { onMissedNotification: options.onMissedNotification } : {}),
+    });
+  }
+
+  /** Subscribes to `data_changed` (pass the database handle's `listen`). */
+  async listen(subscribe: (handler: (payload: string) => void) => Promise<() => Promise<void>>): Promise<void> {
+    this.#unlisten = await subscribe((payload) => this.notify(payload));
+  }
+
+  /** Applies one `data_changed` payload. */
+  notify(payload: string): void {
+    const change = parseDataChange(payload);
+    if (change) this.tracker.apply(change);
+  }
+
+  async close(): Promise<void> {
+    await this.#unlisten?.();
+    this.#unlisten = undefined;
+    this.cache.clear();
+  }
+
+  /**
+   * One tile. `prepare` builds the request once every committed change has been applied (so what it
+   * reads, e.g. the boundary set in force, is current too).
+   */
+  async getTile(prepare: () => TileRequest | Promise<TileRequest>): Promise<TileResponse> {
+    await this.tracker.ensureCurrent();
+    const request = await prepare();
+    const { layer, tile, variant } = request;
+    const key = `${layer.id}/${tile.z}/${tile.x}/${tile.y}?${variant}`;
+    const cached = this.cache.get(key);
+    if (cached) return this.#respond(cached, true);
+
+    const bounds = tileBounds(tile, TILE_BUFFER);
+    const running = this.#inFlight.get(key);
+    if (running && !this.tracker.changedSince(layer.sources, bounds, running.generation)) {
+      return this.#respond(await running.promise, false);
+    }
+    const generation = this.tracker.generation;
+    const promise = this.#compute(request, key, bounds);
+    this.#inFlight.set(key, { generation, promise });
+    try {
+      const entry = await promise;
+      // Not cached when a change to this area was applied while the query ran: it may predate it.
+      if (!this.tracker.changedSince(layer.sources, bounds, generation)) this.cache.set(entry);
+      return this.#respond(entry, false);
+    } finally {
+      if (this.#inFlight.get(key)?.promise === promise) this.#inFlight.delete(key);
+    }
+  }
+
+  async #compute(request: TileRequest, key: string, bounds: LonLatBounds): Promise<CachedTile> {
+    const body = await this.encoder.encode(this.#db, request.layer, request.tile, request.parameters);
+    return { key, layer: request.layer.id, bounds, body, etag: strongEtag(body) };
+  }
+
+  #respond(entry: CachedTile, cached: boolean): TileResponse {
+    return {
+      body: entry.body,
+      etag: entry.etag,
+      gzipEtag: `${entry.etag.slice(0, -1)}.gz"`,
+      cached,
+      gzipped: () => {
+        if (!entry.gzipped) {
+          entry.gzipped = gzip(entry.body, { level: 6 }).then((bytes) => {
+            this.cache.recordGzip(entry, bytes.byteLength);
+            return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+          });
+        }
+        return entry.gzipped;
+      },
+    };
+  }
+}
+
+export function strongEtag(body: Uint8Array): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
+/** Every tile source's version counter (migration 0005). */
+export async function readSourceVersions(db: Executor): Promise<Map<string, number>> {
+  const result = await sql<{ source: string; version: number | string }>`SELECT source, version FROM tile_source_version`.execute(db);
+  return new Map(result.rows.map((row) => [row.source, Number(row.version)]));
+}
