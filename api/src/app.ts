@@ -19,6 +19,7 @@ import { createReportsRouter } from './modules/reports/reports.routes.ts';
 import { createStatisticsRouter } from './modules/stats/stats.routes.ts';
 import { createOpen311Router, handleOpen311Errors } from './modules/open311/open311.routes.ts';
 import { createWebhooksRouter, keepRawWebhookBody } from './modules/webhooks/webhooks.routes.ts';
+import { createOpenApiRouter } from './modules/openapi/openapi.routes.ts';
 import { createOgcRouter } from './modules/ogc/ogc.routes.ts';
 import { createTilesRouter } from './modules/tiles/tiles.routes.ts';
 import { TilesService } from './modules/tiles/tiles.service.ts';
@@ -73,6 +74,7 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   // the map client's static files mount last.
   const tiles = new TilesService(database, logger, { cacheBytes: config.tileCacheBytes });
   app.use(createHealthRouter(database));
+  app.use(createOpenApiRouter());
   app.use(createClientConfigRouter(config));
   app.use(createBoundariesRouter(database.db));
   app.use(createAuthRouter(database.db));

@@ -78,7 +78,7 @@ function uploadedPhotos(request: Request): UploadedFile[] {
   return files.map((file) => ({ bytes: file.buffer, fileName: file.originalname }));
 }
 
-const staffListQuerySchema = z
+export const staffListQuerySchema = z
   .object({
     status: z
       .string()

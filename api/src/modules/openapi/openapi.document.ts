@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { operations, type Operation } from './openapi.operations.ts';
+
+/** JSON Schema (OpenAPI 3.0 dialect) of what a request may send, from the zod schema that parses it. */
+function requestSchema(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io: 'input', target: 'openapi-3.0', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+function queryParameters(schema: z.ZodType): unknown[] {
+  const json = requestSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    schema: property,
+  }));
+}
+
+function operationObject(operation: Operation) {
+  const parameters = [
+    ...Object.entries(operation.params ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema: requestSchema(schema) })),
+    ...(operation.query ? queryParameters(operation.query) : []),
+    ...Object.entries(operation.headers ?? {}).map(([name, header]) => ({ name, in: 'header', required: header.required ?? false, description: header.description, schema: requestSchema(header.schema) })),
+  ];
+  const body = operation.body
+    ? {
+        required: true,
+        content: {
+          'application/json': { schema: requestSchema(operation.body.schema) },
+          ...(operation.body.multipart
+            ? {
+                'multipart/form-data': {
+                  schema: {
+                    type: 'object',
+                    required: [operation.body.multipart.jsonPart],
+                    properties: {
+                      [operation.body.multipart.jsonPart]: { type: 'string', description: 'The same JSON document as application/json' },
+                      ...(operation.body.multipart.files ? { [operation.body.multipart.files]: { type: 'array', maxItems: 5, items: { type: 'string', format: 'binary' } } } : {}),
+                    },
+                  },
+                },
+              }
+            : {}),
+        },
+      }
+    : undefined;
+  const produces = operation.produces ?? 'application/json';
+  return {
+    tags: [operation.tag],
+    summary: operation.summary,
+    ...(operation.description ? { description: operation.description } : {}),
+    ...(operation.roles ? { security: [{ session: [] }, { bearer: [] }], 'x-roles': operation.roles } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(body ? { requestBody: body } : {}),
+    responses: Object.fromEntries(
+      Object.entries(operation.responses).map(([status, description]) => [
+        status,
+        {
+          description,
+          ...(Number(status) >= 400
+            ? { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
+            : Number(status) === 204
+              ? {}
+              : { content: { [produces.split(',')[0]!.trim()]: {} } }),
+        },
+      ]),
+    ),
+  };
+}
+
+let cached: Record<string, unknown> | undefined;
+
+export function buildOpenApiDocument(): Record<string, unknown> {
+  if (cached) return cached;
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const operation of operations) {
+    paths[operation.path] ??= {};
+    paths[operation.path]![operation.method] = operationObject(operation);
+  }
+  cached = {
+    openapi: '3.0.3',
+    info: {
+      title: 'Bản đồ số — Điện Biên',
+      version: '0.1.0',
+      description:
+        'The platform’s JSON API. Vector tiles are at /tiles (TileJSON per layer), OGC API Features and Tiles at /ogc (own OpenAPI document at /ogc/api), Open311 GeoReport v2 at /open311/v2. Errors: { "error": { "code", "message", "messageVi", "details"?, "requestId" } }.',
+      license: { name: 'Apache-2.0' },
+    },
+    paths,
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'bandoso_session', description: 'From POST /api/auth/login; unsafe requests also send X-CSRF-Token.' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'From POST /api/auth/tokens.' },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string' },
+                message: { type: 'string' },
+                messageVi: { type: 'string' },
+                details: {},
+                requestId: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+  return cached;
+}

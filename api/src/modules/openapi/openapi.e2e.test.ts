@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getSharedTestDatabase, repositoryRoot, startTestServer, type TestServer } from '../../testing/index.ts';
+import { operations } from './openapi.operations.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer(await getSharedTestDatabase());
+});
+afterAll(() => server.close());
+
+/** Every `/api` route declared in the modules' route files, as "METHOD /openapi/{path}". */
+function declaredRoutes(): string[] {
+  const modules = path.join(repositoryRoot, 'api/src/modules');
+  const routes: string[] = [];
+  for (const folder of fs.readdirSync(modules)) {
+    for (const file of fs.readdirSync(path.join(modules, folder)).filter((name) => name.endsWith('.routes.ts'))) {
+      const source = fs.readFileSync(path.join(modules, folder, file), 'utf8');
+      for (const match of source.matchAll(/router\.(get|post|put|delete)\(\s*'(\/api\/[^']+)'/g)) {
+        routes.push(`${match[1]!.toUpperCase()} ${match[2]!.replace(/:(\w+)/g, '{$1}')}`);
+      }
+    }
+  }
+  return routes.sort();
+}
+
+describe('GET /api/openapi.json', () => {
+  it('describes every /api route of every module', () => {
+    const documented = operations.map((operation) => `${operation.method.toUpperCase()} ${operation.path}`).sort();
+    expect(documented).toEqual(declaredRoutes().filter((route) => route !== 'GET /api/openapi.json'));
+  });
+
+  it('is an OpenAPI 3.0 document generated from the request schemas', async () => {
+    const response = await fetch(`${server.baseUrl}/api/openapi.json`);
+    expect(response.status).toBe(200);
+    const document = await response.json();
+    expect(document.openapi).toBe('3.0.3');
+    const submit = document.paths['/api/reports'].post;
+    const json = submit.requestBody.content['application/json'].schema;
+    expect(json.required).toEqual(expect.arrayContaining(['category', 'description', 'location']));
+    expect(json.additionalProperties).toBe(false);
+    expect(submit.requestBody.content['multipart/form-data'].schema.properties.photos.maxItems).toBe(5);
+    const locate = document.paths['/api/locate'].get.parameters.map((parameter: { name: string; required: boolean }) => [parameter.name, parameter.required]);
+    expect(locate).toEqual([['lon', true], ['lat', true], ['at', false]]);
+    const action = document.paths['/api/staff/reports/{reportId}/actions'].post;
+    expect(action['x-roles']).toEqual(['officer', 'ioc_operator', 'admin']);
+    expect(action.requestBody.content['application/json'].schema.oneOf.length).toBeGreaterThanOrEqual(10);
+  });
+});

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { apiClientBodySchema, calendarDaySchema, calendarExceptionBodySchema, categoryBodySchema, categoryCodeSchema, priorityBodySchema, userBodySchema } from '../admin/admin.schema.ts';
+import { createTokenBodySchema, loginBodySchema } from '../auth/auth.schema.ts';
+import { locateQuerySchema } from '../boundaries/boundaries.schema.ts';
+import { nearestFacilitiesQuerySchema } from '../emergency/emergency.schema.ts';
+import { planningAtQuerySchema, planningChangesQuerySchema } from '../planning/planning.schema.ts';
+import { citizenInformationSchema, staffActionSchema } from '../reports/report-workflow.schema.ts';
+import { staffListQuerySchema } from '../reports/reports.routes.ts';
+import {
+  listReportsQuerySchema,
+  nearbyQuerySchema,
+  ratingBodySchema,
+  routingPreviewQuerySchema,
+  submitReportSchema,
+  trackingCodeSchema,
+} from '../reports/reports.schema.ts';
+import { overdueListQuerySchema, statisticsQuerySchema } from '../stats/stats.schema.ts';
+import { deliveriesQuerySchema, deliveryIdSchema, putWebhookSchema, webhookQuerySchema } from '../webhooks/webhooks.schema.ts';
+
+/**
+ * Every operation of the JSON API, described with the very schemas its route parses requests with,
+ * so the published document cannot drift from what the server accepts. `openapi.e2e.test.ts` checks
+ * that every `/api` route of every module is listed here.
+ */
+export type Security = 'session' | 'bearer';
+
+export interface Operation {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** OpenAPI path, with `{name}` parameters. */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  query?: z.ZodType;
+  params?: Record<string, z.ZodType>;
+  headers?: Record<string, { schema: z.ZodType; description: string; required?: boolean }>;
+  body?: { schema: z.ZodType; multipart?: { jsonPart: string; files?: string } };
+  /** Who may call it (absent: anyone). */
+  roles?: string[];
+  responses: Record<number, string>;
+  produces?: string;
+}
+
+const uuid = z.string().uuid();
+const trackingCode = trackingCodeSchema;
+const errors = { 400: 'Invalid request: the message names each problem.' } as const;
+const staff = ['officer', 'ioc_operator', 'admin'];
+
+export const operations: Operation[] = [
+  { method: 'get', path: '/api/health', tag: 'platform', summary: 'Health: backend and PostGIS version', responses: { 200: 'Healthy', 503: 'The database does not answer' } },
+  { method: 'get', path: '/api/client-config', tag: 'platform', summary: 'Settings the map page needs (base map style, centre)', responses: { 200: 'Configuration' } },
+  { method: 'get', path: '/api/locate', tag: 'boundaries', summary: 'The province, (district) and commune/ward containing a point on a date', query: locateQuerySchema, responses: { 200: 'Located', ...errors, 404: 'Outside the province, or no boundary set in force' } },
+
+  { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Sign in: sets an HTTP-only session cookie and returns the CSRF token', body: { schema: loginBodySchema }, responses: { 200: 'Signed in', 401: 'Wrong e-mail or password' } },
+  { method: 'post', path: '/api/auth/logout', tag: 'auth', summary: 'Sign out', responses: { 204: 'Signed out' } },
+  { method: 'get', path: '/api/auth/me', tag: 'auth', summary: 'The signed-in user and CSRF token', responses: { 200: 'The user', 401: 'Not signed in' } },
+  { method: 'post', path: '/api/auth/tokens', tag: 'auth', summary: 'A bearer token for API clients', body: { schema: loginBodySchema.extend(createTokenBodySchema.shape) }, responses: { 201: 'Token', 401: 'Wrong e-mail or password' } },
+
+  { method: 'get', path: '/api/categories', tag: 'reports', summary: 'Report categories with their deadlines', responses: { 200: 'Categories' } },
+  { method: 'get', path: '/api/offices', tag: 'reports', summary: 'Offices that answer reports', responses: { 200: 'Offices' } },
+  {
+    method: 'post',
+    path: '/api/reports',
+    tag: 'reports',
+    summary: 'Send a report (JSON, or multipart with a "report" JSON part and up to 5 "photos")',
+    description: 'Routed by point-in-polygon to the commune and by category to the office. Rate-limited per client.',
+    headers: { 'Idempotency-Key': { schema: z.string().min(8).max(200), description: 'Makes a retried submission create exactly one report (a replay answers 200).' } },
+    body: { schema: submitReportSchema, multipart: { jsonPart: 'report', files: 'photos' } },
+    responses: { 201: 'Created: tracking code, commune, office, deadlines, reporter token', 200: 'Replay of an earlier submission', ...errors, 404: 'Outside the province', 409: 'Idempotency-Key reused for another report', 413: 'Too large', 415: 'Unsupported photo or body type', 429: 'Too many submissions' },
+  },
+  { method: 'get', path: '/api/reports', tag: 'reports', summary: 'Public list and search', query: listReportsQuerySchema, responses: { 200: 'Reports (public fields only)', ...errors } },
+  { method: 'get', path: '/api/reports/nearby', tag: 'reports', summary: 'Open reports of a category near a point ("already reported?")', query: nearbyQuerySchema, produces: 'application/geo+json', responses: { 200: 'FeatureCollection', ...errors } },
+  { method: 'get', path: '/api/reports/routing-preview', tag: 'reports', summary: 'Which commune and office would receive a report here', query: routingPreviewQuerySchema, responses: { 200: 'Commune and office', ...errors, 404: 'Outside the province' } },
+  { method: 'get', path: '/api/reports/events', tag: 'reports', summary: 'Live feed of report events (Server-Sent Events; resume with Last-Event-ID)', produces: 'text/event-stream', responses: { 200: 'Event stream' } },
+  { method: 'get', path: '/api/reports/{trackingCode}', tag: 'reports', summary: 'A report’s public view and timeline', params: { trackingCode }, responses: { 200: 'Report', ...errors, 404: 'Unknown tracking code' } },
+  { method: 'post', path: '/api/reports/{trackingCode}/rating', tag: 'reports', summary: 'The reporter rates the answer (not satisfied reopens it)', params: { trackingCode }, body: { schema: ratingBodySchema }, responses: { 200: 'Rated', ...errors, 403: 'Not the reporter', 409: 'Not resolved, or already rated' } },
+  { method: 'post', path: '/api/reports/{trackingCode}/information', tag: 'reports', summary: 'The reporter adds the information the office asked for', params: { trackingCode }, body: { schema: citizenInformationSchema, multipart: { jsonPart: 'information', files: 'photos' } }, responses: { 200: 'Added', 403: 'Not the reporter', 409: 'No information was asked for' } },
+  { method: 'post', path: '/api/reports/{trackingCode}/follow', tag: 'reports', summary: 'Follow a report instead of sending a duplicate', params: { trackingCode }, responses: { 201: 'Following', 404: 'Unknown tracking code' } },
+  { method: 'get', path: '/api/photos/{photoId}', tag: 'reports', summary: 'A photo’s public copy (resized, metadata stripped)', params: { photoId: uuid }, produces: 'image/jpeg', responses: { 200: 'Image', 404: 'Unknown photo' } },
+
+  { method: 'get', path: '/api/staff/reports', tag: 'staff', summary: 'Reports of the caller’s office (all offices for IOC and admins)', query: staffListQuerySchema, roles: staff, responses: { 200: 'Reports', 401: 'Not signed in', 403: 'Wrong role' } },
+  { method: 'get', path: '/api/staff/reports/{reportId}', tag: 'staff', summary: 'A report with its internal timeline, location check and (where allowed) the reporter’s contact', params: { reportId: uuid }, roles: staff, responses: { 200: 'Report', 404: 'Not among the caller’s reports' } },
+  { method: 'post', path: '/api/staff/reports/{reportId}/actions', tag: 'staff', summary: 'Act on a report: accept, start, request information, resume, resolve, reject, transfer, mark a duplicate, confirm location, note', params: { reportId: uuid }, body: { schema: staffActionSchema, multipart: { jsonPart: 'action', files: 'photos' } }, roles: staff, responses: { 200: 'The report after the action', ...errors, 404: 'Not among the caller’s reports', 409: 'Not possible in the report’s state' } },
+  { method: 'get', path: '/api/staff/photos/{photoId}/original', tag: 'staff', summary: 'The private original of a photo (evidence)', params: { photoId: uuid }, roles: staff, produces: 'application/octet-stream', responses: { 200: 'Original bytes', 404: 'Not among the caller’s reports' } },
+  { method: 'put', path: '/api/staff/webhook', tag: 'webhooks', summary: 'Set the office’s document-system webhook', body: { schema: putWebhookSchema }, roles: ['officer', 'admin'], responses: { 200: 'Webhook (a new secret is shown once)', ...errors } },
+  { method: 'get', path: '/api/staff/webhook', tag: 'webhooks', summary: 'The office’s webhook', query: webhookQuerySchema, roles: staff, responses: { 200: 'Webhook' } },
+  { method: 'get', path: '/api/staff/webhook/deliveries', tag: 'webhooks', summary: 'Delivery log', query: deliveriesQuerySchema, roles: staff, responses: { 200: 'Deliveries and attempts' } },
+  { method: 'post', path: '/api/staff/webhook/deliveries/{deliveryId}/redeliver', tag: 'webhooks', summary: 'Send a delivery again (same id and body)', params: { deliveryId: deliveryIdSchema }, roles: ['officer', 'admin'], responses: { 200: 'Queued again' } },
+  { method: 'post', path: '/api/webhooks/inbound/{officeCode}', tag: 'webhooks', summary: 'Signed status update from an office’s document system', params: { officeCode: z.string() }, description: 'Signed with HMAC-SHA256 over "<timestamp>.<raw body>": headers X-Bandoso-Timestamp and X-Bandoso-Signature.', responses: { 200: 'Applied', 401: 'Bad signature', 404: 'Unknown office or report', 409: 'Impossible transition or reused externalId' } },
+
+  { method: 'get', path: '/api/stats', tag: 'statistics', summary: 'Statistics per commune, office, category or day (JSON or CSV)', query: statisticsQuerySchema, produces: 'application/json, text/csv', responses: { 200: 'Statistics', ...errors } },
+  { method: 'get', path: '/api/stats/overdue', tag: 'statistics', summary: 'Open reports past their deadline (public fields)', query: overdueListQuerySchema, responses: { 200: 'Overdue reports', ...errors } },
+
+  { method: 'get', path: '/api/facilities/nearest', tag: 'emergency', summary: 'Nearest police station, fire station or hospital, with distance', query: nearestFacilitiesQuerySchema, responses: { 200: 'Facilities', ...errors } },
+  { method: 'get', path: '/api/planning/plans', tag: 'planning', summary: 'Plans and their versions', responses: { 200: 'Plans' } },
+  { method: 'get', path: '/api/planning/at', tag: 'planning', summary: 'What applies at a point: zones with land use, density, height, FAR, decision', query: planningAtQuerySchema, responses: { 200: 'Zones', ...errors } },
+  { method: 'get', path: '/api/planning/changes', tag: 'planning', summary: 'What changed between two versions of a plan', query: planningChangesQuerySchema, responses: { 200: 'Changes', ...errors } },
+
+  { method: 'put', path: '/api/admin/categories/{code}', tag: 'admin', summary: 'Create or update a category and its deadlines', params: { code: categoryCodeSchema }, body: { schema: categoryBodySchema }, roles: ['admin'], responses: { 204: 'Saved', ...errors } },
+  { method: 'put', path: '/api/admin/priorities/{code}', tag: 'admin', summary: 'Handling deadline of a priority (working minutes)', params: { code: z.enum(['urgent', 'normal', 'complex']) }, body: { schema: priorityBodySchema }, roles: ['admin'], responses: { 204: 'Saved' } },
+  { method: 'get', path: '/api/calendar', tag: 'admin', summary: 'Public holidays and make-up working days', responses: { 200: 'Days' } },
+  { method: 'put', path: '/api/admin/calendar/{day}', tag: 'admin', summary: 'Add or change a holiday or make-up working day', params: { day: calendarDaySchema }, body: { schema: calendarExceptionBodySchema }, roles: ['admin'], responses: { 204: 'Saved' } },
+  { method: 'delete', path: '/api/admin/calendar/{day}', tag: 'admin', summary: 'Remove a calendar exception', params: { day: calendarDaySchema }, roles: ['admin'], responses: { 204: 'Removed', 404: 'Not in the calendar' } },
+  { method: 'post', path: '/api/admin/users', tag: 'admin', summary: 'Create an account', body: { schema: userBodySchema }, roles: ['admin'], responses: { 201: 'Created', ...errors } },
+  { method: 'post', path: '/api/admin/api-clients', tag: 'admin', summary: 'Create an Open311 API client (the key is shown once)', body: { schema: apiClientBodySchema }, roles: ['admin'], responses: { 201: 'Created' } },
+];
