@@ -50,8 +50,22 @@ export default defineConfig({
         ],
       },
       injectManifest: {
-        // The app shell only: the views' heavy chunks (deck.gl, three.js, hls.js) are cached when first used.
-        globPatterns: ['index.html', 'assets/index-*.{js,css}', 'assets/maplibre-gl-worker-*.mjs', 'assets/planner-view-*.js'],
+        // The app shell and the citizen's report screens (a report can be written offline: the form,
+        // the queue, the photo preparation with exifr's lite build). The views' heavy chunks (deck.gl,
+        // three.js, hls.js) are cached when first used.
+        globPatterns: [
+          'index.html',
+          'assets/index-*.{js,css}',
+          'assets/maplibre-gl-worker-*.mjs',
+          'assets/planner-view-*.js',
+          'assets/ioc-view-*.js',
+          'assets/report-form-*.js',
+          'assets/report-detail-*.js',
+          'assets/report-queue-runtime-*.js',
+          'assets/my-reports-screen-*.js',
+          'assets/photo-preparation-*.js',
+          'assets/lite.esm-*.js',
+        ],
         maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
         rollupFormat: 'iife',
       },

@@ -13,7 +13,8 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url:
  * icons), so the page opens offline. At run time: glyphs (cache first: they never change within a
  * release), TileJSON and the client config (network first), and every tile the person has seen
  * (stale-while-revalidate; reports tiles network first, they change by the minute).
- * Phase 2 adds the offline report queue's flush (offline/report-queue.ts) here.
+ * Also precached: the citizen's report screens and the photo preparation, so that a report can be
+ * written and queued with no connection (offline/report-queue.ts sends it when the page is back online).
  */
 self.skipWaiting();
 clientsClaim();
@@ -30,7 +31,7 @@ registerRoute(
 );
 
 registerRoute(
-  ({ url }) => sameOrigin(url) && (url.pathname === '/tiles' || /^\/tiles\/[\w-]+\.json$/.test(url.pathname) || url.pathname === '/api/client-config' || url.pathname === '/api/planning/plans'),
+  ({ url }) => sameOrigin(url) && (url.pathname === '/tiles' || /^\/tiles\/[\w-]+\.json$/.test(url.pathname) || url.pathname === '/api/client-config' || url.pathname === '/api/planning/plans' || url.pathname === '/api/categories'),
   new NetworkFirst({ cacheName: 'bandoso-metadata', networkTimeoutSeconds: 4, plugins: [new CacheableResponsePlugin({ statuses: [200] })] }),
 );
 

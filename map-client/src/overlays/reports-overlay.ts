@@ -1,11 +1,65 @@
+import type { Map as MapLibreMap, MapGeoJSONFeature, PointLike, VectorTileSource } from 'maplibre-gl';
 import type { MapOverlay, OverlayStyle, StyleContext } from '../map/map-overlay.ts';
 import { palette } from '../map/map-colours.ts';
 
+/** Which reports the map shows: filters of the `reports` tile layer (tiles/src/layer-registry.ts). */
+export interface ReportFilters {
+  category: string | undefined;
+  /** open: every status still being handled; closed: rejected or duplicate. */
+  statusGroup: 'open' | 'resolved' | 'closed' | undefined;
+  /** Sent within the last N days. */
+  periodDays: number | undefined;
+}
+
+export const noReportFilters: ReportFilters = Object.freeze({ category: undefined, statusGroup: undefined, periodDays: undefined });
+
+const statusGroups: Record<NonNullable<ReportFilters['statusGroup']>, readonly string[]> = {
+  open: ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'transferred', 'reopened'],
+  resolved: ['resolved'],
+  closed: ['rejected', 'duplicate'],
+};
+
+/** The calendar day in Vietnam `days` days before `now`, YYYY-MM-DD (the tiles count days in Vietnam time). */
+export function vietnamDayBefore(now: Date, days: number): string {
+  return new Date(now.getTime() + 7 * 3_600_000 - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The reports TileJSON URL with the filters as query parameters (the tiles it names carry them on). */
+export function reportTileJsonUrl(baseUrl: string, filters: ReportFilters, now: Date = new Date()): string {
+  const url = new URL(baseUrl);
+  if (filters.category) url.searchParams.set('category', filters.category);
+  if (filters.statusGroup) url.searchParams.set('status', statusGroups[filters.statusGroup].join(','));
+  if (filters.periodDays) url.searchParams.set('from', vietnamDayBefore(now, filters.periodDays));
+  return url.href;
+}
+
+/** Shows only the reports that pass the filters (the source asks for filtered tiles). */
+export function applyReportFilters(map: MapLibreMap, baseUrl: string, filters: ReportFilters): void {
+  const source = map.getSource<VectorTileSource>('reports');
+  source?.setUrl(reportTileJsonUrl(baseUrl, filters));
+}
+
+export type ReportHit = { kind: 'report'; trackingCode: string; coordinates: [number, number] } | { kind: 'cluster'; count: number; coordinates: [number, number] };
+
+/** The report pin or cluster under a point of the screen, if any (pins win over clusters). */
+export function reportAt(map: MapLibreMap, point: PointLike): ReportHit | undefined {
+  const layers = ['reports-pin', 'reports-cluster'].filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none');
+  if (layers.length === 0) return undefined;
+  // A finger is not a mouse pointer: look a few pixels around the point.
+  const [x, y] = Array.isArray(point) ? point : [point.x, point.y];
+  const features: MapGeoJSONFeature[] = map.queryRenderedFeatures([[x - 8, y - 8], [x + 8, y + 8]], { layers });
+  const pin = features.find((feature) => feature.layer.id === 'reports-pin' && typeof feature.properties.tracking_code === 'string');
+  const pick = pin ?? features.find((feature) => feature.layer.id === 'reports-cluster');
+  if (!pick || pick.geometry.type !== 'Point') return undefined;
+  const coordinates = pick.geometry.coordinates as [number, number];
+  if (pick === pin) return { kind: 'report', trackingCode: String(pin.properties.tracking_code), coordinates };
+  return { kind: 'cluster', count: Number(pick.properties.count ?? 0), coordinates };
+}
+
 /**
- * Public citizen reports (phase 2 of issue 5 fills this in: filters by category, status and period,
- * the click to the public detail, and the live additions). For now: the tile contract drawn plainly —
- * clusters (`cluster`, `count`) when zoomed out, pins coloured by status, overdue ringed in red — offered only
- * once the platform serves the `reports` tile layer.
+ * Public citizen reports from the `reports` tiles: clusters (`cluster`, `count`) below zoom 13, pins
+ * from there on, coloured by status, overdue ringed in red. The citizen view filters them
+ * (applyReportFilters) and opens the public detail on a click (reportAt).
  */
 export const reportsOverlay: MapOverlay = {
   id: 'reports',
@@ -43,7 +97,7 @@ export const reportsOverlay: MapOverlay = {
             'source-layer': 'reports',
             filter: ['!', isCluster] as never,
             paint: {
-              'circle-radius': 6,
+              'circle-radius': ['interpolate', ['linear'], ['zoom'], 13, 6, 17, 9],
               'circle-color': [
                 'case',
                 ['==', ['get', 'status'], 'resolved'], palette.report.resolved,
@@ -69,6 +123,13 @@ export const reportsOverlay: MapOverlay = {
         },
       ],
     };
+  },
+  attach(map: MapLibreMap) {
+    // Pins and clusters are clickable: say so with the pointer.
+    for (const layer of ['reports-pin', 'reports-cluster']) {
+      map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'));
+      map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = ''));
+    }
   },
   legend() {
     return [

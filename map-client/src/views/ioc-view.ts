@@ -1,35 +1,106 @@
-import { h, replaceChildren } from '../app/dom.ts';
 import { describeError } from '../app/api-client.ts';
+import { h, replaceChildren } from '../app/dom.ts';
 import { onLanguageChange, t } from '../app/i18n.ts';
+import { currentUser, operationsRoles, signIn, signOut, type StaffUser } from '../ioc/staff-session.ts';
 import type { AppView, ViewContext } from './view.ts';
 
 /**
- * The operations centre's view. deck.gl is loaded here and only here (it is ~3× the size of the
- * citizen entry): the live reports, the density hexagons and the on-time choropleth mount on the
- * interleaved MapboxOverlay that ioc/ioc-overlay.ts creates (phase 2 of issue 5, after login).
+ * The operations centre's view, for signed-in IOC operators (and admins). deck.gl is loaded here
+ * and only here, after sign-in (ioc/ioc-dashboard.ts, ~3× the size of the citizen entry): the live
+ * reports, the density hexagons and the on-time choropleth on an interleaved MapboxOverlay, the live
+ * list and the statistics panel.
  */
 export async function enterIocView({ map, panel, announce }: ViewContext): Promise<AppView> {
-  const status = h('p', { role: 'status' }, t('ioc.loading'));
-  const render = () => replaceChildren(panel, h('h2', {}, t('ioc.title')), h('p', {}, t('ioc.loginRequired')), status);
-  render();
-  const stopLanguage = onLanguageChange(render);
-  let overlay: { remove(): void } | undefined;
+  let user: StaffUser | undefined;
+  let dashboard: { destroy(): void } | undefined;
   let left = false;
-  try {
-    const { mountIocOverlay } = await import('../ioc/ioc-overlay.ts');
-    if (!left) {
-      overlay = mountIocOverlay(map);
+  let loginError = '';
+  // Kept across a failed attempt: only the password is typed again.
+  let typedEmail = '';
+  const status = h('p', { role: 'status', className: 'muted' });
+  const dashboardContainer = h('div', { className: 'ioc-dashboard' });
+
+  const render = () => {
+    if (!user || !operationsRoles.includes(user.role)) return renderLogin();
+    const logout = h('button', { type: 'button', className: 'secondary-button ioc-logout' }, t('ioc.logout'));
+    logout.addEventListener('click', async () => {
+      dashboard?.destroy();
+      dashboard = undefined;
+      await signOut();
+      user = undefined;
+      replaceChildren(dashboardContainer);
+      render();
+    });
+    replaceChildren(panel, h('h2', {}, t('ioc.title')), h('p', { className: 'muted ioc-user' }, t('ioc.signedInAs', { name: user.displayName }), ' ', logout), status, dashboardContainer);
+  };
+
+  const renderLogin = () => {
+    const email = h('input', { type: 'email', id: 'ioc-email', name: 'email', autocomplete: 'username', required: true, value: typedEmail });
+    const password = h('input', { type: 'password', id: 'ioc-password', name: 'password', autocomplete: 'current-password', required: true });
+    const submit = h('button', { type: 'submit', className: 'primary-button' }, t('ioc.login'));
+    const error = h('p', { className: 'error', role: 'alert' }, loginError);
+    const form = h(
+      'form',
+      { className: 'ioc-login', 'aria-labelledby': 'ioc-login-title' },
+      h('h3', { id: 'ioc-login-title' }, t('ioc.loginTitle')),
+      h('label', { for: 'ioc-email' }, t('ioc.email')),
+      email,
+      h('label', { for: 'ioc-password' }, t('ioc.password')),
+      password,
+      submit,
+      error,
+    );
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      typedEmail = email.value.trim();
+      submit.disabled = true;
+      submit.textContent = t('ioc.loggingIn');
+      try {
+        user = await signIn(email.value.trim(), password.value);
+        loginError = operationsRoles.includes(user.role) ? '' : t('ioc.notOperator', { name: user.displayName });
+        if (loginError) await signOut();
+        if (loginError) user = undefined;
+      } catch (failure) {
+        loginError = describeError(failure);
+      }
+      if (left) return;
+      render();
+      if (user) await openDashboard();
+      else document.getElementById(typedEmail ? 'ioc-password' : 'ioc-email')?.focus();
+    });
+    replaceChildren(panel, h('h2', {}, t('ioc.title')), h('p', {}, t('ioc.loginRequired')), form, status);
+  };
+
+  const openDashboard = async () => {
+    status.textContent = t('ioc.loading');
+    try {
+      const { mountIocDashboard } = await import('../ioc/ioc-dashboard.ts');
+      if (left || !user) return;
+      dashboard = mountIocDashboard(map, dashboardContainer, announce);
       status.textContent = t('ioc.ready');
+      status.dataset.ready = 'true';
+    } catch (error) {
+      status.textContent = describeError(error);
+      announce(describeError(error));
     }
+  };
+
+  try {
+    user = await currentUser();
   } catch (error) {
-    status.textContent = describeError(error);
-    announce(describeError(error));
+    loginError = describeError(error);
   }
+  render();
+  if (user && operationsRoles.includes(user.role)) await openDashboard();
+  const stopLanguage = onLanguageChange(() => {
+    // The dashboard keeps its state; only the frame around it is re-rendered.
+    if (!user) renderLogin();
+  });
   return {
     id: 'ioc',
     leave() {
       left = true;
-      overlay?.remove();
+      dashboard?.destroy();
       stopLanguage();
     },
   };

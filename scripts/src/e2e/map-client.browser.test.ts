@@ -175,7 +175,16 @@ describeInBrowser('the map client in Chromium, on the real platform', () => {
     // The 2016 version: the same place had 9 floors.
     await page.selectOption('#planning-version', '2016');
     await page.locator('.zone-facts[data-zone-code="TMDV-01"] .zone-floors', { hasText: '9 tầng' }).waitFor({ timeout: 20_000 });
-    await waitForRenderedFeatures(page, ['planning-fill'], 10);
+    // The filter changes before the next frame is drawn: wait for a frame of 2016 zones only.
+    await page.waitForFunction(
+      () => {
+        const map = (window as unknown as { bandoso: { map: { queryRenderedFeatures(options: object): { properties: Record<string, unknown> }[] } } }).bandoso.map;
+        const versions = map.queryRenderedFeatures({ layers: ['planning-fill'] }).map((feature) => feature.properties.plan_version);
+        return versions.length >= 10 && versions.every((version) => version === '2016');
+      },
+      undefined,
+      { timeout: 45_000, polling: 100 },
+    );
     expect(new Set((await renderedProperties(page, 'planning-fill')).map((properties) => properties.plan_version))).toEqual(new Set(['2016']));
   });
 

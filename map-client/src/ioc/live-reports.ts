@@ -1,0 +1,71 @@
+/** `data` of a `report.created` / `report.updated` event of `GET /api/reports/events`. */
+export interface FeedEventData {
+  kind: string;
+  at: string;
+  report: {
+    id: string;
+    trackingCode: string;
+    category: string;
+    status: string;
+    overdue: boolean;
+    location: { type: 'Point'; coordinates: [number, number] };
+    commune: { code: string; name: string };
+    office: { code: string; name: string };
+    createdAt: string;
+  };
+}
+
+export interface LiveReport {
+  trackingCode: string;
+  category: string;
+  status: string;
+  overdue: boolean;
+  coordinates: [number, number];
+  commune: string;
+  office: string;
+  createdAt: string;
+  /** When this page heard of it (ms), for how long it stands out. */
+  arrivedAt: number;
+}
+
+/** The live list: newest first, one entry per report (an update replaces it), at most `limit`. */
+export function mergeLiveReport(list: readonly LiveReport[], event: FeedEventData, arrivedAt: number, limit = 100): LiveReport[] {
+  const { report } = event;
+  const previous = list.find((item) => item.trackingCode === report.trackingCode);
+  const entry: LiveReport = {
+    trackingCode: report.trackingCode,
+    category: report.category,
+    status: report.status,
+    overdue: report.overdue,
+    coordinates: report.location.coordinates,
+    commune: report.commune.name,
+    office: report.office.name,
+    createdAt: report.createdAt,
+    // An update does not make an old report new again.
+    arrivedAt: previous?.arrivedAt ?? arrivedAt,
+  };
+  return [entry, ...list.filter((item) => item.trackingCode !== report.trackingCode)].slice(0, limit);
+}
+
+export type FeedState = 'connecting' | 'open' | 'reconnecting';
+
+/**
+ * Listens to the platform's Server-Sent Events. EventSource reconnects by itself and resumes after
+ * the last event id it saw (Last-Event-ID), so nothing is lost across a short interruption.
+ */
+export function connectLiveReports(onEvent: (type: 'report.created' | 'report.updated', data: FeedEventData) => void, onState: (state: FeedState) => void): { close(): void } {
+  const source = new EventSource('/api/reports/events');
+  onState('connecting');
+  source.addEventListener('open', () => onState('open'));
+  source.addEventListener('error', () => onState(source.readyState === EventSource.CLOSED ? 'reconnecting' : 'reconnecting'));
+  for (const type of ['report.created', 'report.updated'] as const) {
+    source.addEventListener(type, (event) => {
+      try {
+        onEvent(type, JSON.parse((event as MessageEvent<string>).data) as FeedEventData);
+      } catch {
+        // A malformed event is skipped; the next one still arrives.
+      }
+    });
+  }
+  return { close: () => source.close() };
+}

@@ -1,0 +1,156 @@
+import { fetchJson, postJson } from '../app/api-client.ts';
+import { getLanguage } from '../app/i18n.ts';
+
+/**
+ * The platform's report endpoints as the map reads them (api/src/modules/reports). Every type here
+ * is the part of an answer the client uses, not the whole answer.
+ */
+export type ReportStatus = 'received' | 'accepted' | 'in_progress' | 'waiting_for_citizen' | 'resolved' | 'rejected' | 'transferred' | 'reopened' | 'duplicate';
+export const reportStatuses: readonly ReportStatus[] = ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'resolved', 'rejected', 'transferred', 'reopened', 'duplicate'];
+export const openStatuses: readonly ReportStatus[] = ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'transferred', 'reopened'];
+
+export interface Category {
+  code: string;
+  nameVi: string;
+  nameEn: string;
+  descriptionVi: string | null;
+  descriptionEn: string | null;
+}
+
+export interface RoutingPreview {
+  commune: { code: string; name: string; level: string };
+  office: { code: string; name: string; nameEn: string | null };
+  nearBorder: boolean;
+  neighbours: { code: string; name: string }[];
+}
+
+export interface NearbyReport {
+  trackingCode: string;
+  category: string;
+  status: ReportStatus;
+  description: string;
+  createdAt: string;
+  distanceM: number;
+  coordinates: [number, number];
+}
+
+/** 201 (or 200 for a replay) of `POST /api/reports`. */
+export interface SubmissionReceipt {
+  id: string;
+  trackingCode: string;
+  status: ReportStatus;
+  commune: { code: string; name: string };
+  office: { code: string; name: string };
+  acknowledgeDueAt: string;
+  dueAt: string;
+  nearBorder: boolean;
+  photos: number;
+  reporterToken: string;
+}
+
+export interface PublicPhoto {
+  id: string;
+  url: string;
+  width: number | null;
+  height: number | null;
+}
+
+export interface TimelineEntry {
+  at: string;
+  kind: string;
+  toStatus: ReportStatus | null;
+  by: 'citizen' | 'office' | 'system';
+  office: { code: string; name: string } | null;
+  note: string | null;
+  photos: PublicPhoto[];
+}
+
+/** `GET /api/reports/:trackingCode`. */
+export interface PublicReport {
+  trackingCode: string;
+  category: { code: string; nameVi: string; nameEn: string };
+  status: ReportStatus;
+  description: string;
+  location: { type: 'Point'; coordinates: [number, number] };
+  commune: { code: string; name: string };
+  office: { code: string; name: string; nameEn: string | null };
+  createdAt: string;
+  dueAt: string | null;
+  resolvedAt: string | null;
+  overdue: boolean;
+  rejectionReason: string | null;
+  answer: { text: string; at: string | null } | null;
+  rating: { value: 'satisfied' | 'not_satisfied'; comment: string | null; at: string | null } | null;
+  followers: number;
+  photos: PublicPhoto[];
+  timeline: TimelineEntry[];
+}
+
+const categoriesCacheKey = 'bandoso.categories';
+
+/**
+ * The categories, from the platform, else from the copy kept on the device (so that a report can be
+ * written offline). The service worker caches the answer too; this copy also covers a first visit
+ * made before the worker took control.
+ */
+export async function loadCategories(): Promise<Category[]> {
+  try {
+    const { categories } = await fetchJson<{ categories: Category[] }>('/api/categories');
+    try {
+      localStorage.setItem(categoriesCacheKey, JSON.stringify(categories));
+    } catch {
+      // Private mode or full storage: the copy is a convenience.
+    }
+    return categories;
+  } catch (error) {
+    const saved = readSavedCategories();
+    if (saved) return saved;
+    throw error;
+  }
+}
+
+function readSavedCategories(): Category[] | undefined {
+  try {
+    const raw = localStorage.getItem(categoriesCacheKey);
+    const parsed = raw ? (JSON.parse(raw) as unknown) : undefined;
+    return Array.isArray(parsed) && parsed.length > 0 ? (parsed as Category[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function categoryName(category: Pick<Category, 'nameVi' | 'nameEn'>): string {
+  return getLanguage() === 'vi' ? category.nameVi : category.nameEn || category.nameVi;
+}
+
+const point = (lngLat: readonly [number, number]) => `lon=${lngLat[0].toFixed(6)}&lat=${lngLat[1].toFixed(6)}`;
+
+export function previewRouting(lngLat: readonly [number, number], category: string, signal?: AbortSignal): Promise<RoutingPreview> {
+  return fetchJson<RoutingPreview>(`/api/reports/routing-preview?${point(lngLat)}&category=${encodeURIComponent(category)}`, signal ? { signal } : {});
+}
+
+export async function listNearbyReports(lngLat: readonly [number, number], category: string, signal?: AbortSignal): Promise<NearbyReport[]> {
+  const collection = await fetchJson<{ features: { geometry: { coordinates: [number, number] }; properties: Omit<NearbyReport, 'coordinates'> }[] }>(
+    `/api/reports/nearby?${point(lngLat)}&category=${encodeURIComponent(category)}`,
+    signal ? { signal } : {},
+  );
+  return collection.features.map((feature) => ({ ...feature.properties, coordinates: feature.geometry.coordinates }));
+}
+
+export function followReport(trackingCode: string): Promise<{ trackingCode: string; followerToken?: string }> {
+  return postJson(`/api/reports/${encodeURIComponent(trackingCode)}/follow`, {});
+}
+
+export function getPublicReport(trackingCode: string, signal?: AbortSignal): Promise<PublicReport> {
+  return fetchJson<PublicReport>(`/api/reports/${encodeURIComponent(trackingCode)}`, signal ? { signal } : {});
+}
+
+export function rateReport(trackingCode: string, token: string, rating: 'satisfied' | 'not_satisfied', comment: string | undefined): Promise<PublicReport> {
+  return postJson<PublicReport>(`/api/reports/${encodeURIComponent(trackingCode)}/rating`, { token, rating, ...(comment ? { comment } : {}) });
+}
+
+export function addInformation(trackingCode: string, token: string, note: string): Promise<PublicReport> {
+  return postJson<PublicReport>(`/api/reports/${encodeURIComponent(trackingCode)}/information`, { token, note });
+}
+
+export const trackingCodePattern = /^DB-[0-9A-HJKMNP-TV-Z]{6}$/;

@@ -1,0 +1,98 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { bearerToken, createTestUser, getSharedTestDatabase, insertTestReports, pointInUnit, staffAction, submitTestReport, type TestServer } from '@bandoso/api/testing';
+import { describeInBrowser, desktopViewport, launchBrowser, newContext, screenshotPath } from './browser.ts';
+import { jumpTo, waitForIdleMap, waitForRenderedFeatures } from './map-page.ts';
+import { startBrowserPlatform } from './platform.ts';
+
+type Probe = {
+  liveLayerTrackingCodes(): string[];
+  pickLiveReport(lngLat: [number, number]): string | undefined;
+  layerIds(): string[];
+  choropleth(): { communes: number; withRate: number };
+  feedState(): string;
+};
+
+describeInBrowser('the operations view (IOC) in Chromium, on the real platform', () => {
+  let platform: TestServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    [platform, browser] = await Promise.all([startBrowserPlatform(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await platform?.close();
+  });
+
+  it('signs an operator in, draws the choropleth, density and statistics, and shows a report sent by another client live', async () => {
+    const db = (await getSharedTestDatabase()).db;
+    const operator = await createTestUser(db, 'ioc_operator');
+    // Figures for the choropleth: a commune whose report is late (0 % on time), one resolved in time (100 %).
+    const [lateLon, lateLat] = await pointInUnit(db, '03256');
+    await insertTestReports(db, [{ lon: lateLon, lat: lateLat, category: 'roads_pavements', overdue: true }]);
+    const onTime = await submitTestReport(platform.baseUrl, { category: 'public_lighting', coordinates: await pointInUnit(db, '03208') });
+    const officer = await bearerToken(platform.baseUrl, await createTestUser(db, 'officer', onTime.office.code));
+    await staffAction(platform.baseUrl, officer, onTime.id, { action: 'accept' });
+    await staffAction(platform.baseUrl, officer, onTime.id, { action: 'resolve', answer: 'Đã thay bóng đèn.' });
+    const context = await newContext(browser, { viewport: desktopViewport });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(String(error.stack ?? error.message)));
+    await page.goto(`${platform.baseUrl}/ioc`);
+
+    // Signed out: the sign-in form, and no deck.gl yet.
+    await page.locator('#ioc-email').waitFor({ timeout: 45_000 });
+    expect(await page.evaluate(() => performance.getEntriesByType('resource').some((entry) => entry.name.includes('/assets/ioc-dashboard-')))).toBe(false);
+    await page.fill('#ioc-email', operator.email);
+    await page.fill('#ioc-password', 'wrong password');
+    await page.locator('.ioc-login button[type="submit"]').click();
+    await page.locator('.ioc-login .error').filter({ hasText: /\S/ }).waitFor({ timeout: 20_000 });
+    await page.fill('#ioc-password', operator.password);
+    await page.press('#ioc-password', 'Enter');
+
+    await page.waitForFunction(() => (window as unknown as { bandosoIoc?: Probe }).bandosoIoc?.feedState() === 'open', undefined, { timeout: 60_000, polling: 200 });
+    await page.waitForFunction(
+      () => {
+        const probe = (window as unknown as { bandosoIoc?: Probe }).bandosoIoc!;
+        return probe.layerIds().includes('ioc-on-time') && probe.choropleth().communes >= 30 && probe.choropleth().withRate >= 2;
+      },
+      undefined,
+      { timeout: 60_000, polling: 200 },
+    );
+    await page.locator('.bar-chart[data-group-by="commune"]').waitFor({ state: 'attached', timeout: 30_000 });
+    await waitForRenderedFeatures(page, ['boundaries-commune-fill']);
+
+    // Another client sends a report: it arrives over Server-Sent Events and stands out.
+    const [lon, lat] = await pointInUnit(db, '03253');
+    const sent = await submitTestReport(platform.baseUrl, { category: 'traffic_safety', coordinates: [lon, lat], description: 'Biển báo giao thông bị đổ sau mưa' });
+    const item = page.locator(`.live-item[data-tracking-code="${sent.trackingCode}"]`);
+    await item.waitFor({ timeout: 30_000 });
+    expect(await item.getAttribute('class')).toContain('is-new');
+    await page.waitForFunction((code) => (window as unknown as { bandosoIoc: Probe }).bandosoIoc.liveLayerTrackingCodes().includes(code), sent.trackingCode, { timeout: 20_000, polling: 100 });
+    expect(await page.evaluate(() => (window as unknown as { bandosoIoc: Probe }).bandosoIoc.layerIds())).toEqual(expect.arrayContaining(['ioc-on-time', 'ioc-density', 'ioc-live-reports']));
+
+    // deck.gl really drew it where it is: picking the rendered frame at that place finds it.
+    await jumpTo(page, [lon, lat], 13);
+    await waitForIdleMap(page);
+    await page.waitForFunction(
+      ({ code, lngLat }) => (window as unknown as { bandosoIoc: Probe }).bandosoIoc.pickLiveReport(lngLat) === code,
+      { code: sent.trackingCode, lngLat: [lon, lat] as [number, number] },
+      { timeout: 30_000, polling: 250 },
+    );
+    await page.screenshot({ path: screenshotPath('ioc-live-report') });
+
+    // The statistics: by office too, and the overdue list.
+    await page.selectOption('#ioc-group-by', 'office');
+    await page.locator('.bar-chart[data-group-by="office"] .bar-row').first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('.ioc-totals').textContent()).toMatch(/tiếp nhận/);
+    await jumpTo(page, [103.05, 21.45], 9);
+    await waitForIdleMap(page);
+    await page.locator('.bar-chart').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('ioc-statistics') });
+    expect(errors).toEqual([]);
+  }, 180_000);
+});
