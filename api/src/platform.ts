@@ -9,6 +9,7 @@ import { listen, type RunningServer } from './server.ts';
 import { flagOverdueReports } from './modules/reports/report-workflow.service.ts';
 import type { ReportsContext } from './modules/reports/reports-context.ts';
 import { seedDemoAccounts } from './modules/auth/demo-accounts.ts';
+import { ensureStatisticsGroupedByCurrentUnits } from './modules/stats/stats.service.ts';
 import { startWebhookDispatcher } from './modules/webhooks/webhook-dispatcher.service.ts';
 
 /** Brings a database to the current schema and, when it is empty and asked to, loads the sample data. */
@@ -28,6 +29,9 @@ export async function prepareDatabase(database: DatabaseHandle, options: { seed:
     });
     options.logger?.info({ ms: Math.round(performance.now() - started) }, 'sample data loaded');
   }
+  // Statistics are grouped by the communes of the boundary set in force; settle that now rather than
+  // in the first public request after a boundary change.
+  await ensureStatisticsGroupedByCurrentUnits(database.db);
   if (options.seed && options.demoPassword) {
     const accounts = await seedDemoAccounts(database.db, options.demoPassword);
     options.logger?.warn({ accounts }, 'demo staff accounts exist (DEMO_PASSWORD is set): never use this on a public deployment');

@@ -128,6 +128,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`CREATE INDEX report_category_status_idx ON report (category_code, status)`.execute(db);
   await sql`CREATE INDEX report_created_idx ON report (created_at DESC)`.execute(db);
   await sql`CREATE INDEX report_unit_idx ON report (unit_code)`.execute(db);
+  await sql`CREATE INDEX report_duplicate_of_idx ON report (duplicate_of) WHERE duplicate_of IS NOT NULL`.execute(db);
   await sql`CREATE INDEX report_open_due_idx ON report (due_at) WHERE status IN ('received', 'accepted', 'in_progress', 'transferred', 'reopened') AND NOT overdue`.execute(db);
 
   // Who reported: never read by public queries, tiles or exports.

@@ -12,6 +12,7 @@ import { EmbeddedDatabaseLockedError } from '../db/embedded-lock.ts';
 import { AppError } from '../errors/app-error.ts';
 import { importReferenceFile, type ImportProgress, type ImportReport } from '../modules/imports/imports.service.ts';
 import { prepareDatabase } from '../platform.ts';
+import { ensureStatisticsGroupedByCurrentUnits } from '../modules/stats/stats.service.ts';
 
 const usage = `Usage: npm run import -- <layer> <file> [options]
 
@@ -132,6 +133,8 @@ try {
     dryRun: values['dry-run'],
     onProgress: progress.update,
   });
+  // New boundaries may regroup the statistics by commune: do it here, not in a public request.
+  if (report.status === 'imported' && (layer === 'communes' || layer === 'province')) await ensureStatisticsGroupedByCurrentUnits(database.db);
 } catch (error) {
   progress.done();
   await database.close();

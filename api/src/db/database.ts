@@ -57,6 +57,9 @@ export async function openServerDatabase(url: string, poolSize = 10): Promise<Da
         sharedTypeParsers[oid] ?? pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection the server closes (restart, DROP DATABASE … FORCE) must not crash the process;
+  // the pool replaces it on the next query.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const listeners = new Set<pg.Client>();
   return {
