@@ -1,3 +1,4 @@
+import { replaceVectorSource } from '../map/replace-vector-source.ts';
 import type { ExpressionSpecification, Map as MapLibreMap, VectorTileSource } from 'maplibre-gl';
 import { fetchJson } from '../app/api-client.ts';
 import type { LegendEntry, MapOverlay, OverlayStyle, StyleContext } from '../map/map-overlay.ts';
@@ -128,7 +129,7 @@ export function showPlanningVersion(map: MapLibreMap, version: string, isLatest:
   const source = map.getSource<VectorTileSource>('planning-zones');
   if (base && source) {
     const url = isLatest ? base : `${base}?version=${encodeURIComponent(version)}`;
-    if (source.url !== url) source.setUrl(url);
+    replaceVectorSource(map, 'planning-zones', url);
   }
   for (const id of ['planning-fill', 'planning-line', 'planning-label']) if (map.getLayer(id)) map.setFilter(id, versionFilter(version));
   highlightChangedZones(map, version, []);

@@ -1,3 +1,4 @@
+import { replaceVectorSource } from '../map/replace-vector-source.ts';
 import type { Map as MapLibreMap, MapGeoJSONFeature, PointLike, VectorTileSource } from 'maplibre-gl';
 import type { MapOverlay, OverlayStyle, StyleContext } from '../map/map-overlay.ts';
 import { palette } from '../map/map-colours.ts';
@@ -35,8 +36,7 @@ export function reportTileJsonUrl(baseUrl: string, filters: ReportFilters, now: 
 
 /** Shows only the reports that pass the filters (the source asks for filtered tiles). */
 export function applyReportFilters(map: MapLibreMap, baseUrl: string, filters: ReportFilters): void {
-  const source = map.getSource<VectorTileSource>('reports');
-  source?.setUrl(reportTileJsonUrl(baseUrl, filters));
+  replaceVectorSource(map, 'reports', reportTileJsonUrl(baseUrl, filters));
 }
 
 export type ReportHit = { kind: 'report'; trackingCode: string; coordinates: [number, number] } | { kind: 'cluster'; count: number; coordinates: [number, number] };
