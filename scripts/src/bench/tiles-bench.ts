@@ -18,7 +18,7 @@ import { findLayer, serverTileEncoder, tileContaining, type TileAddress } from '
 import { openServerDatabase, type DatabaseHandle } from '../../../api/src/db/database.ts';
 import { prepareDatabase } from '../../../api/src/platform.ts';
 import { baseDatabaseName, createServerDatabase, dropServerDatabase, serverDatabaseUrl, withAdminClient } from '../../../api/src/testing/server-databases.ts';
-import { startTestServer } from '../../../api/src/testing/test-server.ts';
+import { startPlatformProcess } from './platform-process.ts';
 import { measure, printTable, type Measurement } from './bench-statistics.ts';
 
 const REPORTS = Number(process.env.BENCH_TILES_REPORTS ?? 1_000_000);
@@ -122,7 +122,8 @@ function getTile(url: string): Promise<{ status: number; bytes: number }> {
 }
 
 const database = await openBenchDatabase();
-const server = await startTestServer(database);
+// The served paths are measured against the platform in its own process (as deployed), not in this one.
+const server = await startPlatformProcess(serverDatabaseUrl(baseUrl, benchName));
 const layer = findLayer('reports')!;
 const rows: Array<Record<string, string | number>> = [];
 const summary: Record<number, { raw: Measurement; cold: Measurement; warm: Measurement; maxBytes: number }> = {};
@@ -184,7 +185,7 @@ try {
     }
   }
 } finally {
-  await server.close();
+  await server.stop();
   agent.destroy();
   await database.close();
   if (process.env.BENCH_TILES_DROP === '1') await dropServerDatabase(baseUrl, benchName);
