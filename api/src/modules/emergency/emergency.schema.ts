@@ -1,20 +1,7 @@
 import { z } from 'zod';
+import { coordinate } from '../boundaries/boundaries.schema.ts';
 import type { FacilityKind } from '../../db/database-schema.ts';
 
-const decimalDegrees = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
-
-const coordinate = (name: 'lon' | 'lat', limit: number) =>
-  z
-    .string({ error: `${name} is required (decimal degrees, WGS84)` })
-    .trim()
-    .regex(decimalDegrees, `${name} must be a decimal number of degrees, e.g. ${name === 'lon' ? '103.0169' : '21.3860'}`)
-    .transform(Number)
-    .refine((value) => Number.isFinite(value) && Math.abs(value) <= limit, {
-      message:
-        name === 'lat'
-          ? 'lat must be between -90 and 90 (did you swap lon and lat? Điện Biên is near lon=103, lat=21.4)'
-          : 'lon must be between -180 and 180',
-    });
 
 export const facilityKinds = ['police', 'fire', 'hospital', 'clinic'] as const satisfies readonly FacilityKind[];
 
