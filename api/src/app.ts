@@ -21,7 +21,7 @@ import { createOpen311Router, handleOpen311Errors } from './modules/open311/open
 import { createWebhooksRouter, keepRawWebhookBody } from './modules/webhooks/webhooks.routes.ts';
 import { createOpenApiRouter } from './modules/openapi/openapi.routes.ts';
 import { createOgcRouter } from './modules/ogc/ogc.routes.ts';
-import { createTilesRouter } from './modules/tiles/tiles.routes.ts';
+import { createTilesRouter, serveTiles } from './modules/tiles/tiles.routes.ts';
 import { TilesService } from './modules/tiles/tiles.service.ts';
 import { createEmergencyRouter } from './modules/emergency/emergency.routes.ts';
 import { createPlanningRouter } from './modules/planning/planning.routes.ts';
@@ -53,6 +53,12 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   const reportFeed = new ReportFeed(database);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // Tiles first, ahead of the access log, body and cookie parsing and authentication: they are
+  // public, read no body, and come by the hundred per second while a map pans (see serveTiles).
+  // Their errors still reach the one error handler, which logs every 5xx.
+  const tiles = new TilesService(database, logger, { cacheBytes: config.tileCacheBytes });
+  app.use(serveTiles(tiles));
+  app.use(createTilesRouter(tiles));
   app.use(
     pinoHttp({
       logger,
@@ -72,7 +78,6 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
 
   // Domain routers, one per module. Everything under /api that no router answers is a JSON 404;
   // the map client's static files mount last.
-  const tiles = new TilesService(database, logger, { cacheBytes: config.tileCacheBytes });
   app.use(createHealthRouter(database));
   app.use(createOpenApiRouter());
   app.use(createClientConfigRouter(config));
@@ -85,7 +90,6 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   app.use(createEmergencyRouter(database.db));
   app.use(createPlanningRouter(database.db));
   app.use('/open311', createOpen311Router(reports), handleOpen311Errors);
-  app.use(createTilesRouter(tiles));
   app.use(createOgcRouter(database.db, tiles));
   app.use('/api', notFoundHandler);
   app.use(createWebClientRouter());

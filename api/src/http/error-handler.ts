@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error.ts';
@@ -35,7 +36,12 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const appError = error instanceof AppError ? error : fromExpressError(error as BodyParserError);
-    const requestId = String(request.id ?? '');
+    // pino-http names every request; the routes mounted before it (tiles) get a name here.
+    let requestId = request.id === undefined ? '' : String(request.id);
+    if (!requestId) {
+      requestId = randomUUID();
+      response.setHeader('X-Request-Id', requestId);
+    }
     if (appError) {
       response.status(appError.status).json({
         error: {

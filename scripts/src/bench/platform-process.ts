@@ -25,9 +25,14 @@ async function freePort(): Promise<number> {
  * database: benchmarks measure it over HTTP from another process, so the client's work does not
  * share the server's event loop and core.
  */
-export async function startPlatformProcess(databaseUrl: string, environment: Record<string, string> = {}): Promise<PlatformProcess> {
+export async function startPlatformProcess(
+  databaseUrl: string,
+  environment: Record<string, string> = {},
+  /** Extra Node.js options, e.g. `--cpu-prof` to profile the platform under load. */
+  nodeOptions: string[] = [],
+): Promise<PlatformProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'api/src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'api/src/main.ts'], {
     cwd: repositoryRoot,
     env: {
       ...process.env,

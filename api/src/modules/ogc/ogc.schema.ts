@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { LayerDefinition } from '@bandoso/tiles';
-import { layerQuerySchema } from '../tiles/tiles.schema.ts';
+import { layerQuerySchema, perLayer } from '../tiles/tiles.schema.ts';
 
 /** OGC API – Features: `limit` default and maximum (larger values are capped, as the standard asks). */
 export const DEFAULT_LIMIT = 100;
@@ -102,17 +101,13 @@ const format = (accepted: readonly [string, ...string[]]) => z.enum(accepted, { 
 /** Metadata resources accept only `f=json`. */
 export const metadataQuerySchema = z.strictObject({ f: format(['json']) }, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter(s) ${issue.keys.join(', ')}` : undefined) });
 
-export function itemsQuerySchema(layer: LayerDefinition) {
-  return layerQuerySchema(layer, { f: format(['json', 'geojson']), limit: limit.optional(), offset: offset.optional(), bbox: bbox.optional(), datetime: datetime.optional() });
-}
+export const itemsQuerySchema = perLayer((layer) =>
+  layerQuerySchema(layer, { f: format(['json', 'geojson']), limit: limit.optional(), offset: offset.optional(), bbox: bbox.optional(), datetime: datetime.optional() }),
+);
 
-export function itemQuerySchema(layer: LayerDefinition) {
-  return layerQuerySchema(layer, { f: format(['json', 'geojson']) });
-}
+export const itemQuerySchema = perLayer((layer) => layerQuerySchema(layer, { f: format(['json', 'geojson']) }));
 
-export function ogcTileQuerySchema(layer: LayerDefinition) {
-  return layerQuerySchema(layer, { f: format(['mvt']) });
-}
+export const ogcTileQuerySchema = perLayer((layer) => layerQuerySchema(layer, { f: format(['mvt']) }));
 
 export const featureIdSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
 

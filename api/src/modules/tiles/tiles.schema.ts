@@ -86,6 +86,25 @@ export function layerQuerySchema<Extra extends z.ZodRawShape>(layer: LayerDefini
     });
 }
 
+/**
+ * `build(layer)`, made once per layer: a zod object schema costs far more to construct (and to
+ * compile on first use) than to run, and tile requests come by the hundred per second.
+ */
+export function perLayer<Schema>(build: (layer: LayerDefinition) => Schema): (layer: LayerDefinition) => Schema {
+  const made = new WeakMap<LayerDefinition, Schema>();
+  return (layer) => {
+    let schema = made.get(layer);
+    if (schema === undefined) {
+      schema = build(layer);
+      made.set(layer, schema);
+    }
+    return schema;
+  };
+}
+
+/** The query of /tiles/{layer}.json and /tiles/{layer}/{z}/{x}/{y}.mvt. */
+export const tileQuerySchema = perLayer((layer) => layerQuerySchema(layer, {}));
+
 /** Splits a parsed layer query into filters and `set`. */
 export function toLayerQuery(layer: LayerDefinition, parsed: Record<string, unknown>): LayerQuery {
   const filters: LayerFilters = {};
