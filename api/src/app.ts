@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RequestListener } from 'node:http';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
@@ -35,6 +36,8 @@ export interface AppDependencies {
 
 export interface AppInstance {
   app: Express;
+  /** What the HTTP server runs: tile requests answered ahead of Express, everything else by `app`. */
+  handler: RequestListener;
   /** What the running app shares with background work (the deadline watcher). */
   reports: ReportsContext;
   /** Stops what the app started (database subscriptions of the live feeds). */
@@ -57,7 +60,8 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   // public, read no body, and come by the hundred per second while a map pans (see serveTiles).
   // Their errors still reach the one error handler, which logs every 5xx.
   const tiles = new TilesService(database, logger, { cacheBytes: config.tileCacheBytes });
-  app.use(serveTiles(tiles));
+  const tileHandler = serveTiles(tiles);
+  app.use(tileHandler);
   app.use(createTilesRouter(tiles));
   app.use(
     pinoHttp({
@@ -96,6 +100,13 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   app.use(createErrorHandler(logger));
   return {
     app,
+    // A tile request Express need not see is answered before it; anything else, and any tile request
+    // that failed (Express runs it again, and its error handler answers), goes to Express.
+    handler: (request, response) =>
+      tileHandler(request, response, () => {
+        if (response.headersSent) response.destroy();
+        else app(request, response);
+      }),
     reports,
     async close() {
       await reportFeed.close();

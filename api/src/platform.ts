@@ -74,7 +74,7 @@ export async function startPlatform(config: AppConfig, logger: Logger): Promise<
   try {
     await prepareDatabase(database, { seed: config.seedSampleData, logger, demoPassword: config.demoPassword });
     const instance = createApp({ config, database, logger });
-    const server = await listen(instance.app, config.port, config.host);
+    const server = await listen(instance.handler, config.port, config.host);
     const watcher = startDeadlineWatcher(instance.reports, config.reports.deadlineCheckIntervalS, logger);
     const webhookDispatcher = startWebhookDispatcher(database, logger);
     // <background workers: webhooks>

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 
 export interface RunningServer {
   server: http.Server;
@@ -8,8 +7,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function listen(app: Express, port: number, host: string): Promise<RunningServer> {
-  const server = http.createServer(app);
+export async function listen(handler: http.RequestListener, port: number, host: string): Promise<RunningServer> {
+  const server = http.createServer(handler);
   // Long-lived event streams are closed by the shutdown, not by a timeout.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

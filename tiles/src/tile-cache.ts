@@ -36,6 +36,11 @@ export class TileCache {
     return this.#bytes;
   }
 
+  /** Whether `key` is cached (without touching its recency). */
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
   get(key: string): CachedTile | undefined {
     const entry = this.#entries.get(key);
     if (!entry) {

@@ -117,6 +117,9 @@ export class TileChangeTracker {
         // Requests that arrive while a read runs wait for the next one: that read starts after them.
         // (The await also always yields, so #pending is set before it is cleared here.)
         await previous?.catch(() => undefined);
+        // And it starts once the current turn of the event loop has read every socket that was
+        // ready: requests that arrived together share it (under load this halves the reads).
+        await new Promise<void>((resolve) => setImmediate(resolve));
         this.#pending = undefined;
         const check = this.#check();
         this.#running = check;

@@ -68,7 +68,7 @@ export class TileServer {
   readonly tracker: TileChangeTracker;
   readonly encoder: TileEncoder;
   readonly #db: Executor;
-  readonly #inFlight = new Map<string, { generation: number; promise: Promise<CachedTile> }>();
+  readonly #inFlight = new Map<string, { generation: number; bounds: LonLatBounds; promise: Promise<CachedTile> }>();
   #unlisten: (() => Promise<void>) | undefined;
 
   constructor(db: Executor, options: TileServerOptions) {
@@ -104,29 +104,49 @@ export class TileServer {
   }
 
   /**
-   * One tile. `prepare` builds the request once every committed change has been applied (so what it
-   * reads, e.g. the boundary set in force, is current too).
+   * One tile. `prepare` builds the request; when it reads state that notifications refresh (the
+   * memoised boundary set in force: `preparedFromCache`), it runs once every committed change has
+   * been applied.
+   *
+   * A cache hit must first make sure every committed write was heard (`ensureCurrent`, one round
+   * trip shared by a burst of requests). A miss needs no such check: its query reads a snapshot
+   * taken after the request arrived, which holds every write that returned before. So a tile that
+   * is neither cached nor being computed goes straight to the database (one round trip, not two);
+   * one that is being computed is joined only after the check proved nothing changed since.
    */
-  async getTile(prepare: () => TileRequest | Promise<TileRequest>): Promise<TileResponse> {
+  async getTile(prepare: () => TileRequest | Promise<TileRequest>, preparedFromCache = true): Promise<TileResponse> {
+    if (!preparedFromCache) {
+      const request = await prepare();
+      const key = tileKey(request);
+      if (!this.cache.has(key) && !this.#inFlight.has(key)) return this.#miss(request, key);
+      await this.tracker.ensureCurrent();
+      return this.#cachedOrComputed(request, key);
+    }
     await this.tracker.ensureCurrent();
     const request = await prepare();
-    const { layer, tile, variant } = request;
-    const key = `${layer.id}/${tile.z}/${tile.x}/${tile.y}?${variant}`;
+    return this.#cachedOrComputed(request, tileKey(request));
+  }
+
+  /** After `ensureCurrent`: the cached tile, a running identical query, or a new one. */
+  async #cachedOrComputed(request: TileRequest, key: string): Promise<TileResponse> {
     const cached = this.cache.get(key);
     if (cached) return this.#respond(cached, true);
-
-    const bounds = tileBounds(tile, TILE_BUFFER);
     const running = this.#inFlight.get(key);
-    if (running && !this.tracker.changedSince(layer.sources, bounds, running.generation)) {
+    if (running && !this.tracker.changedSince(request.layer.sources, running.bounds, running.generation)) {
       return this.#respond(await running.promise, false);
     }
+    return this.#miss(request, key);
+  }
+
+  async #miss(request: TileRequest, key: string): Promise<TileResponse> {
+    const bounds = tileBounds(request.tile, TILE_BUFFER);
     const generation = this.tracker.generation;
     const promise = this.#compute(request, key, bounds);
-    this.#inFlight.set(key, { generation, promise });
+    this.#inFlight.set(key, { generation, bounds, promise });
     try {
       const entry = await promise;
       // Not cached when a change to this area was applied while the query ran: it may predate it.
-      if (!this.tracker.changedSince(layer.sources, bounds, generation)) this.cache.set(entry);
+      if (!this.tracker.changedSince(request.layer.sources, bounds, generation)) this.cache.set(entry);
       return this.#respond(entry, false);
     } finally {
       if (this.#inFlight.get(key)?.promise === promise) this.#inFlight.delete(key);
@@ -157,6 +177,10 @@ export class TileServer {
       },
     };
   }
+}
+
+function tileKey({ layer, tile, variant }: TileRequest): string {
+  return `${layer.id}/${tile.z}/${tile.x}/${tile.y}?${variant}`;
 }
 
 export function strongEtag(body: Uint8Array): string {

@@ -26,7 +26,7 @@ export async function startTestServer(database: DatabaseHandle, environment: Rec
     ...environment,
   });
   const instance = createApp({ config, database, logger: createLogger(config.logLevel) });
-  const server = await listen(instance.app, 0, '127.0.0.1');
+  const server = await listen(instance.handler, 0, '127.0.0.1');
   return {
     baseUrl: `http://127.0.0.1:${server.port}`,
     instance,

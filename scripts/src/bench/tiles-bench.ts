@@ -156,7 +156,8 @@ try {
       },
       CONCURRENCY,
     );
-    const warmRounds = 5;
+    // Enough rounds for a second or more of load: shorter runs mostly measure JIT warm-up and noise.
+    const warmRounds = 20;
     const warm = await measure(
       'HTTP warm (cache)',
       tiles.length * warmRounds,

@@ -1,5 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import querystring from 'node:querystring';
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { parseInput } from '../../http/validate-input.ts';
 import { baseUrlOf, sendTile } from './tile-response.ts';
 import { tileAddressSchema, tileQuerySchema, toLayerQuery } from './tiles.schema.ts';
@@ -26,18 +27,22 @@ export function createTilesRouter(tiles: TilesService): Router {
 
 const TILE_PATH = /^\/tiles\/([^/?]+)\/([^/?]+)\/([^/?]+)\/([^/?]+)\.mvt(?:\?(.*))?$/;
 
+/** A handler on Node's own request and response: Express middleware, and usable without Express. */
+export type NodeHandler = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
+
 /**
- * GET /tiles/{layer}/{z}/{x}/{y}.mvt, mounted first in the application. A map that pans asks for
- * hundreds of tiles a second, most of them cache hits that cost tens of microseconds; the access
- * log, body and cookie parsing, authentication and Express's router cost several times that, so
- * tiles are matched here by one regular expression and answered on Node's response. Same
- * validation as every route (zod schemas, 400 with the problems), same error handler (errors go
- * to `next`). Tiles are public: there is no caller to authenticate.
+ * GET /tiles/{layer}/{z}/{x}/{y}.mvt. A map that pans asks for hundreds of tiles a second, most of
+ * them cache hits that cost tens of microseconds; the access log, body and cookie parsing,
+ * authentication and Express's router cost several times that, so tiles are matched by one regular
+ * expression and answered on Node's response. The application runs it ahead of Express (see
+ * `createApp`) and as Express's first middleware; same validation as every route (zod schemas, 400
+ * with the problems), errors go to `next` and so to the one error handler. Tiles are public: there
+ * is no caller to authenticate.
  */
-export function serveTiles(tiles: TilesService): RequestHandler {
+export function serveTiles(tiles: TilesService): NodeHandler {
   void tiles.start();
   return (request, response, next) => {
-    const match = request.method === 'GET' || request.method === 'HEAD' ? TILE_PATH.exec(request.url) : null;
+    const match = request.method === 'GET' || request.method === 'HEAD' ? TILE_PATH.exec(request.url ?? '') : null;
     if (!match) {
       next();
       return;

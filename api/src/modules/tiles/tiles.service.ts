@@ -116,10 +116,11 @@ export class TilesService {
 
   /** One tile, current as of the moment of the call. */
   async tile(layer: LayerDefinition, tile: TileAddress, query: LayerQuery): Promise<TileResponse> {
+    // Only boundary layers read memoised state (the boundary set in force) to build the request.
     return this.server.getTile(async () => {
       const { parameters, variant } = await this.resolveParameters(layer, query);
       return { layer, tile, parameters, variant };
-    });
+    }, layer.usesBoundarySet);
   }
 
   async bounds(layer: LayerDefinition, parameters: LayerParameters): Promise<LonLatBounds> {
