@@ -6,6 +6,7 @@ const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface PlatformProcess {
   baseUrl: string;
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -64,6 +65,7 @@ export async function startPlatformProcess(
   }
   return {
     baseUrl,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

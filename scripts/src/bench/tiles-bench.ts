@@ -8,6 +8,10 @@
  *   HTTP cold    GET /tiles/reports/z/x/y.mvt from the real application, first request of each tile;
  *   HTTP warm    the same requests again, answered from the tile cache.
  *
+ * On Linux it also says where the CPU went, per tile: PostgreSQL's processes (when the server runs
+ * here), the platform's process, and this client (pg for raw SQL, HTTP for the others). On a machine
+ * whose few cores all three share, the served/raw ratios are CPU budgets, and this explains them.
+ *
  * The reports live in a database of their own, `<database>_bench_tiles` (created, migrated and
  * seeded on first use, then kept: seeding takes minutes). BENCH_TILES_RESEED=1 drops and rebuilds it;
  * BENCH_TILES_DROP=1 drops it at the end. The demo database is never touched.
@@ -20,6 +24,7 @@ import { prepareDatabase } from '../../../api/src/platform.ts';
 import { baseDatabaseName, createServerDatabase, dropServerDatabase, serverDatabaseUrl, withAdminClient } from '../../../api/src/testing/server-databases.ts';
 import { startPlatformProcess } from './platform-process.ts';
 import { measure, printTable, type Measurement } from './bench-statistics.ts';
+import { cpuPerOperation, sampleCpu } from './process-cpu.ts';
 
 const REPORTS = Number(process.env.BENCH_TILES_REPORTS ?? 1_000_000);
 const TILES_PER_ZOOM = Number(process.env.BENCH_TILES_PER_ZOOM ?? 300);
@@ -135,6 +140,8 @@ try {
     const sizes: number[] = [];
     // Warm the database (shared buffers, plans) on other tiles of the same zoom, for all three paths.
     for (const tile of tiles.slice(0, 5)) await serverTileEncoder.encode(database.db, layer, { ...tile, y: tile.y }, { filters: {} });
+    const cpu: Record<string, string> = {};
+    let before = sampleCpu(server.pid);
     const raw = await measure(
       'raw SQL (pg)',
       tiles.length,
@@ -144,8 +151,10 @@ try {
       },
       CONCURRENCY,
     );
+    cpu[raw.label] = cpuPerOperation(before, sampleCpu(server.pid), raw.count);
     const urlOf = (tile: TileAddress) => `${server.baseUrl}/tiles/reports/${tile.z}/${tile.x}/${tile.y}.mvt`;
     const wire: number[] = [];
+    before = sampleCpu(server.pid);
     const cold = await measure(
       'HTTP cold',
       tiles.length,
@@ -156,8 +165,10 @@ try {
       },
       CONCURRENCY,
     );
+    cpu[cold.label] = cpuPerOperation(before, sampleCpu(server.pid), cold.count);
     // Enough rounds for a second or more of load: shorter runs mostly measure JIT warm-up and noise.
     const warmRounds = 20;
+    before = sampleCpu(server.pid);
     const warm = await measure(
       'HTTP warm (cache)',
       tiles.length * warmRounds,
@@ -167,6 +178,7 @@ try {
       },
       CONCURRENCY,
     );
+    cpu[warm.label] = cpuPerOperation(before, sampleCpu(server.pid), warm.count);
     const maxBytes = Math.max(...sizes);
     const meanBytes = sizes.reduce((sum, size) => sum + size, 0) / sizes.length;
     const meanWire = wire.reduce((sum, size) => sum + size, 0) / wire.length;
@@ -182,6 +194,7 @@ try {
         'tile KB mean / max': `${(meanBytes / 1024).toFixed(1)} / ${(maxBytes / 1024).toFixed(1)}`,
         'gzip KB mean': measurement === raw ? '' : (meanWire / 1024).toFixed(1),
         'tiles/s vs raw': measurement.perSecond / raw.perSecond,
+        'CPU ms/tile db / platform / client': cpu[measurement.label] ?? '',
       });
     }
   }
