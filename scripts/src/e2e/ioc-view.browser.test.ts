@@ -91,7 +91,10 @@ describeInBrowser('the operations view (IOC) in Chromium, on the real platform',
     expect(await page.locator('.ioc-totals').textContent()).toMatch(/tiếp nhận/);
     await jumpTo(page, [103.05, 21.45], 9);
     await waitForIdleMap(page);
-    await page.locator('.bar-chart').scrollIntoViewIfNeeded();
+    // The panel is rebuilt when its statistics refresh (5 s after a live report), which can detach
+    // an element a locator just found: scroll to whichever chart is there, in one step in the page.
+    await page.locator('.bar-chart').first().waitFor({ timeout: 30_000 });
+    await page.evaluate(() => document.querySelector('.bar-chart')?.scrollIntoView({ block: 'nearest' }));
     await page.screenshot({ path: screenshotPath('ioc-statistics') });
     expect(errors).toEqual([]);
   }, 180_000);
