@@ -16,6 +16,10 @@ export interface BoundarySetRow {
  * last. Whether it has expired (`valid_to`) is the service's decision.
  */
 export async function findLatestBoundarySetStartingBy(db: Executor, date: string): Promise<BoundarySetRow | undefined> {
+  return latestSetStartingBy(db, date).executeTakeFirst();
+}
+
+function latestSetStartingBy(db: Executor, date: string) {
   return db
     .selectFrom('boundary_set')
     .select(['id', 'name', 'valid_from', 'valid_to'])
@@ -23,8 +27,7 @@ export async function findLatestBoundarySetStartingBy(db: Executor, date: string
     .orderBy('valid_from', 'desc')
     .orderBy('created_at', 'desc')
     .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
+    .limit(1);
 }
 
 export interface CoveringUnitRow {
@@ -34,13 +37,27 @@ export interface CoveringUnitRow {
   level: AdminLevel;
 }
 
-/** Every unit of the set whose area covers the point (boundary included), smallest code first. */
-export async function findUnitsCoveringPoint(db: Executor, boundarySetId: string, longitude: number, latitude: number): Promise<CoveringUnitRow[]> {
-  return db
-    .selectFrom('admin_unit')
-    .select(['id', 'code', 'name', 'level'])
-    .where('boundary_set_id', '=', boundarySetId)
-    .where(stCovers(sql.ref('admin_unit.geom'), makePoint(longitude, latitude)))
-    .orderBy('code')
+/**
+ * The boundary set in force on `date` (as `findLatestBoundarySetStartingBy` picks it) and every unit
+ * of it whose area covers the point (boundary included), smallest code first — in one round trip.
+ */
+export async function findUnitsCoveringPointOn(
+  db: Executor,
+  date: string,
+  longitude: number,
+  latitude: number,
+): Promise<{ set: BoundarySetRow | undefined; units: CoveringUnitRow[] }> {
+  const rows = await db
+    .with('s', () => latestSetStartingBy(db, date))
+    .selectFrom('s')
+    .leftJoin('admin_unit as u', (join) => join.onRef('u.boundary_set_id', '=', 's.id').on(stCovers(sql.ref('u.geom'), makePoint(longitude, latitude))))
+    .select(['s.id as set_id', 's.name as set_name', 's.valid_from', 's.valid_to', 'u.id', 'u.code', 'u.name', 'u.level'])
+    .orderBy('u.code')
     .execute();
+  const first = rows[0];
+  if (!first) return { set: undefined, units: [] };
+  return {
+    set: { id: first.set_id, name: first.set_name, valid_from: first.valid_from, valid_to: first.valid_to },
+    units: rows.flatMap((row) => (row.id === null || row.code === null || row.name === null || row.level === null ? [] : [{ id: row.id, code: row.code, name: row.name, level: row.level }])),
+  };
 }

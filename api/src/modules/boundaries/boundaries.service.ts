@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AdminLevel, Database } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { findLatestBoundarySetStartingBy, findUnitsCoveringPoint, type CoveringUnitRow } from './boundaries.repository.ts';
+import { findUnitsCoveringPointOn, type CoveringUnitRow } from './boundaries.repository.ts';
 
 /** Administrative dates (validity of boundary sets, deadlines) are calendar days in Vietnam. */
 export const ADMINISTRATIVE_TIME_ZONE = 'Asia/Ho_Chi_Minh';
@@ -41,13 +41,12 @@ export function administrativeDate(at: string | undefined, now: Date = new Date(
  */
 export async function locatePoint(db: Kysely<Database>, longitude: number, latitude: number, at?: string): Promise<LocateResult> {
   const date = administrativeDate(at);
-  const set = await findLatestBoundarySetStartingBy(db, date);
+  const { set, units } = await findUnitsCoveringPointOn(db, date, longitude, latitude);
   if (!set || (set.valid_to !== null && set.valid_to < date)) {
     throw new AppError('NO_BOUNDARY_SET', `No boundary set is in force on ${date}.`, {
       vi: `Không có bộ ranh giới hành chính nào có hiệu lực vào ngày ${date}.`,
     });
   }
-  const units = await findUnitsCoveringPoint(db, set.id, longitude, latitude);
   if (units.length === 0) {
     throw new AppError(
       'OUTSIDE_PROVINCE',
