@@ -90,7 +90,7 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   app.use(createReportsRouter(reports, reportFeed, { submissionsPerHour: config.reports.submissionsPerHour }));
   app.use(createAdminRouter(database.db, reports.calendar));
   app.use(createStatisticsRouter(database.db));
-  app.use(createWebhooksRouter(reports));
+  app.use(createWebhooksRouter(reports, { allowedNetworks: config.webhooks.allowedNetworks }));
   app.use(createEmergencyRouter(database.db));
   app.use(createPlanningRouter(database.db));
   app.use('/open311', createOpen311Router(reports), handleOpen311Errors);

@@ -76,7 +76,7 @@ export async function startPlatform(config: AppConfig, logger: Logger): Promise<
     const instance = createApp({ config, database, logger });
     const server = await listen(instance.handler, config.port, config.host);
     const watcher = startDeadlineWatcher(instance.reports, config.reports.deadlineCheckIntervalS, logger);
-    const webhookDispatcher = startWebhookDispatcher(database, logger);
+    const webhookDispatcher = startWebhookDispatcher(database, logger, { targetPolicy: { allowedNetworks: config.webhooks.allowedNetworks } });
     // <background workers: webhooks>
     return {
       url: `http://localhost:${server.port}`,

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { networksProblem } from '../modules/webhooks/webhook-target-policy.ts';
 
 /**
  * The platform's configuration: one typed, frozen object read once from the environment.
@@ -40,6 +41,18 @@ const environmentSchema = z.object({
   DEADLINE_CHECK_INTERVAL_S: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Memory (MiB) of the in-process vector-tile cache. */
   TILE_CACHE_MB: z.coerce.number().min(1).max(16_384).default(64),
+  /**
+   * Networks webhook deliveries may reach besides public addresses (comma-separated CIDRs, e.g. an
+   * internal document system's 10.20.0.0/16). Unset: public addresses only.
+   */
+  WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .default('')
+    .superRefine((value, context) => {
+      const problem = networksProblem(value);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    })
+    .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== '')),
   /** Seed demo staff accounts with this password (only together with the sample data). Unset: none. */
   DEMO_PASSWORD: z.string().min(8).optional(),
 });
@@ -62,6 +75,7 @@ export type AppConfig = Readonly<{
   }>;
   demoPassword: string | undefined;
   tileCacheBytes: number;
+  webhooks: Readonly<{ allowedNetworks: readonly string[] }>;
 }>;
 
 export class ConfigError extends Error {}
@@ -95,5 +109,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     }),
     demoPassword: values.DEMO_PASSWORD,
     tileCacheBytes: Math.round(values.TILE_CACHE_MB * 1024 * 1024),
+    webhooks: Object.freeze({ allowedNetworks: Object.freeze(values.WEBHOOK_ALLOWED_NETWORKS) }),
   });
 }

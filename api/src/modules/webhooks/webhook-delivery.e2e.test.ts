@@ -3,7 +3,8 @@ import { createLogger } from '../../logging/logger.ts';
 import { createTestDatabase, startTestServer, type TestDatabase, type TestServer } from '../../testing/index.ts';
 import { flagOverdueReports } from '../reports/report-workflow.service.ts';
 import { startWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher.service.ts';
-import { api, FakeDocumentSystem, pointInCommune, signInStaff, submitReport } from './webhook-test-kit.ts';
+import { publicInternetOnly } from './webhook-target-policy.ts';
+import { api, FakeDocumentSystem, LOOPBACK_ALLOWED, loopbackPolicy, pointInCommune, signInStaff, submitReport } from './webhook-test-kit.ts';
 
 const OFFICE = 'UBND-03127'; // UBND phường Điện Biên Phủ; public lighting there is its job
 const SUPERVISOR = 'IOC-DB';
@@ -20,7 +21,7 @@ const logger = createLogger('silent');
 
 /** A dispatcher driven by hand (no timer, no NOTIFY); jitter 0 so the schedule is exact. */
 function dispatcher(options: Partial<WebhookDispatcherOptions> = {}): WebhookDispatcher {
-  const created = startWebhookDispatcher(database, logger, { pollIntervalMs: 0, listenForOutbox: false, random: () => 0, requestTimeoutMs: 3_000, ...options });
+  const created = startWebhookDispatcher(database, logger, { pollIntervalMs: 0, listenForOutbox: false, random: () => 0, requestTimeoutMs: 3_000, targetPolicy: loopbackPolicy, ...options });
   dispatchers.push(created);
   return created;
 }
@@ -36,7 +37,7 @@ const at = (base: Date, milliseconds: number) => new Date(base.getTime() + milli
 beforeAll(async () => {
   // A private database: these tests configure webhooks and run the dispatcher over every outbox row.
   database = await createTestDatabase();
-  server = await startTestServer(database);
+  server = await startTestServer(database, LOOPBACK_ALLOWED);
   receiver = await FakeDocumentSystem.start();
   officer = await signInStaff(database, server.baseUrl, 'officer', OFFICE);
   admin = await signInStaff(database, server.baseUrl, 'admin');
@@ -294,5 +295,42 @@ describe('delivering reports to the office document system', () => {
     while (receiver.about(report.trackingCode).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(receiver.about(report.trackingCode)).toHaveLength(1);
     await listening.stop();
+  });
+});
+
+describe('keeping deliveries out of the platform\'s own network', () => {
+  it('refuses a webhook URL that is an internal address, and changes nothing', async () => {
+    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://10.0.0.7/hooks', 'http://[::1]:8080/hooks', 'http://[::ffff:192.168.1.1]/hooks']) {
+      const refused = await api(server.baseUrl, 'PUT', '/api/staff/webhook', { authorization: officer.authorization, body: { url } });
+      expect(refused.status, url).toBe(400);
+      expect(refused.body.error.message, url).toMatch(/not a public address.*WEBHOOK_ALLOWED_NETWORKS/);
+    }
+    const shown = await api(server.baseUrl, 'GET', '/api/staff/webhook', { authorization: officer.authorization });
+    expect(shown.body.url).toBe(receiver.url);
+  });
+
+  it('does not connect to a refused address or to this machine by name, and does not retry', async () => {
+    // The platform's default: public addresses only. The receiver on 127.0.0.1 is then off limits.
+    const byAddress = await submitReport(server.baseUrl, location);
+    await dispatcher({ targetPolicy: publicInternetOnly }).runOnce();
+    expect(receiver.about(byAddress.trackingCode)).toHaveLength(0);
+    const [refused] = await deliveriesOf(byAddress.trackingCode);
+    expect(refused).toMatchObject({ status: 'dead', attempts: 1, lastStatusCode: null });
+    expect(refused.lastError).toMatch(/^refused: 127\.0\.0\.1 is not a public address/);
+
+    // The name of this machine is refused too (other names are checked when they resolve: see
+    // webhook-target-policy.test.ts).
+    const byName = receiver.url.replace('127.0.0.1', 'localhost');
+    expect((await api(server.baseUrl, 'PUT', '/api/staff/webhook', { authorization: officer.authorization, body: { url: byName } })).status).toBe(200);
+    try {
+      const resolved = await submitReport(server.baseUrl, location);
+      await dispatcher({ targetPolicy: publicInternetOnly }).runOnce();
+      expect(receiver.about(resolved.trackingCode)).toHaveLength(0);
+      const [logged] = await deliveriesOf(resolved.trackingCode);
+      expect(logged).toMatchObject({ status: 'dead', attempts: 1, lastStatusCode: null });
+      expect(logged.lastError).toMatch(/^refused: localhost is this server itself/);
+    } finally {
+      expect((await api(server.baseUrl, 'PUT', '/api/staff/webhook', { authorization: officer.authorization, body: { url: receiver.url } })).status).toBe(200);
+    }
   });
 });

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
+import { fetch, type Agent } from 'undici';
 import type { Database } from '../../db/database-schema.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { publicSummary } from '../reports/report-views.ts';
 import * as reportsRepository from '../reports/reports.repository.ts';
 import { ATTEMPT_HEADER, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './signing.ts';
 import * as repository from './webhooks.repository.ts';
+import { publicInternetOnly, RefusedTargetError, WebhookTargetGuard, type WebhookTargetPolicy } from './webhook-target-policy.ts';
 
 /**
  * Delivers the transactional outbox to the offices' document systems (e.g. TDOffice).
@@ -41,6 +43,14 @@ export interface WebhookDispatcherOptions {
   batchSize: number;
   /** For tests: the random source of the jitter. */
   random: () => number;
+  /** Where deliveries may connect: public addresses, plus these networks (WEBHOOK_ALLOWED_NETWORKS). */
+  targetPolicy: WebhookTargetPolicy;
+}
+
+/** How deliveries reach the network: the address rule, and the HTTP client that applies it. */
+interface Transport {
+  guard: WebhookTargetGuard;
+  dispatcher: Agent;
 }
 
 export const defaultWebhookDispatcherOptions: Readonly<WebhookDispatcherOptions> = Object.freeze({
@@ -54,6 +64,7 @@ export const defaultWebhookDispatcherOptions: Readonly<WebhookDispatcherOptions>
   jitter: 0.2,
   batchSize: 50,
   random: Math.random,
+  targetPolicy: publicInternetOnly,
 });
 
 /** A claimed delivery outlives its request timeout by this much before another dispatcher may retry it. */
@@ -85,13 +96,15 @@ export function startWebhookDispatcher(database: DatabaseHandle, logger: Logger,
   const options: WebhookDispatcherOptions = { ...defaultWebhookDispatcherOptions, ...overrides };
   const log = logger.child({ component: 'webhook-dispatcher' });
   const shutdown = new AbortController();
+  const guard = new WebhookTargetGuard(options.targetPolicy);
+  const transport: Transport = { guard, dispatcher: guard.dispatcher() };
   let stopped = false;
   let running: Promise<DispatchSummary> | null = null;
   let wakeQueued = false;
 
   async function runOnce(now?: Date): Promise<DispatchSummary> {
     while (running) await running.catch(() => undefined);
-    const pass = runPass(database.db, now ?? new Date(), options, shutdown.signal, log);
+    const pass = runPass(database.db, now ?? new Date(), options, transport, shutdown.signal, log);
     running = pass;
     try {
       return await pass;
@@ -133,14 +146,15 @@ export function startWebhookDispatcher(database: DatabaseHandle, logger: Logger,
       const unsubscribe = await subscription;
       await unsubscribe?.().catch(() => undefined);
       while (running) await running.catch(() => undefined);
+      await transport.dispatcher.close().catch(() => undefined);
     },
   };
 }
 
-async function runPass(db: Kysely<Database>, now: Date, options: WebhookDispatcherOptions, shutdown: AbortSignal, log: Logger): Promise<DispatchSummary> {
+async function runPass(db: Kysely<Database>, now: Date, options: WebhookDispatcherOptions, transport: Transport, shutdown: AbortSignal, log: Logger): Promise<DispatchSummary> {
   const summary: DispatchSummary = { messages: 0, prepared: 0, attempted: 0, delivered: 0, retrying: 0, dead: 0 };
   await prepareDeliveries(db, now, options.batchSize, summary);
-  if (!shutdown.aborted) await sendDueDeliveries(db, now, options, shutdown, log, summary);
+  if (!shutdown.aborted) await sendDueDeliveries(db, now, options, transport, shutdown, log, summary);
   return summary;
 }
 
@@ -212,7 +226,15 @@ async function describeOrigin(db: Transaction<Database>, message: repository.Out
 type ClaimedDelivery = Awaited<ReturnType<typeof repository.claimDueDeliveries>>[number];
 type Outcome = repository.AttemptOutcome;
 
-async function sendDueDeliveries(db: Kysely<Database>, now: Date, options: WebhookDispatcherOptions, shutdown: AbortSignal, log: Logger, summary: DispatchSummary): Promise<void> {
+async function sendDueDeliveries(
+  db: Kysely<Database>,
+  now: Date,
+  options: WebhookDispatcherOptions,
+  transport: Transport,
+  shutdown: AbortSignal,
+  log: Logger,
+  summary: DispatchSummary,
+): Promise<void> {
   const passStarted = performance.now();
   const clock = () => new Date(now.getTime() + (performance.now() - passStarted));
   for (let round = 0; round < MAX_SEND_ROUNDS && !shutdown.aborted; round += 1) {
@@ -230,7 +252,7 @@ async function sendDueDeliveries(db: Kysely<Database>, now: Date, options: Webho
         for (const delivery of deliveries) {
           const target = targets.get(delivery.id);
           if (!target) continue; // the webhook was removed meanwhile: the delivery waits for a new one
-          const outcome = await attemptDelivery(db, delivery, target, options, shutdown, clock, log);
+          const outcome = await attemptDelivery(db, delivery, target, options, transport, shutdown, clock, log);
           summary.attempted += 1;
           if (outcome === 'delivered') summary.delivered += 1;
           else if (outcome === 'retry') summary.retrying += 1;
@@ -253,6 +275,7 @@ async function attemptDelivery(
   delivery: ClaimedDelivery,
   target: DeliveryTarget,
   options: WebhookDispatcherOptions,
+  transport: Transport,
   shutdown: AbortSignal,
   clock: () => Date,
   log: Logger,
@@ -265,8 +288,13 @@ async function attemptDelivery(
   let statusCode: number | null = null;
   let error: string | null = null;
   let retryAfterSeconds: number | null = null;
+  // Refused targets are not retried: the same URL would be refused again. Addresses written in the
+  // URL connect without a DNS lookup, so they are checked here; names, when they resolve (guard.lookup).
+  let refused: string | undefined = transport.guard.problemWithUrl(target.url);
   try {
+    if (refused) throw new Error(refused);
     const response = await fetch(target.url, {
+      dispatcher: transport.dispatcher,
       method: 'POST',
       headers: {
         'Content-Type': 'application/json; charset=utf-8',
@@ -288,11 +316,15 @@ async function attemptDelivery(
     // must not become a way to read other servers' pages through the delivery log.
     await response.body?.cancel().catch(() => undefined);
   } catch (caught) {
-    error = describeFetchError(caught, shutdown.aborted, options.requestTimeoutMs);
+    const cause = caught instanceof Error ? caught.cause : undefined;
+    if (cause instanceof RefusedTargetError) refused = cause.message;
+    error = refused
+      ? `refused: ${refused}`.slice(0, 500)
+      : describeFetchError(caught, shutdown.aborted, options.requestTimeoutMs);
   }
   const durationMs = performance.now() - started;
   const finishedAt = new Date(startedAt.getTime() + durationMs);
-  let outcome = classifyAttempt(statusCode);
+  let outcome = refused ? 'dead' : classifyAttempt(statusCode);
   if (statusCode !== null && outcome !== 'delivered') error = `HTTP ${statusCode}${outcome === 'dead' ? ' (not retried: the receiver refused this request)' : ''}`;
   if (outcome === 'retry' && delivery.attempts >= options.maxAttempts) {
     outcome = 'dead';

@@ -6,7 +6,7 @@ import { createTestDatabase, databaseFingerprint, startTestServer, type TestData
 import { signPayload } from './signing.ts';
 import { startWebhookDispatcher } from './webhook-dispatcher.service.ts';
 import { inboundRequestHash } from './webhooks.service.ts';
-import { api, FakeDocumentSystem, pointInCommune, postInbound, signInStaff, submitReport } from './webhook-test-kit.ts';
+import { api, FakeDocumentSystem, LOOPBACK_ALLOWED, loopbackPolicy, pointInCommune, postInbound, signInStaff, submitReport } from './webhook-test-kit.ts';
 
 const OFFICE = 'UBND-03127';
 
@@ -19,7 +19,7 @@ let location: [number, number];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  server = await startTestServer(database);
+  server = await startTestServer(database, LOOPBACK_ALLOWED);
   receiver = await FakeDocumentSystem.start();
   officer = await signInStaff(database, server.baseUrl, 'officer', OFFICE);
   location = await pointInCommune(database, '03127');
@@ -199,7 +199,7 @@ describe('POST /api/webhooks/inbound/:officeCode (the document system posts stat
     const report = await submitReport(server.baseUrl, location);
     const externalId = `TDO-${randomUUID()}`;
     expect((await postInbound(server.baseUrl, OFFICE, secret, { trackingCode: report.trackingCode, action: 'accept', externalId })).status).toBe(200);
-    const dispatcher = startWebhookDispatcher(database, createLogger('silent'), { pollIntervalMs: 0, listenForOutbox: false });
+    const dispatcher = startWebhookDispatcher(database, createLogger('silent'), { pollIntervalMs: 0, listenForOutbox: false, targetPolicy: loopbackPolicy });
     try {
       await dispatcher.runOnce();
     } finally {

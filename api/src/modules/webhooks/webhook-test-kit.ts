@@ -6,6 +6,14 @@ import type { DatabaseHandle } from '../../db/database.ts';
 import { createUser } from '../auth/auth.service.ts';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER, verifySignature } from './signing.ts';
 
+/**
+ * The fake document system listens on 127.0.0.1, which the platform refuses by default (webhooks go
+ * to public addresses only): the tests allow exactly that address, as a deployment allows its
+ * internal network.
+ */
+export const LOOPBACK_ALLOWED = { WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32' } as const;
+export const loopbackPolicy = { allowedNetworks: ['127.0.0.1/32'] } as const;
+
 /** Test helpers of the webhook tests (not a test file itself). */
 
 export interface ReceivedRequest {

@@ -3,6 +3,7 @@ import { parseInput } from '../../http/validate-input.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
 import type { ReportsContext } from '../reports/reports-context.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signing.ts';
+import { WebhookTargetGuard, type WebhookTargetPolicy } from './webhook-target-policy.ts';
 import { configureWebhook, getWebhook, listDeliveryLog, receiveInboundUpdate, redeliver } from './webhooks.service.ts';
 import { deliveriesQuerySchema, deliveryIdSchema, inboundOfficeCodeSchema, putWebhookSchema, webhookQuerySchema } from './webhooks.schema.ts';
 
@@ -13,13 +14,14 @@ export { keepRawWebhookBody } from './signing.ts';
  * signed endpoint where a document system posts status updates back. README.md in this folder is the
  * integrator's guide.
  */
-export function createWebhooksRouter(context: ReportsContext): Router {
+export function createWebhooksRouter(context: ReportsContext, targetPolicy: WebhookTargetPolicy): Router {
   const router = Router();
   const { db } = context;
+  const guard = new WebhookTargetGuard(targetPolicy);
 
   router.put('/api/staff/webhook', requireRole('officer', 'admin'), async (request, response) => {
     const input = parseInput(putWebhookSchema, request.body, 'body');
-    const { created, webhook } = await configureWebhook(db, request.principal!, input);
+    const { created, webhook } = await configureWebhook(db, request.principal!, input, guard);
     response.status(created ? 201 : 200).set('Cache-Control', 'no-store').json(webhook);
   });
 

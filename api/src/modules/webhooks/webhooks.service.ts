@@ -10,6 +10,7 @@ import type { ReportsContext } from '../reports/reports-context.ts';
 import * as reportsRepository from '../reports/reports.repository.ts';
 import { generateWebhookSecret, verifySignature, type SignatureProblem } from './signing.ts';
 import * as repository from './webhooks.repository.ts';
+import type { WebhookTargetGuard } from './webhook-target-policy.ts';
 import { inboundEnvelopeSchema, type DeliveriesQuery, type PutWebhookInput } from './webhooks.schema.ts';
 
 // ---- configuration (staff) --------------------------------------------------------------------------
@@ -53,9 +54,17 @@ function describeWebhook(webhook: repository.WebhookRow) {
  * Sets an office's webhook. A secret is generated when the webhook is created without one, or when
  * asked to rotate it; only then is it in the answer (it is never shown again).
  */
-export async function configureWebhook(db: Kysely<Database>, principal: Principal, input: PutWebhookInput, now: Date = new Date()) {
+export async function configureWebhook(db: Kysely<Database>, principal: Principal, input: PutWebhookInput, guard: WebhookTargetGuard, now: Date = new Date()) {
   if (principal.role !== 'officer' && principal.role !== 'admin') {
     throw new AppError('FORBIDDEN', 'Only officers (for their office) and administrators configure webhooks.', { vi: 'Chỉ cán bộ đơn vị và quản trị viên được cấu hình webhook.' });
+  }
+  // Deliveries are refused at connect time anyway; a URL that can never be delivered to is refused now.
+  const problem = guard.problemWithUrl(input.url);
+  if (problem) {
+    throw new AppError('VALIDATION_FAILED', `url: ${problem}. Webhooks are delivered to public addresses only, unless the platform's operator allows the network (WEBHOOK_ALLOWED_NETWORKS).`, {
+      vi: `url: ${problem}. Webhook chỉ được gửi tới địa chỉ công khai, trừ khi đơn vị vận hành cho phép mạng nội bộ đó (WEBHOOK_ALLOWED_NETWORKS).`,
+      details: [{ parameter: 'url', problem }],
+    });
   }
   const office = (await resolveOffice(db, principal, input.officeCode, true))!;
   return db.transaction().execute(async (transaction) => {
