@@ -11,6 +11,7 @@ import type { ReportsContext } from './modules/reports/reports-context.ts';
 import { seedDemoAccounts } from './modules/auth/demo-accounts.ts';
 import { ensureStatisticsGroupedByCurrentUnits } from './modules/stats/stats.service.ts';
 import { startWebhookDispatcher } from './modules/webhooks/webhook-dispatcher.service.ts';
+import { startRetention } from './modules/maintenance/retention.service.ts';
 
 /** Brings a database to the current schema and, when it is empty and asked to, loads the sample data. */
 export async function prepareDatabase(database: DatabaseHandle, options: { seed: boolean; logger?: Logger; demoPassword?: string | undefined }): Promise<void> {
@@ -77,15 +78,15 @@ export async function startPlatform(config: AppConfig, logger: Logger): Promise<
     const server = await listen(instance.handler, config.port, config.host);
     const watcher = startDeadlineWatcher(instance.reports, config.reports.deadlineCheckIntervalS, logger);
     const webhookDispatcher = startWebhookDispatcher(database, logger, { targetPolicy: { allowedNetworks: config.webhooks.allowedNetworks } });
-    // <background workers: webhooks>
+    const retention = startRetention(database.db, config.retention, config.retention.intervalS, logger);
     return {
       url: `http://localhost:${server.port}`,
       database,
       server,
       async stop() {
         watcher.stop();
+        retention.stop();
         await webhookDispatcher.stop();
-        // <stop background workers: webhooks>
         await server.close();
         await instance.close();
         await database.close();

@@ -53,6 +53,12 @@ const environmentSchema = z.object({
       if (problem) context.addIssue({ code: 'custom', message: problem });
     })
     .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== '')),
+  /** Days an Idempotency-Key of a report submission is remembered (offline phones resend late). */
+  RETENTION_IDEMPOTENCY_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Days the webhook delivery log (ended deliveries, their attempts and messages) is kept. */
+  RETENTION_WEBHOOK_LOG_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** How often (s) expired records are purged. 0 turns it off. */
+  RETENTION_INTERVAL_S: z.coerce.number().int().min(0).max(604_800).default(3600),
   /** Seed demo staff accounts with this password (only together with the sample data). Unset: none. */
   DEMO_PASSWORD: z.string().min(8).optional(),
 });
@@ -76,6 +82,7 @@ export type AppConfig = Readonly<{
   demoPassword: string | undefined;
   tileCacheBytes: number;
   webhooks: Readonly<{ allowedNetworks: readonly string[] }>;
+  retention: Readonly<{ idempotencyKeyDays: number; webhookLogDays: number; intervalS: number }>;
 }>;
 
 export class ConfigError extends Error {}
@@ -110,5 +117,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     demoPassword: values.DEMO_PASSWORD,
     tileCacheBytes: Math.round(values.TILE_CACHE_MB * 1024 * 1024),
     webhooks: Object.freeze({ allowedNetworks: Object.freeze(values.WEBHOOK_ALLOWED_NETWORKS) }),
+    retention: Object.freeze({
+      idempotencyKeyDays: values.RETENTION_IDEMPOTENCY_DAYS,
+      webhookLogDays: values.RETENTION_WEBHOOK_LOG_DAYS,
+      intervalS: values.RETENTION_INTERVAL_S,
+    }),
   });
 }
