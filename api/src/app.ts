@@ -56,6 +56,8 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   const reportFeed = new ReportFeed(database);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // Read by baseUrlOf (absolute links in documents).
+  app.locals.publicBaseUrl = config.publicBaseUrl;
   // Tiles first, ahead of the access log, body and cookie parsing and authentication: they are
   // public, read no body, and come by the hundred per second while a map pans (see serveTiles).
   // Their errors still reach the one error handler, which logs every 5xx.

@@ -23,6 +23,16 @@ const environmentSchema = z.object({
   SEED_SAMPLE_DATA: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * The platform's public origin (https://bando.dienbien.gov.vn), for absolute links in TileJSON,
+   * OGC API and Open311 documents. Unset: taken from each request.
+   */
+  PUBLIC_BASE_URL: z
+    .string()
+    .url()
+    .refine((value) => /^https?:\/\/[^/?#]+\/?$/.test(value), 'PUBLIC_BASE_URL is an origin: scheme and host, no path, e.g. https://bando.dienbien.gov.vn')
+    .transform((value) => value.replace(/\/$/, ''))
+    .optional(),
   /** Optional base-map style URL for deployments that have one; the map works without it. */
   BASEMAP_STYLE_URL: z.string().url().optional(),
   /** The province whose boundary sets answer /api/locate (official code). */
@@ -70,6 +80,7 @@ export type AppConfig = Readonly<{
   seedSampleData: boolean;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   basemapStyleUrl: string | undefined;
+  publicBaseUrl: string | undefined;
   provinceCode: string;
   mediaDir: string;
   reports: Readonly<{
@@ -105,6 +116,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     seedSampleData: values.SEED_SAMPLE_DATA,
     logLevel: values.LOG_LEVEL,
     basemapStyleUrl: values.BASEMAP_STYLE_URL,
+    publicBaseUrl: values.PUBLIC_BASE_URL,
     provinceCode: values.PROVINCE_CODE,
     mediaDir: path.resolve(values.MEDIA_DIR ?? path.join(values.DATA_DIR === 'memory://' ? path.join(os.tmpdir(), `bandoso-media-${process.pid}`) : values.DATA_DIR, 'media')),
     reports: Object.freeze({

@@ -1,4 +1,5 @@
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import { baseUrlOf } from '../../http/base-url.ts';
 import { AppError, type ErrorCode } from '../../errors/app-error.ts';
 import { parseInput } from '../../http/validate-input.ts';
 import type { ReportsContext } from '../reports/reports-context.ts';
@@ -103,7 +104,7 @@ function readRequest(request: Request): { format: Open311Format; view: Open311Vi
   assertJurisdiction(parseInput(jurisdictionSchema, request.query.jurisdiction_id, 'query'));
   // `locale` (not in the spec, harmless to clients that ignore it) wins over Accept-Language.
   const locale = localeSchema.parse(request.query.locale) ?? (request.acceptsLanguages('vi', 'en') === 'en' ? 'en' : 'vi');
-  return { format, view: { locale, baseUrl: `${request.protocol}://${request.host}` } };
+  return { format, view: { locale, baseUrl: baseUrlOf(request) } };
 }
 
 function send(response: Response, format: Open311Format, view: Open311View, document: Open311Document, cacheControl: string, status = 200): void {

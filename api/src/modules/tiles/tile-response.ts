@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import accepts from 'accepts';
-import type { Request } from 'express';
 import type { TileResponse } from '@bandoso/tiles';
 
 export const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
@@ -53,9 +52,4 @@ export function matchesIfNoneMatch(header: string | undefined, etags: readonly s
     .split(',')
     .map((tag) => tag.trim().replace(/^W\//, ''))
     .some((tag) => etags.includes(tag));
-}
-
-/** The absolute origin of the request (behind the loopback proxy too), for links in documents. */
-export function baseUrlOf(request: Request): string {
-  return `${request.protocol}://${request.get('host') ?? 'localhost'}`;
 }

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import querystring from 'node:querystring';
 import { Router } from 'express';
 import { parseInput } from '../../http/validate-input.ts';
-import { baseUrlOf, sendTile } from './tile-response.ts';
+import { baseUrlOf } from '../../http/base-url.ts';
+import { sendTile } from './tile-response.ts';
 import { tileAddressSchema, tileQuerySchema, toLayerQuery } from './tiles.schema.ts';
 import type { TilesService } from './tiles.service.ts';
 
