@@ -95,7 +95,7 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   app.use(createWebhooksRouter(reports, { allowedNetworks: config.webhooks.allowedNetworks }));
   app.use(createEmergencyRouter(database.db));
   app.use(createPlanningRouter(database.db));
-  app.use('/open311', createOpen311Router(reports), handleOpen311Errors);
+  app.use('/open311', createOpen311Router(reports, { submissionsPerHourPerPartner: config.open311SubmissionsPerHour }), handleOpen311Errors);
   app.use(createOgcRouter(database.db, tiles));
   app.use('/api', notFoundHandler);
   app.use(createWebClientRouter());

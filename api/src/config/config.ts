@@ -41,6 +41,8 @@ const environmentSchema = z.object({
   MEDIA_DIR: z.string().min(1).optional(),
   /** Report submissions allowed per client (IP address) per hour. */
   REPORT_SUBMISSIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Open311 service requests allowed per partner API key per hour. */
+  OPEN311_SUBMISSIONS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Office hours that deadlines count in (Asia/Ho_Chi_Minh), Monday–Friday. */
   WORKING_HOURS: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}(,\d{2}:\d{2}-\d{2}:\d{2})*$/, 'WORKING_HOURS looks like 07:30-11:30,13:00-17:00').default('07:30-11:30,13:00-17:00'),
   /** Radius (m) in which open reports of the same category are offered as "already reported". */
@@ -81,6 +83,7 @@ export type AppConfig = Readonly<{
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   basemapStyleUrl: string | undefined;
   publicBaseUrl: string | undefined;
+  open311SubmissionsPerHour: number;
   provinceCode: string;
   mediaDir: string;
   reports: Readonly<{
@@ -117,6 +120,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     logLevel: values.LOG_LEVEL,
     basemapStyleUrl: values.BASEMAP_STYLE_URL,
     publicBaseUrl: values.PUBLIC_BASE_URL,
+    open311SubmissionsPerHour: values.OPEN311_SUBMISSIONS_PER_HOUR,
     provinceCode: values.PROVINCE_CODE,
     mediaDir: path.resolve(values.MEDIA_DIR ?? path.join(values.DATA_DIR === 'memory://' ? path.join(os.tmpdir(), `bandoso-media-${process.pid}`) : values.DATA_DIR, 'media')),
     reports: Object.freeze({

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { databaseFingerprint, getSharedTestDatabase, startTestServer, type TestServer } from '../../testing/index.ts';
 import { createApiClient, createUser } from '../auth/auth.service.ts';
@@ -296,6 +297,30 @@ describe('POST requests', () => {
     expect(errors.every((error) => error.code === status)).toBe(true);
     expect(errors.map((error) => error.description).join('\n')).toMatch(description);
     expect(await databaseFingerprint(database.db)).toEqual(before);
+  });
+
+  it('limits service requests per partner key, in the spec error format, without creating the refused one', async () => {
+    const limited = await startTestServer(database, { OPEN311_SUBMISSIONS_PER_HOUR: '2' });
+    try {
+      const post = (parameters: Record<string, string>) =>
+        fetch(`${limited.baseUrl}/open311/v2/requests.json`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' },
+          body: new URLSearchParams(parameters).toString(),
+        });
+      const description = `Giới hạn theo đối tác ${Date.now()}`;
+      expect((await post(request({ description }))).status).toBe(201);
+      expect((await post(request({ description }))).status).toBe(201);
+      const refused = await post(request({ description }));
+      expect(refused.status, await refused.clone().text()).toBe(429);
+      expect(await refused.json()).toEqual([{ code: 429, description: expect.stringMatching(/at most 2 per hour/) }]);
+      // Another partner, from the same address, is not affected.
+      expect((await post(request({ api_key: otherApiKey, description }))).status).toBe(201);
+      const created = await sql<{ n: number }>`SELECT count(*)::integer AS n FROM report WHERE description = ${description}`.execute(database.db);
+      expect(created.rows[0]!.n).toBe(3);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('answers a malformed JSON body in the spec error format', async () => {

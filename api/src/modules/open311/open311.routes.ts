@@ -1,4 +1,5 @@
-import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import express, { Router, type ErrorRequestHandler, type RequestHandler, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { baseUrlOf } from '../../http/base-url.ts';
 import { AppError, type ErrorCode } from '../../errors/app-error.ts';
 import { parseInput } from '../../http/validate-input.ts';
@@ -23,6 +24,7 @@ import {
   listServiceRequests,
   listServices,
   resolveToken,
+  type Open311Client,
   type Open311View,
 } from './open311.service.ts';
 
@@ -32,9 +34,30 @@ import {
  * `handleOpen311Errors` right after this router, on the same path, so that every error under
  * `/open311` (body parsing included) is answered in the spec's error format.
  */
-export function createOpen311Router(context: ReportsContext): Router {
+export function createOpen311Router(context: ReportsContext, options: { submissionsPerHourPerPartner: number }): Router {
   const router = Router();
   const { db } = context;
+  // The key first: a caller without one learns nothing else about the request. Only from the body:
+  // a key in the query string would be written to access logs.
+  const authenticate: RequestHandler = async (request, response, next) => {
+    response.locals.partner = await authenticatePartner(db, apiKeySchema.parse((request.body as Record<string, unknown> | undefined)?.api_key));
+    next();
+  };
+  // Per partner key, not per connection: one partner's servers may share an address, and a leaked
+  // key is limited wherever it is used from.
+  const perPartner = rateLimit({
+    windowMs: 60 * 60 * 1000,
+    limit: options.submissionsPerHourPerPartner,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (_request, response) => `partner:${(response.locals.partner as Open311Client).id}`,
+    handler: (_request, _response, next) =>
+      next(
+        new AppError('RATE_LIMITED', `Too many service requests with this api_key: at most ${options.submissionsPerHourPerPartner} per hour. Try again later.`, {
+          vi: `Đối tác đã gửi quá nhiều phản ánh (tối đa ${options.submissionsPerHourPerPartner} mỗi giờ). Vui lòng thử lại sau.`,
+        }),
+      ),
+  });
   // The spec's POST body is form-encoded; JSON bodies are parsed by the app already.
   const formBody = express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 100 });
 
@@ -53,12 +76,10 @@ export function createOpen311Router(context: ReportsContext): Router {
     send(response, format, view, await getServiceDefinition(db, request.params.serviceCode, view), 'public, max-age=60');
   });
 
-  router.post('/v2/requests{.:format}', formBody, async (request, response) => {
+  router.post('/v2/requests{.:format}', formBody, authenticate, perPartner, async (request, response) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const { format, view } = readRequest(request);
-    // The key first: a caller without one learns nothing else about the request. Only from the body:
-    // a key in the query string would be written to access logs.
-    const client = await authenticatePartner(db, apiKeySchema.parse(body.api_key));
+    const client = response.locals.partner as Open311Client;
     assertJurisdiction(parseInput(jurisdictionSchema, body.jurisdiction_id, 'body'));
     const input = parseInput(createRequestBodySchema, body, 'body');
     const rawKey = request.get('idempotency-key');
@@ -119,6 +140,8 @@ function send(response: Response, format: Open311Format, view: Open311View, docu
 function open311Status(code: ErrorCode, status: number): number {
   if (code === 'NOT_FOUND') return 404;
   if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') return 403;
+  // Not among the spec's codes, but what every HTTP client knows means "slow down" (with RateLimit headers).
+  if (code === 'RATE_LIMITED') return 429;
   return status >= 500 ? status : 400;
 }
 
