@@ -66,9 +66,10 @@ async function until(check: () => boolean | Promise<boolean>, timeout = 2000): P
   }
 }
 
-afterEach(() => {
+afterEach(async () => {
   for (const { queue, database } of opened.splice(0)) {
-    queue.stop();
+    // Closing the database under a send in progress would fail its last write.
+    await queue.stop();
     database.close();
   }
 });
@@ -135,7 +136,7 @@ describe('the offline report queue', () => {
     const report = await first.queue.enqueue(draft);
     // The page closed in the middle of an upload.
     await first.database.put('report-queue', { ...(await first.database.get('report-queue', report.id))!, state: { status: 'sending', attempt: 1, progress: 0.4 } });
-    first.queue.stop();
+    await first.queue.stop();
 
     online = true;
     const sentPhotos: ArrayBuffer[] = [];

@@ -63,8 +63,8 @@ export interface ReportQueue {
   remove(id: string): Promise<void>;
   /** Called with the whole queue whenever a report changes state (progress included). */
   subscribe(listener: (reports: QueuedReport[]) => void): () => void;
-  /** Stops the retry timer (tests, page teardown). */
-  stop(): void;
+  /** Stops sending (tests, page teardown); resolves once a send in progress has ended (nothing is written after that). */
+  stop(): Promise<void>;
 }
 
 export interface ReportQueueOptions {
@@ -248,9 +248,11 @@ export function createReportQueue(options: ReportQueueOptions): ReportQueue {
       void ready.then(() => listeners.has(listener) && listener(sorted()));
       return () => listeners.delete(listener);
     },
-    stop() {
+    async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      // A pass checks `stopped` between reports: the one being sent finishes, then the pass ends.
+      await running?.catch(() => undefined);
     },
   };
   return queue;
