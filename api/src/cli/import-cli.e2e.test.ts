@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Polygon } from 'geojson';
+import { createZip, prjSamples, writeShapefile } from '@bandoso/gis-data/testing';
 import { acquireEmbeddedLock } from '../db/embedded-lock.ts';
 import { createTestDatabase, repositoryRoot, runEntryPoint, type TestDatabase } from '../testing/index.ts';
 
@@ -58,6 +60,32 @@ describe('npm run import (the command line)', () => {
     const dryRun = await runEntryPoint(cli, ['communes', fixture('hole.geojson'), '--set', 'mixed', '--valid-from', '2030-01-01', '--dry-run'], environment);
     expect(dryRun.code).toBe(0);
     expect(dryRun.stdout).toMatch(/Dry run: all 1 features are valid; nothing was written/);
+  });
+
+  it('reads a Windows-1258 shapefile with --encoding, and says to pass it when there is no .cpg', async () => {
+    // Two 1 km squares in the provincial TM-3° grid (VN-2000), names written by Vietnamese Windows software.
+    const square = (x: number, y: number): Polygon => ({ type: 'Polygon', coordinates: [[[x, y], [x + 1000, y], [x + 1000, y + 1000], [x, y + 1000], [x, y]]] });
+    const shapefile = writeShapefile(
+      [
+        { geometry: square(501000, 2366000), properties: { MA_XA: '99951', TEN_XA: 'Phường Mường Thanh Mới', LOAI: 'Phường' } },
+        { geometry: square(502000, 2366000), properties: { MA_XA: '99952', TEN_XA: 'Xã Thanh Nưa Thử', LOAI: 'Xã' } },
+      ],
+      { encoding: 'windows-1258' },
+    );
+    const zip = path.join(scratch, 'ranh-gioi-xa-1258.zip');
+    fs.writeFileSync(zip, createZip({ 'xa.shp': shapefile.shp, 'xa.shx': shapefile.shx, 'xa.dbf': shapefile.dbf, 'xa.prj': prjSamples.vn2000Tm3103Esri }));
+    const options = ['--set', 'encoding-test', '--valid-from', '2031-01-01', '--dry-run', '--json'];
+
+    const refused = await runEntryPoint(cli, ['communes', zip, ...options], environment);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout).rejected[0].reason).toMatch(/xa\.dbf is not valid UTF-8 .* pass --encoding windows-1258/);
+
+    const read = await runEntryPoint(cli, ['communes', zip, ...options, '--encoding', 'windows-1258'], environment);
+    expect(read.stderr).not.toMatch(/Error/);
+    expect(read.code).toBe(0);
+    const report = JSON.parse(read.stdout);
+    expect(report.status).toBe('validated');
+    expect(report.rejected).toEqual([]);
   });
 
   it('says clearly when another process holds the embedded database', async () => {

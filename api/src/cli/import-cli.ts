@@ -25,6 +25,7 @@ Options:
   --valid-to YYYY-MM-DD   last day the set is in force (default: open-ended)
   --description TEXT      description of the boundary set
   --srs SRS               source coordinates: wgs84 (default), vn2000, vn2000-utm48n, vn2000-tm3-103
+  --encoding NAME         text encoding of a shapefile's .dbf, e.g. windows-1258 (default: its .cpg, else UTF-8)
   --map NAME=PROPERTY     read attribute NAME from PROPERTY (repeatable), e.g. --map code=MA_XA
   --repair                repair invalid geometries with ST_MakeValid (reported per feature)
   --dry-run               check everything, write nothing
@@ -48,6 +49,7 @@ try {
       'valid-to': { type: 'string' },
       description: { type: 'string' },
       srs: { type: 'string' },
+      encoding: { type: 'string' },
       map: { type: 'string', multiple: true },
       repair: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
@@ -128,6 +130,7 @@ try {
         }
       : {}),
     ...(values.srs ? { srs: values.srs } : {}),
+    ...(values.encoding ? { encoding: values.encoding } : {}),
     ...(Object.keys(propertyMap).length > 0 ? { propertyMap } : {}),
     repair: values.repair,
     dryRun: values['dry-run'],

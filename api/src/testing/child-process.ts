@@ -8,17 +8,25 @@ export interface ChildResult {
 }
 
 /** Runs one of the project's TypeScript entry points as users do (node + tsx), from the repository root. */
-export function runEntryPoint(entry: string, args: string[], environment: Record<string, string | undefined>, timeoutMs = 120_000): Promise<ChildResult> {
+export function runEntryPoint(
+  entry: string,
+  args: string[],
+  environment: Record<string, string | undefined>,
+  timeoutMs = 120_000,
+  /** Written to the child's standard input (which is otherwise closed). */
+  input?: string,
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
       cwd: repositoryRoot,
       env: cleanEnvironment(environment),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${entry} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));

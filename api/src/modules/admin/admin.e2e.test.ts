@@ -67,6 +67,9 @@ describe('admins edit the rules', () => {
     const officerBody = { email: 'moi@test.bandoso.vn', displayName: 'Cán bộ mới', password: 'mat-khau-du-dai', role: 'officer' };
     expect((await send('POST', '/api/admin/users', admin, officerBody)).status).toBe(400);
     expect((await send('POST', '/api/admin/users', admin, { ...officerBody, officeCode: 'UBND-03127' })).status).toBe(201);
+    const again = await send('POST', '/api/admin/users', admin, { ...officerBody, email: 'MOI@test.bandoso.vn', role: 'planner' });
+    expect(again.status).toBe(409);
+    expect((await again.json()).error.message).toMatch(/already exists/);
     const token = await bearerToken(server.baseUrl, { email: officerBody.email, password: officerBody.password, role: 'officer', officeCode: 'UBND-03127' });
     expect(token).toBeTruthy();
     const client = await send('POST', '/api/admin/api-clients', admin, { name: 'Cổng dịch vụ công' });

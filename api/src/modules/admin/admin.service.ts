@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Database, ReportPriority } from '../../db/database-schema.ts';
+import { isUniqueViolation } from '../../db/postgres-errors.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { createApiClient, createUser } from '../auth/auth.service.ts';
 import type { ReportCalendarSource } from '../reports/report-calendar.ts';
@@ -51,7 +52,14 @@ export async function setPriorityDeadline(db: Kysely<Database>, code: ReportPrio
 export async function addUser(db: Kysely<Database>, body: z.infer<typeof userBodySchema>): Promise<string> {
   const officeId = body.officeCode ? await repository.findOfficeIdByCode(db, body.officeCode) : null;
   if (body.officeCode && !officeId) throw new AppError('VALIDATION_FAILED', `officeCode ${body.officeCode} is not an office.`, { vi: `Không có cơ quan mã ${body.officeCode}.` });
-  return createUser(db, { email: body.email, displayName: body.displayName, password: body.password, role: body.role, officeId: officeId ?? null });
+  try {
+    return await createUser(db, { email: body.email, displayName: body.displayName, password: body.password, role: body.role, officeId: officeId ?? null });
+  } catch (error) {
+    if (isUniqueViolation(error, 'app_user')) {
+      throw new AppError('CONFLICT', `An account with the e-mail ${body.email} already exists.`, { vi: `Đã có tài khoản với thư điện tử ${body.email}.` });
+    }
+    throw error;
+  }
 }
 
 export { createApiClient };

@@ -64,23 +64,25 @@ export async function deleteSession(db: Executor, sessionId: string): Promise<vo
   await db.deleteFrom('user_session').where('id', '=', sessionId).execute();
 }
 
+/**
+ * A new account. An e-mail already in use: `refuse` lets the unique constraint fail the insert (the
+ * caller answers 409); `keep` returns the existing account unchanged (seeding demo accounts again).
+ */
 export async function insertUser(
   db: Executor,
   user: { email: string; displayName: string; passwordHash: string; role: UserRole; officeId: string | null; phone?: string | null },
+  ifExists: 'refuse' | 'keep' = 'refuse',
 ): Promise<string> {
-  const row = await db
-    .insertInto('app_user')
-    .values({
-      email: user.email,
-      display_name: user.displayName,
-      password_hash: user.passwordHash,
-      role: user.role,
-      office_id: user.officeId,
-      phone: user.phone ?? null,
-    })
-    .onConflict((conflict) => conflict.column('email').doNothing())
-    .returning('id')
-    .executeTakeFirst();
+  const insert = db.insertInto('app_user').values({
+    email: user.email,
+    display_name: user.displayName,
+    password_hash: user.passwordHash,
+    role: user.role,
+    office_id: user.officeId,
+    phone: user.phone ?? null,
+  });
+  if (ifExists === 'refuse') return (await insert.returning('id').executeTakeFirstOrThrow()).id;
+  const row = await insert.onConflict((conflict) => conflict.column('email').doNothing()).returning('id').executeTakeFirst();
   if (row) return row.id;
   const existing = await db.selectFrom('app_user').select('id').where('email', '=', user.email).executeTakeFirstOrThrow();
   return existing.id;

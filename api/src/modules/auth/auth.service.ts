@@ -85,11 +85,13 @@ function toPrincipal(session: repository.SessionRecord): Principal {
   };
 }
 
+/** A new account; an e-mail in use fails with a unique violation unless `ifExists` is `keep` (see `insertUser`). */
 export async function createUser(
   db: Kysely<Database>,
   user: { email: string; displayName: string; password: string; role: UserRole; officeId: string | null; phone?: string | null },
+  ifExists: 'refuse' | 'keep' = 'refuse',
 ): Promise<string> {
-  return repository.insertUser(db, { ...user, email: user.email.toLowerCase(), passwordHash: await hashPassword(user.password) });
+  return repository.insertUser(db, { ...user, email: user.email.toLowerCase(), passwordHash: await hashPassword(user.password) }, ifExists);
 }
 
 /** Open311 partners: a key shown once, stored as a hash. */

@@ -19,7 +19,7 @@ export async function seedDemoAccounts(db: Kysely<Database>, password: string): 
   for (const account of demoAccounts) {
     const office = account.officeCode ? await db.selectFrom('office').select('id').where('code', '=', account.officeCode).executeTakeFirst() : undefined;
     if (account.officeCode && !office) continue;
-    await createUser(db, { email: account.email, displayName: account.displayName, password, role: account.role, officeId: office?.id ?? null });
+    await createUser(db, { email: account.email, displayName: account.displayName, password, role: account.role, officeId: office?.id ?? null }, 'keep');
     created.push(account.email);
   }
   return created;

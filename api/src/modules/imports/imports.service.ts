@@ -18,6 +18,8 @@ export interface ImportRequest {
   source: { path: string } | { data: Buffer | string; fileName: string };
   boundarySet?: BoundarySetOptions;
   srs?: string;
+  /** Encoding of a shapefile's .dbf (`--encoding`, e.g. windows-1258); overrides its .cpg. */
+  encoding?: string;
   repair?: boolean;
   dryRun?: boolean;
   propertyMap?: Record<string, string>;
@@ -85,6 +87,7 @@ export async function importReferenceFile(db: Kysely<Database>, request: ImportR
   const options = {
     layer: request.layer,
     ...(request.srs ? { srs: request.srs } : {}),
+    ...(request.encoding ? { encoding: request.encoding } : {}),
     ...(request.propertyMap ? { propertyMap: request.propertyMap } : {}),
     onProgress: progress('reading'),
   };

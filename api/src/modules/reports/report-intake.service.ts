@@ -11,6 +11,7 @@ import { routeReport } from './report-routing.service.ts';
 import * as repository from './reports.repository.ts';
 import type { SubmitReportInput } from './reports.schema.ts';
 import { newTrackingCode } from './tracking-code.ts';
+import { isUniqueViolation } from '../../db/postgres-errors.ts';
 
 export interface UploadedFile {
   bytes: Buffer;
@@ -206,9 +207,4 @@ function hashRequest(input: SubmitReportInput, photos: UploadedFile[]): string {
   const hash = createHash('sha256').update(JSON.stringify(input));
   for (const photo of photos) hash.update(createHash('sha256').update(photo.bytes).digest());
   return hash.digest('hex');
-}
-
-export function isUniqueViolation(error: unknown, table: string): boolean {
-  const candidate = error as { code?: string; constraint?: string; table?: string; message?: string };
-  return candidate?.code === '23505' && Boolean(candidate.constraint?.startsWith(table) || candidate.table === table || candidate.message?.includes(table));
 }
