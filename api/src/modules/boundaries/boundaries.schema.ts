@@ -15,14 +15,29 @@ export const coordinate = (name: 'lon' | 'lat', limit: number) =>
     });
 
 /** An ISO 8601 date (`2024-05-07`) or date-time with offset (`2024-05-07T08:00:00+07:00`). */
-export const isoDateOrDateTime = z
-  .string()
-  .trim()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value), {
-    message: 'at must be an ISO 8601 date (2024-05-07) or date-time with offset (2024-05-07T08:00:00+07:00)',
-  })
-  .refine((value) => !Number.isNaN(Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value)), { message: 'at is not a real date' })
-  .refine((value) => value.length !== 10 || new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), { message: 'at is not a real date' });
+/** A real calendar day written YYYY-MM-DD (not 2023-02-30, not 2023-13-01). */
+function isRealDay(value: string): boolean {
+  const time = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+}
+
+/**
+ * A day (read in Vietnam time by the caller) or an instant with its offset; `name` is the parameter
+ * the messages name. Every check is safe on any text: zod runs all refinements, failed or not.
+ */
+export function isoDateOrDateTimeNamed(name: string) {
+  return z
+    .string()
+    .trim()
+    .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value), {
+      message: `${name} must be an ISO 8601 date (2024-05-07) or date-time with offset (2024-05-07T08:00:00+07:00)`,
+    })
+    .refine((value) => (value.length === 10 ? isRealDay(value) : value.length <= 10 || (isRealDay(value.slice(0, 10)) && !Number.isNaN(Date.parse(value)))), {
+      message: `${name} is not a real date`,
+    });
+}
+
+export const isoDateOrDateTime = isoDateOrDateTimeNamed('at');
 
 export const locateQuerySchema = z.object({
   lon: coordinate('lon', 180),

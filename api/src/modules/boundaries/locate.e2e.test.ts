@@ -82,7 +82,9 @@ describe('GET /api/locate on the sample data', () => {
     ['latitude out of range (swapped)', 'lon=21.38&lat=103.01', /swap/],
     ['longitude out of range', 'lon=200&lat=21.38', /lon must be between/],
     ['infinite', 'lon=1e400&lat=21.38', /lon must be between/],
-    ['impossible date', 'lon=103.01&lat=21.38&at=2025-02-30', /not a real date/],
+    ['impossible date', 'lon=103.01&lat=21.38&at=2025-02-30', /at is not a real date/],
+    ['month 13', 'lon=103.01&lat=21.38&at=2025-13-01', /at is not a real date/],
+    ['month 13 in a date-time', `lon=103.01&lat=21.38&at=${encodeURIComponent('2025-13-01T08:00:00+07:00')}`, /at is not a real date/],
     ['not a date', 'lon=103.01&lat=21.38&at=yesterday', /ISO 8601/],
     ['repeated parameter', 'lon=103.01&lon=103.02&lat=21.38', /lon/],
   ])('answers 400 for %s', async (_name, query, message) => {

@@ -7,7 +7,7 @@ import { AppError } from '../../errors/app-error.ts';
 import { parseInput } from '../../http/validate-input.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
 import { newSecret } from '../auth/auth.service.ts';
-import { isoDateOrDateTime } from '../boundaries/boundaries.schema.ts';
+import { isoDateOrDateTimeNamed } from '../boundaries/boundaries.schema.ts';
 import type { ReportFeed } from './report-feed.service.ts';
 import { submitReport, MAX_PHOTOS, type UploadedFile } from './report-intake.service.ts';
 import { getOriginalPhotoForStaff, getReportForStaff, listReportsForStaff, viewAfterAction } from './report-staff.service.ts';
@@ -88,8 +88,8 @@ export const staffListQuerySchema = z
     category: z.string().trim().max(400).optional(),
     overdue: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
     office: z.string().trim().max(60).optional(),
-    from: isoDateOrDateTime.optional(),
-    to: isoDateOrDateTime.optional(),
+    from: isoDateOrDateTimeNamed('from').optional(),
+    to: isoDateOrDateTimeNamed('to').optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })

@@ -1,6 +1,6 @@
 import geojsonValidation from 'geojson-validation';
 import { z } from 'zod';
-import { coordinate, isoDateOrDateTime } from '../boundaries/boundaries.schema.ts';
+import { coordinate, isoDateOrDateTimeNamed } from '../boundaries/boundaries.schema.ts';
 
 /** Strings people type: trimmed, Unicode-normalised (NFC keeps Vietnamese diacritics comparable), no control characters. */
 const humanText = (max: number) =>
@@ -100,8 +100,8 @@ export const listReportsQuerySchema = z
     commune: z.string().trim().regex(/^\d{5}$/, 'commune is an official 5-digit code').optional(),
     category: z.string().trim().min(1).max(400).optional(),
     status: commaList(reportStatusValues, 'status').optional(),
-    from: isoDateOrDateTime.optional(),
-    to: isoDateOrDateTime.optional(),
+    from: isoDateOrDateTimeNamed('from').optional(),
+    to: isoDateOrDateTimeNamed('to').optional(),
     q: humanText(200).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     offset: z.coerce.number().int().min(0).max(100_000).default(0),
