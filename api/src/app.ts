@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config/config.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.ts';
+import { refuseNulCharacters } from './http/validate-input.ts';
 import { createBoundariesRouter } from './modules/boundaries/boundaries.routes.ts';
 import { createHealthRouter } from './modules/health/health.routes.ts';
 import { authenticate } from './modules/auth/auth.middleware.ts';
@@ -79,6 +80,7 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   );
   // keepRawWebhookBody: signed webhook requests are verified over their exact bytes.
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: keepRawWebhookBody }));
+  app.use(refuseNulCharacters);
   app.use(cookieParser());
   app.use(authenticate(database.db));
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRealDay } from '../boundaries/boundaries.schema.ts';
 
 export const categoryCodeSchema = z.string().trim().regex(/^[a-z][a-z0-9_]{1,40}$/, 'a category code is lower-case letters, digits and _, e.g. street_vendors');
 
@@ -24,7 +25,7 @@ export const calendarDaySchema = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day is written YYYY-MM-DD')
-  .refine((value) => new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), { message: 'not a real date' });
+  .refine((value) => isRealDay(value), { message: 'not a real date' });
 
 export const calendarExceptionBodySchema = z
   .object({

@@ -15,8 +15,8 @@ export const coordinate = (name: 'lon' | 'lat', limit: number) =>
     });
 
 /** An ISO 8601 date (`2024-05-07`) or date-time with offset (`2024-05-07T08:00:00+07:00`). */
-/** A real calendar day written YYYY-MM-DD (not 2023-02-30, not 2023-13-01). */
-function isRealDay(value: string): boolean {
+/** A real calendar day written YYYY-MM-DD (not 2023-02-30, not 2023-13-01); false, never a throw, for any other text. */
+export function isRealDay(value: string): boolean {
   const time = Date.parse(`${value}T00:00:00Z`);
   return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
 }

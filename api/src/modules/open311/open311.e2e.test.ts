@@ -283,6 +283,7 @@ describe('POST requests', () => {
     ['a lat that is not a number', { lat: '21,386' }, 400, /lat: lat must be a decimal number/],
     ['a point outside the province', { lat: '21.0285', long: '105.8542' }, 400, /outside Điện Biên province/],
     ['no description', { description: '' }, 400, /description is required/],
+    ['a NUL character in the description', { description: 'Đèn\u0000 hỏng' }, 400, /description contains control characters/],
     ['a phone that is not Vietnamese', { phone: '555-0100' }, 400, /phone: phone must be a Vietnamese phone number/],
     ['a bad email', { email: 'not-an-email' }, 400, /email: email must be an e-mail address/],
     ['a bad consent attribute', { 'attribute[consent_to_contact]': 'maybe' }, 400, /consent_to_contact\]: .* must be true or false/],

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearerToken, createTestDatabase, createTestUser, startTestServer, type TestDatabase, type TestServer } from '../../testing/index.ts';
+
+/**
+ * Every operation of the published OpenAPI document, called with hostile values in each of its path
+ * parameters, query parameters, headers and JSON body properties, as an administrator (so that role
+ * checks do not stop the request before its validation). "5xx means a bug": none may answer 5xx, and
+ * every refusal must be the API's JSON error, with a message a person can act on.
+ *
+ * Runs on a database of its own: some of these requests are valid enough to change things.
+ */
+let database: TestDatabase;
+let server: TestServer;
+let token: string;
+
+interface Parameter {
+  name: string;
+  in: 'query' | 'path' | 'header';
+}
+interface OperationObject {
+  parameters?: Parameter[];
+  requestBody?: { content: Record<string, { schema: SchemaObject }> };
+}
+interface SchemaObject {
+  properties?: Record<string, unknown>;
+  oneOf?: SchemaObject[];
+}
+
+const hostileText = [
+  '',
+  ' ',
+  'x',
+  '-1',
+  '0',
+  '1e309',
+  'NaN',
+  '2025-13-01',
+  '2025-02-30T25:61:00Z',
+  "' OR 1=1 --",
+  "'; DROP TABLE report; --",
+  'nul\u0000byte',
+  '../../../etc/passwd',
+  '<script>alert(1)</script>',
+  '🙂🙂',
+  '\ud800',
+  'x'.repeat(5000),
+];
+const hostileJson: unknown[] = [null, 0, -1, 1e308, true, '', 'x'.repeat(20_000), "'; DROP TABLE report; --", 'nul\u0000byte', [], {}, { $ne: 1 }, [[[[[[1]]]]]]];
+const hostileBodies = ['null', '[]', '"x"', '{}', '{"unexpected":1}', '{', '{"a":'.repeat(200) + '1' + '}'.repeat(200)];
+const placeholder: Record<string, string> = {
+  trackingCode: 'DB-ABCDEF',
+  reportId: '00000000-0000-4000-8000-000000000000',
+  deliveryId: '00000000-0000-4000-8000-000000000000',
+  officeCode: 'UBND-03127',
+  code: 'public_lighting',
+  day: '2031-01-02',
+};
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = await startTestServer(database);
+  token = await bearerToken(server.baseUrl, await createTestUser(database.db, 'admin'));
+});
+afterAll(async () => {
+  await server?.close();
+  await database?.close();
+});
+
+interface Attempt {
+  method: string;
+  path: string;
+  query?: URLSearchParams;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+async function call(attempt: Attempt): Promise<string | null> {
+  const url = `${server.baseUrl}${attempt.path}${attempt.query ? `?${attempt.query}` : ''}`;
+  const response = await fetch(url, {
+    method: attempt.method,
+    headers: { Authorization: `Bearer ${token}`, ...(attempt.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...attempt.headers },
+    ...(attempt.body !== undefined ? { body: attempt.body } : {}),
+  });
+  const text = await response.text();
+  const what = `${attempt.method} ${url.replace(server.baseUrl, '').slice(0, 160)}${attempt.body !== undefined ? ` body ${attempt.body.slice(0, 80)}` : ''}`;
+  if (response.status >= 500) return `${what} → ${response.status} ${text.slice(0, 200)}`;
+  if (response.status >= 400 && response.headers.get('content-type')?.includes('json')) {
+    const error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
+    if (!error?.code || !error.message) return `${what} → ${response.status} without { error: { code, message } }: ${text.slice(0, 200)}`;
+  }
+  return null;
+}
+
+describe('hostile input on every documented operation', () => {
+  it('never answers 5xx, and refuses with the API error format', async () => {
+    const document = (await (await fetch(`${server.baseUrl}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, OperationObject>> };
+    const failures: string[] = [];
+    let attempts = 0;
+    for (const [template, methods] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        // Signing out would end the token the rest of the run uses.
+        if (template === '/api/auth/logout') continue;
+        const parameters = operation.parameters ?? [];
+        const fill = (values: Record<string, string>) => template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? placeholder[name] ?? 'x'));
+        const run = async (attempt: Attempt) => {
+          attempts += 1;
+          const failure = await call({ ...attempt, method: method.toUpperCase() });
+          if (failure) failures.push(failure);
+        };
+        const jsonSchema = operation.requestBody?.content['application/json']?.schema;
+        const defaultBody = jsonSchema ? '{}' : undefined;
+        for (const parameter of parameters) {
+          for (const value of hostileText) {
+            // A lone surrogate cannot be written in a URL's UTF-8; URLSearchParams sends U+FFFD for it.
+            if (parameter.in === 'path' && /[\ud800-\udfff]/.test(value)) continue;
+            if (parameter.in === 'path') await run({ method, path: fill({ [parameter.name]: value }), ...(defaultBody ? { body: defaultBody } : {}) });
+            else if (parameter.in === 'query') await run({ method, path: fill({}), query: new URLSearchParams([[parameter.name, value]]) });
+            else if (parameter.in === 'header' && /^[\x20-\x7e]*$/.test(value)) await run({ method, path: fill({}), headers: { [parameter.name]: value }, ...(defaultBody ? { body: defaultBody } : {}) });
+          }
+          if (parameter.in === 'query') await run({ method, path: fill({}), query: new URLSearchParams([[parameter.name, '1'], [parameter.name, '2']]) });
+        }
+        if (jsonSchema) {
+          for (const body of hostileBodies) await run({ method, path: fill({}), body });
+          const properties = new Set([...Object.keys(jsonSchema.properties ?? {}), ...(jsonSchema.oneOf ?? []).flatMap((variant) => Object.keys(variant.properties ?? {}))]);
+          for (const property of properties) {
+            for (const value of hostileJson) await run({ method, path: fill({}), body: JSON.stringify({ [property]: value }) });
+          }
+        }
+      }
+    }
+    console.log(`hostile input: ${attempts} requests over ${Object.keys(document.paths).length} paths, ${failures.length} failures`);
+    expect(attempts).toBeGreaterThan(1000);
+    expect(failures).toEqual([]);
+  }, 300_000);
+});
