@@ -20,17 +20,26 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
   });
 }
 
-/** True when some text in `value` (a string, or nested in arrays and objects) holds U+0000. */
-export function containsNulCharacter(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (depth > 64 || value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some((item) => containsNulCharacter(item, depth + 1));
-  return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNulCharacter(item, depth + 1));
+/**
+ * Where some text in `value` (a string, or nested in arrays and objects) holds U+0000: the path of
+ * the first such value ('' for `value` itself), or null when there is none.
+ */
+export function findNulCharacter(value: unknown, path = '', depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (depth > 64 || value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    const itemPath = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return itemPath;
+    const found = findNulCharacter(item, itemPath, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 export function nulCharacterError(where: string): AppError {
-  return new AppError('VALIDATION_FAILED', `The ${where} holds a NUL character (U+0000), which no text here may contain; remove it and send again.`, {
-    vi: `Dữ liệu gửi lên (${where}) chứa ký tự NUL (U+0000); hãy bỏ ký tự đó và gửi lại.`,
+  return new AppError('VALIDATION_FAILED', `${where} holds a NUL character (U+0000), which no text here may contain (a control character); remove it and send again.`, {
+    vi: `${where} chứa ký tự NUL (U+0000, ký tự điều khiển); hãy bỏ ký tự đó và gửi lại.`,
+    details: [{ parameter: where, problem: 'contains a NUL character (U+0000)' }],
   });
 }
 
@@ -39,7 +48,8 @@ export function nulCharacterError(where: string): AppError {
  * here instead, for every route after it: in the path and query (`%00`) and in a parsed body.
  */
 export const refuseNulCharacters: RequestHandler = (request, _response, next) => {
-  if (/%00/i.test(request.originalUrl)) return next(nulCharacterError('address (path or query)'));
-  if (containsNulCharacter(request.body)) return next(nulCharacterError('body'));
+  if (/%00/i.test(request.originalUrl)) return next(nulCharacterError('The address (path or query)'));
+  const inBody = findNulCharacter(request.body);
+  if (inBody !== null) return next(nulCharacterError(inBody === '' ? 'The body' : inBody));
   next();
 };

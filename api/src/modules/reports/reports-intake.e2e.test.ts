@@ -177,7 +177,7 @@ describe('bad submissions get a clear 4xx and change nothing', () => {
     ['an unknown field', () => post(validBody({ priority: 'urgent' })), 400, /priority|Unrecognized/i],
     ['a bad reporter phone', () => post(validBody({ reporter: { phone: "1' OR '1'='1" } })), 400, /phone/],
     ['a bad reporter e-mail', () => post(validBody({ reporter: { email: 'not-an-email' } })), 400, /email/],
-    ['a control character in the description', () => post(validBody({ description: 'abc\u0000def' })), 400, /control characters/],
+    ['a control character in the description', () => post(validBody({ description: 'abc\u0000def' })), 400, /^description holds a NUL character .*control character/],
     ['an oversized body', () => post(validBody({ description: 'x'.repeat(2 * 1024 * 1024) })), 413, /too large/],
     ['a bad Idempotency-Key', () => post(validBody(), { 'Idempotency-Key': "'; DROP TABLE idempotency_key;--" }), 400, /Idempotency-Key/],
     ['a text/plain body', () => fetch(`${server.baseUrl}/api/reports`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hello' }), 415, /application\/json or multipart/],
