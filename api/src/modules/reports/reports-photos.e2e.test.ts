@@ -78,6 +78,38 @@ describe('reports with photos (multipart)', () => {
     expect((await fetch(`${server.baseUrl}${staffView.photos[0].originalUrl}`)).status).toBe(401);
   });
 
+  it('publishes the office\'s before and after photos with the public steps, and keeps photos of internal notes private', async () => {
+    const created = await (await fetch(`${server.baseUrl}/api/reports`, { method: 'POST', body: form(report(), []) })).json();
+    const act = async (action: Record<string, unknown>, name: string) => {
+      const body = new FormData();
+      body.append('action', JSON.stringify(action));
+      body.append('photos', new Blob([new Uint8Array(await photo(pin, new Date(), 1200))], { type: 'image/jpeg' }), name);
+      const response = await fetch(`${server.baseUrl}/api/staff/reports/${created.id}/actions`, { method: 'POST', headers: { Authorization: `Bearer ${officerToken}` }, body });
+      expect(response.status, await response.clone().text()).toBe(200);
+    };
+    await act({ action: 'accept', note: 'Đã tiếp nhận, kiểm tra hiện trường.' }, 'truoc.jpg');
+    await act({ action: 'add_note', note: 'Ảnh nội bộ: vị trí tập kết vật liệu.', public: false }, 'noi-bo.jpg');
+    await act({ action: 'resolve', answer: 'Đã vá ổ gà, mặt đường thông thoáng.' }, 'sau.jpg');
+
+    const view = await (await fetch(`${server.baseUrl}/api/reports/${created.trackingCode}`)).json();
+    expect(view.status).toBe('resolved');
+    expect(view.answer.text).toBe('Đã vá ổ gà, mặt đường thông thoáng.');
+    const stepPhotos = (kind: string) => view.timeline.filter((step: { kind: string }) => step.kind === kind).flatMap((step: { photos: Array<{ role: string; url: string }> }) => step.photos);
+    expect(stepPhotos('accepted').map((item: { role: string }) => item.role)).toEqual(['before']);
+    expect(stepPhotos('resolved').map((item: { role: string }) => item.role)).toEqual(['after']);
+    // The internal note is not in the public timeline, and neither is its photo.
+    expect(view.photos.map((item: { role: string }) => item.role).sort()).toEqual(['after', 'before']);
+    expect(JSON.stringify(view)).not.toMatch(/nội bộ/);
+    const after = Buffer.from(await (await fetch(`${server.baseUrl}${stepPhotos('resolved')[0].url}`)).arrayBuffer());
+    expect((await sharp(after).metadata()).exif).toBeUndefined();
+
+    // Staff see all three, the internal one with its note.
+    const staffView = await (await fetch(`${server.baseUrl}/api/staff/reports/${created.id}`, { headers: { Authorization: `Bearer ${officerToken}` } })).json();
+    const internal = staffView.timeline.find((step: { note: string | null }) => step.note?.startsWith('Ảnh nội bộ'));
+    expect(internal.public).toBe(false);
+    expect(internal.photos).toHaveLength(1);
+  });
+
   it('marks a mismatch when the photo was taken far away and long ago', async () => {
     const upload = await photo([103.42, 21.59], new Date(Date.now() - 40 * 86_400_000), 400);
     const created = await (await fetch(`${server.baseUrl}/api/reports`, { method: 'POST', body: form(report(), [{ bytes: upload, name: 'old.jpg' }]) })).json();
