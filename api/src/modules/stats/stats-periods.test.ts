@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, coverPeriod, daysInPeriod, eachDay, isRealDate } from './stats-periods.ts';
+import { addDays, addMonths, coverPeriod, daysInPeriod, eachDay, eachMonth, isRealDate } from './stats-periods.ts';
 
 describe('covering a period with day and month rows', () => {
   it.each([
@@ -36,6 +36,12 @@ describe('covering a period with day and month rows', () => {
         expect(cover.days.reduce((sum, range) => sum + daysInPeriod(range.from, range.to), 0)).toBeLessThanOrEqual(60);
       }
     }
+  });
+
+  it('lists the months a period touches', () => {
+    expect(eachMonth('2025-11-15', '2026-02-01')).toEqual(['2025-11', '2025-12', '2026-01', '2026-02']);
+    expect(eachMonth('2026-03-01', '2026-03-31')).toEqual(['2026-03']);
+    expect(eachMonth('2000-01-01', '2009-12-31')).toHaveLength(120);
   });
 
   it('knows real dates', () => {

@@ -126,6 +126,8 @@ describe('GET /api/stats through the real workflow', () => {
 
     const days = await getJson(`groupBy=day&from=${today}&to=${today}`);
     expect(days.body.groups).toEqual([expect.objectContaining({ key: today, ...totals })]);
+    const months = await getJson(`groupBy=month&from=${today}&to=${today}`);
+    expect(months.body.groups).toEqual([expect.objectContaining({ key: today.slice(0, 7), ...totals })]);
 
     // Counts add up in every grouping.
     for (const body of [stats.body, communes.body, categories.body, days.body]) {
@@ -237,6 +239,7 @@ describe('GET /api/stats validation', () => {
     ['from after to', 'from=2026-03-01&to=2026-02-01', /from \(2026-03-01\) is after to \(2026-02-01\)/],
     ['from in the future with the default to', 'from=2099-01-01', /is after to/],
     ['a time series that is too long', 'groupBy=day&from=2020-01-01&to=2026-01-01', /groupBy=day covers at most 731 days/],
+    ['a monthly series that is too long', 'groupBy=month&from=2000-01-01&to=2026-01-01', /groupBy=month covers at most 120 months/],
     ['an unknown parameter', 'groupBy=commune&commune=03127', /Unrecognized key|commune/],
     ['a repeated parameter', 'groupBy=commune&groupBy=office', /groupBy/],
     ['an unknown format', 'format=xlsx', /format must be json or csv/],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isRealDate } from './stats-periods.ts';
 
-export const statisticsGroupings = ['commune', 'office', 'category', 'day'] as const;
+export const statisticsGroupings = ['commune', 'office', 'category', 'day', 'month'] as const;
 export type StatisticsGrouping = (typeof statisticsGroupings)[number];
 
 /** A calendar day (creation day in Vietnam time), YYYY-MM-DD. */

@@ -4,7 +4,7 @@ import { AppError } from '../../errors/app-error.ts';
 import { findLatestBoundarySetStartingBy } from '../boundaries/boundaries.repository.ts';
 import { administrativeDate } from '../boundaries/boundaries.service.ts';
 import { addHistogram, emptyHistogram, medianFromHistogram } from './stats-histogram.ts';
-import { coverPeriod, daysInPeriod, eachDay, startOfYear, type CalendarDate } from './stats-periods.ts';
+import { coverPeriod, daysInPeriod, eachDay, eachMonth, startOfYear, type CalendarDate } from './stats-periods.ts';
 import * as repository from './stats.repository.ts';
 import type { OverdueListQuery, StatisticsGrouping, StatisticsQuery } from './stats.schema.ts';
 
@@ -70,6 +70,8 @@ export interface StatisticsReport {
 
 /** A time series longer than this is refused (one group per day). */
 export const MAX_DAYS_IN_SERIES = 731;
+/** A monthly series longer than this is refused (ten years). */
+export const MAX_MONTHS_IN_SERIES = 120;
 
 export async function getStatistics(db: Kysely<Database>, query: StatisticsQuery, now: Date = new Date()): Promise<StatisticsReport> {
   const today = administrativeDate(undefined, now);
@@ -87,13 +89,21 @@ export async function getStatistics(db: Kysely<Database>, query: StatisticsQuery
       details: [{ parameter: 'to', problem: `at most ${MAX_DAYS_IN_SERIES} days after from` }],
     });
   }
+  if (query.groupBy === 'month' && eachMonth(from, to).length > MAX_MONTHS_IN_SERIES) {
+    throw new AppError('VALIDATION_FAILED', `groupBy=month covers at most ${MAX_MONTHS_IN_SERIES} months; ask for a shorter period.`, {
+      vi: `Thống kê theo tháng tối đa ${MAX_MONTHS_IN_SERIES} tháng; hãy chọn khoảng thời gian ngắn hơn.`,
+      details: [{ parameter: 'to', problem: `at most ${MAX_MONTHS_IN_SERIES} months after from` }],
+    });
+  }
   const boundarySetId = await ensureStatisticsGroupedByCurrentUnits(db, now);
   const boundarySet = boundarySetId ? await repository.findBoundarySetById(db, boundarySetId) : undefined;
 
   const rows =
     query.groupBy === 'day'
       ? await repository.sumStatisticsByDay(db, from, to)
-      : await repository.sumStatisticsByKey(db, dimensionOf[query.groupBy], coverPeriod(from, to));
+      : query.groupBy === 'month'
+        ? await repository.sumStatisticsByMonth(db, from, to)
+        : await repository.sumStatisticsByKey(db, dimensionOf[query.groupBy], coverPeriod(from, to));
   const named = await nameGroups(db, query.groupBy, rows, boundarySetId, from, to);
 
   const totalSums = sumRows(rows);
@@ -108,7 +118,7 @@ export async function getStatistics(db: Kysely<Database>, query: StatisticsQuery
   };
 }
 
-const dimensionOf: Record<Exclude<StatisticsGrouping, 'day'>, repository.StatisticsDimension> = {
+const dimensionOf: Record<Exclude<StatisticsGrouping, 'day' | 'month'>, repository.StatisticsDimension> = {
   commune: 'unit',
   office: 'office',
   category: 'category',
@@ -161,6 +171,8 @@ async function nameGroups(
     }
     case 'day':
       return eachDay(from, to).map((day) => ({ key: day, name: day, nameEn: null, sums: take(day) }));
+    case 'month':
+      return eachMonth(from, to).map((month) => ({ key: month, name: month, nameEn: null, sums: take(month) }));
   }
 }
 
