@@ -1,6 +1,11 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, configVariables, loadConfig } from './config.ts';
+
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const read = (name: string) => fs.readFileSync(path.join(repositoryRoot, name), 'utf8');
 
 describe('loadConfig', () => {
   it('defaults to the embedded database in ./.data on port 3000', () => {
@@ -25,5 +30,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ SEED_SAMPLE_DATA: 'yes' })).toThrow(/SEED_SAMPLE_DATA/);
+  });
+
+  it('is documented: the README\'s table lists every variable, and the Docker files set only known ones', () => {
+    const table = new Set([...read('README.md').matchAll(/^\| `([A-Z_0-9]+)` \|/gm)].map((match) => match[1]));
+    expect([...configVariables].filter((name) => !table.has(name))).toEqual([]);
+    expect([...table].filter((name) => !configVariables.includes(name!))).toEqual([]);
+    const compose = [...read('docker-compose.yml').matchAll(/^\s+#?\s*([A-Z_0-9]+): /gm)].map((match) => match[1]!).filter((name) => !name.startsWith('POSTGRES_'));
+    const dockerfile = [...read('Dockerfile').matchAll(/^ENV ([A-Z_0-9]+)=/gm)].map((match) => match[1]!).filter((name) => name !== 'NODE_ENV');
+    expect(compose.length).toBeGreaterThan(3);
+    expect([...compose, ...dockerfile].filter((name) => !configVariables.includes(name))).toEqual([]);
   });
 });

@@ -75,6 +75,9 @@ const environmentSchema = z.object({
   DEMO_PASSWORD: z.string().min(8).optional(),
 });
 
+/** Every environment variable the platform reads. */
+export const configVariables: readonly string[] = Object.keys(environmentSchema.shape);
+
 export type AppConfig = Readonly<{
   port: number;
   host: string;
