@@ -56,7 +56,7 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   };
   const reportFeed = new ReportFeed(database);
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   // Read by baseUrlOf (absolute links in documents).
   app.locals.publicBaseUrl = config.publicBaseUrl;
   // Tiles first, ahead of the access log, body and cookie parsing and authentication: they are

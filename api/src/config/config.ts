@@ -33,6 +33,20 @@ const environmentSchema = z.object({
     .refine((value) => /^https?:\/\/[^/?#]+\/?$/.test(value), 'PUBLIC_BASE_URL is an origin: scheme and host, no path, e.g. https://bando.dienbien.gov.vn')
     .transform((value) => value.replace(/\/$/, ''))
     .optional(),
+  /**
+   * Which proxies' X-Forwarded-For / -Proto / -Host to believe (Express's `trust proxy`): `loopback`
+   * (a proxy on this host), a comma-separated list of addresses, CIDRs or the names loopback,
+   * linklocal, uniquelocal; a number of hops; `true` or `false`. The client address it yields keys
+   * the per-client rate limit: behind an untrusted proxy every citizen shares the proxy's limit.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .superRefine((value, context) => {
+      const problem = trustProxyProblem(value);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    })
+    .transform(parseTrustProxy),
   /** Optional base-map style URL for deployments that have one; the map works without it. */
   BASEMAP_STYLE_URL: z.string().url().optional(),
   /** The province whose boundary sets answer /api/locate (official code). */
@@ -75,12 +89,35 @@ const environmentSchema = z.object({
   DEMO_PASSWORD: z.string().min(8).optional(),
 });
 
+const proxyNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxyProblem(value: string): string | undefined {
+  const trimmed = value.trim();
+  if (trimmed === '' || /^(true|false|\d{1,2})$/.test(trimmed)) return undefined;
+  for (const entry of trimmed.split(',').map((item) => item.trim())) {
+    if (!proxyNames.has(entry) && networksProblem(entry)) {
+      return `TRUST_PROXY: ${JSON.stringify(entry)} is not loopback, linklocal, uniquelocal, an address or a CIDR (or write true, false, or a number of hops)`;
+    }
+  }
+  return undefined;
+}
+
+function parseTrustProxy(value: string): boolean | number | string[] {
+  const trimmed = value.trim();
+  if (trimmed === '' ) return ['loopback'];
+  if (trimmed === 'true' || trimmed === 'false') return trimmed === 'true';
+  if (/^\d{1,2}$/.test(trimmed)) return Number(trimmed);
+  return trimmed.split(',').map((item) => item.trim());
+}
+
 /** Every environment variable the platform reads. */
 export const configVariables: readonly string[] = Object.keys(environmentSchema.shape);
 
 export type AppConfig = Readonly<{
   port: number;
   host: string;
+  /** Express `trust proxy` (TRUST_PROXY). */
+  trustProxy: boolean | number | string[];
   database: Readonly<{ kind: 'server'; url: string; poolSize: number } | { kind: 'embedded'; dataDir: string }>;
   seedSampleData: boolean;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
@@ -118,6 +155,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
   return Object.freeze({
     port: values.PORT,
     host: values.HOST,
+    trustProxy: values.TRUST_PROXY,
     database: Object.freeze(database),
     seedSampleData: values.SEED_SAMPLE_DATA,
     logLevel: values.LOG_LEVEL,

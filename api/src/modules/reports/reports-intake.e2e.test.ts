@@ -217,4 +217,25 @@ describe('rate limit', () => {
       await limited.close();
     }
   });
+
+  it('counts each citizen behind a trusted proxy apart, and everyone behind an untrusted one together', async () => {
+    const send = (baseUrl: string, client: string) =>
+      fetch(`${baseUrl}/api/reports`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': client }, body: JSON.stringify(validBody()) });
+    // The test connects from 127.0.0.1: a proxy on this host, trusted by default.
+    const trusting = await startTestServer(database, { REPORT_SUBMISSIONS_PER_HOUR: '1' });
+    try {
+      expect((await send(trusting.baseUrl, '203.0.113.5')).status).toBe(201);
+      expect((await send(trusting.baseUrl, '203.0.113.5')).status).toBe(429);
+      expect((await send(trusting.baseUrl, '203.0.113.6')).status).toBe(201);
+    } finally {
+      await trusting.close();
+    }
+    const untrusting = await startTestServer(database, { REPORT_SUBMISSIONS_PER_HOUR: '1', TRUST_PROXY: 'false' });
+    try {
+      expect((await send(untrusting.baseUrl, '203.0.113.7')).status).toBe(201);
+      expect((await send(untrusting.baseUrl, '203.0.113.8')).status).toBe(429);
+    } finally {
+      await untrusting.close();
+    }
+  });
 });
