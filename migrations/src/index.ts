@@ -5,6 +5,7 @@ import * as reports from './0003-reports.ts';
 import * as reportStatistics from './0004-report-statistics.ts';
 import * as tileChangeNotifications from './0005-tile-change-notifications.ts';
 import * as webhooks from './0006-webhooks.ts';
+import * as rateLimits from './0007-rate-limits.ts';
 
 /**
  * Every migration, in order. Static imports (not a folder scan) so the list is the same under tsx,
@@ -17,6 +18,7 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0004-report-statistics': reportStatistics,
   '0005-tile-change-notifications': tileChangeNotifications,
   '0006-webhooks': webhooks,
+  '0007-rate-limits': rateLimits,
 });
 
 export function createMigrator(db: Kysely<any>): Migrator {

@@ -9,6 +9,8 @@ export async function databaseFingerprint(db: Kysely<Database>): Promise<Record<
   const tables = await sql<{ name: string }>`
     SELECT table_name AS name FROM information_schema.tables
     WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'spatial_ref_sys' AND table_name NOT LIKE 'kysely_%'
+      -- A refused submission still counts against its sender's rate limit: bookkeeping, not data.
+      AND table_name <> 'rate_limit_counter'
     ORDER BY 1`.execute(db);
   const fingerprint: Record<string, string> = {};
   for (const { name } of tables.rows) {

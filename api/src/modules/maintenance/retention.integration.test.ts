@@ -69,8 +69,14 @@ describe('retention: purging what only exists to make something else work', () =
         (${officeId}::uuid, 'processing-old', 'h', ${reportId}::uuid, 'accept', 'processing', ${daysAgo(100)}),
         (${officeId}::uuid, 'applied-recent', 'h', ${reportId}::uuid, 'accept', 'applied', ${daysAgo(10)})`.execute(database.db);
 
+    // Rate-limit windows: one ended an hour ago (gone), the current one (kept).
+    await sql`
+      INSERT INTO rate_limit_counter (key, window_start, window_end, hits) VALUES
+        ('reports:203.0.113.5', ${daysAgo(2 / 24)}, ${daysAgo(1 / 24)}, 3),
+        ('reports:203.0.113.5', ${daysAgo(0.5 / 24)}, ${daysAgo(-0.5 / 24)}, 1)`.execute(database.db);
+
     const summary = await purgeExpiredRecords(database.db, policy, now);
-    expect(summary).toEqual({ idempotencyKeys: 2100, expiredSessions: 1, webhookDeliveries: 2, outboxMessages: 2, inboundUpdates: 1 });
+    expect(summary).toEqual({ idempotencyKeys: 2100, expiredSessions: 1, webhookDeliveries: 2, outboxMessages: 2, inboundUpdates: 1, rateLimitCounters: 1 });
 
     expect(await count('idempotency_key')).toBe(1);
     expect(await count('user_session', sql`token_hash = 'valid-hash'`)).toBe(1);
@@ -87,9 +93,10 @@ describe('retention: purging what only exists to make something else work', () =
     expect(await count('outbox_message', sql`payload->>'label' IN ('delivered-recent', 'pending-old')`)).toBe(2);
     const updates = await sql<{ external_id: string }>`SELECT external_id FROM webhook_inbound_update ORDER BY external_id`.execute(database.db);
     expect(updates.rows.map((row) => row.external_id)).toEqual(['applied-recent', 'processing-old']);
+    expect(await count('rate_limit_counter')).toBe(1);
     // The report itself, and everything it is made of, is never touched.
     expect(await count('report', sql`id = ${reportId}::uuid`)).toBe(1);
 
-    expect(await purgeExpiredRecords(database.db, policy, now)).toEqual({ idempotencyKeys: 0, expiredSessions: 0, webhookDeliveries: 0, outboxMessages: 0, inboundUpdates: 0 });
+    expect(await purgeExpiredRecords(database.db, policy, now)).toEqual({ idempotencyKeys: 0, expiredSessions: 0, webhookDeliveries: 0, outboxMessages: 0, inboundUpdates: 0, rateLimitCounters: 0 });
   });
 });

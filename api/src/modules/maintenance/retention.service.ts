@@ -27,6 +27,7 @@ export interface RetentionSummary {
   webhookDeliveries: number;
   outboxMessages: number;
   inboundUpdates: number;
+  rateLimitCounters: number;
 }
 
 /** Rows deleted per statement: short transactions, short locks, whatever the backlog. */
@@ -61,6 +62,9 @@ export async function purgeExpiredRecords(db: Kysely<Database>, policy: Retentio
     inboundUpdates: await deleteInBatches(db, (limit) => sql`
       DELETE FROM webhook_inbound_update WHERE ctid = ANY (ARRAY(
         SELECT ctid FROM webhook_inbound_update WHERE state = 'applied' AND received_at < ${logBefore} LIMIT ${limit}))`),
+    // Rate-limit windows that have ended count nothing any more.
+    rateLimitCounters: await deleteInBatches(db, (limit) => sql`
+      DELETE FROM rate_limit_counter WHERE ctid = ANY (ARRAY(SELECT ctid FROM rate_limit_counter WHERE window_end < ${now} LIMIT ${limit}))`),
   };
 }
 

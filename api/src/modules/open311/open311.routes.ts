@@ -1,5 +1,6 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { DatabaseRateLimitStore } from '../../http/database-rate-limit-store.ts';
 import { baseUrlOf } from '../../http/base-url.ts';
 import { AppError, type ErrorCode } from '../../errors/app-error.ts';
 import { parseInput } from '../../http/validate-input.ts';
@@ -48,6 +49,8 @@ export function createOpen311Router(context: ReportsContext, options: { submissi
   const perPartner = rateLimit({
     windowMs: 60 * 60 * 1000,
     limit: options.submissionsPerHourPerPartner,
+    // Shared by every API process on this database.
+    store: new DatabaseRateLimitStore(db, 'open311:'),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (_request, response) => `partner:${(response.locals.partner as Open311Client).id}`,

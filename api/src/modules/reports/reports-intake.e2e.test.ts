@@ -203,11 +203,16 @@ describe('bad submissions get a clear 4xx and change nothing', () => {
 });
 
 describe('rate limit', () => {
+  // Counters live in the database, shared by every server on it for the hour: each test counts
+  // for a client address of its own (sent as X-Forwarded-For through the trusted loopback proxy).
+  const clientAddress = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+
   it('answers 429 after the configured number of submissions per client and hour', async () => {
     const limited = await startTestServer(database, { REPORT_SUBMISSIONS_PER_HOUR: '2' });
+    const client = clientAddress();
     try {
       const send = () =>
-        fetch(`${limited.baseUrl}/api/reports`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(validBody()) });
+        fetch(`${limited.baseUrl}/api/reports`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': client }, body: JSON.stringify(validBody()) });
       expect((await send()).status).toBe(201);
       expect((await send()).status).toBe(201);
       const third = await send();
@@ -218,20 +223,40 @@ describe('rate limit', () => {
     }
   });
 
+  it('is one limit for every API process on the database, not one per process', async () => {
+    const [first, second] = [await startTestServer(database, { REPORT_SUBMISSIONS_PER_HOUR: '2' }), await startTestServer(database, { REPORT_SUBMISSIONS_PER_HOUR: '2' })];
+    const client = `2001:db8::${Math.floor(Math.random() * 0xffff).toString(16)}`;
+    try {
+      const send = (baseUrl: string) =>
+        fetch(`${baseUrl}/api/reports`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': client }, body: JSON.stringify(validBody()) });
+      expect((await send(first.baseUrl)).status).toBe(201);
+      expect((await send(second.baseUrl)).status).toBe(201);
+      // Each process has seen one submission; together they have seen the limit.
+      expect((await send(first.baseUrl)).status).toBe(429);
+      expect((await send(second.baseUrl)).status).toBe(429);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
   it('counts each citizen behind a trusted proxy apart, and everyone behind an untrusted one together', async () => {
     const send = (baseUrl: string, client: string) =>
       fetch(`${baseUrl}/api/reports`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': client }, body: JSON.stringify(validBody()) });
     // The test connects from 127.0.0.1: a proxy on this host, trusted by default.
     const trusting = await startTestServer(database, { REPORT_SUBMISSIONS_PER_HOUR: '1' });
+    const [a, b] = [clientAddress(), clientAddress()];
     try {
-      expect((await send(trusting.baseUrl, '203.0.113.5')).status).toBe(201);
-      expect((await send(trusting.baseUrl, '203.0.113.5')).status).toBe(429);
-      expect((await send(trusting.baseUrl, '203.0.113.6')).status).toBe(201);
+      expect((await send(trusting.baseUrl, a)).status).toBe(201);
+      expect((await send(trusting.baseUrl, a)).status).toBe(429);
+      expect((await send(trusting.baseUrl, b === a ? `${a.slice(0, -1)}0` : b)).status).toBe(201);
     } finally {
       await trusting.close();
     }
     const untrusting = await startTestServer(database, { REPORT_SUBMISSIONS_PER_HOUR: '1', TRUST_PROXY: 'false' });
     try {
+      // Without trust, both are the proxy's own address (127.0.0.1), which this hour's earlier tests already used up.
+      await sql`DELETE FROM rate_limit_counter WHERE key = 'reports:127.0.0.1'`.execute(database.db);
       expect((await send(untrusting.baseUrl, '203.0.113.7')).status).toBe(201);
       expect((await send(untrusting.baseUrl, '203.0.113.8')).status).toBe(429);
     } finally {

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { DatabaseRateLimitStore } from '../../http/database-rate-limit-store.ts';
 import multer from 'multer';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.ts';
@@ -125,6 +126,8 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
   const submissionLimiter = rateLimit({
     windowMs: 60 * 60 * 1000,
     limit: options.submissionsPerHour,
+    // Shared by every API process on this database (per client address).
+    store: new DatabaseRateLimitStore(context.db, 'reports:'),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (_request, _response, next) =>
