@@ -4,9 +4,10 @@ import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 /**
  * An express-rate-limit store whose counters live in the database (migration 0007), so that every
  * API process in front of the same database enforces one shared limit; the library's memory store
- * would let each of N processes admit the full limit. Fixed windows of `windowMs`, aligned on
- * multiples of it since the epoch; a counter is one upsert per request. Expired windows are purged
- * by the retention pass.
+ * would let each of N processes admit the full limit. Like the memory store, a key's window starts
+ * at its first hit and lasts `windowMs`; a hit after it starts a new one. One upsert per request,
+ * on the database's clock (the same for every process). Ended windows are purged by the retention
+ * pass.
  */
 export class DatabaseRateLimitStore implements Store {
   /** Counts are shared by every process on the database. */
@@ -24,31 +25,28 @@ export class DatabaseRateLimitStore implements Store {
     this.#windowMs = options.windowMs;
   }
 
-  #window(now = Date.now()): { start: Date; end: Date } {
-    const start = Math.floor(now / this.#windowMs) * this.#windowMs;
-    return { start: new Date(start), end: new Date(start + this.#windowMs) };
-  }
-
   async get(key: string): Promise<ClientRateLimitInfo | undefined> {
-    const { start, end } = this.#window();
-    const result = await sql<{ hits: number }>`
-      SELECT hits FROM rate_limit_counter WHERE key = ${this.prefix + key} AND window_start = ${start}`.execute(this.#db);
+    const result = await sql<{ hits: number; window_end: Date }>`
+      SELECT hits, window_end FROM rate_limit_counter WHERE key = ${this.prefix + key} AND window_end > now()`.execute(this.#db);
     const row = result.rows[0];
-    return row ? { totalHits: row.hits, resetTime: end } : undefined;
+    return row ? { totalHits: row.hits, resetTime: row.window_end } : undefined;
   }
 
   async increment(key: string): Promise<ClientRateLimitInfo> {
-    const { start, end } = this.#window();
-    const result = await sql<{ hits: number }>`
-      INSERT INTO rate_limit_counter (key, window_start, window_end, hits) VALUES (${this.prefix + key}, ${start}, ${end}, 1)
-      ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_counter.hits + 1
-      RETURNING hits`.execute(this.#db);
-    return { totalHits: result.rows[0]!.hits, resetTime: end };
+    const window = sql`make_interval(secs => ${this.#windowMs / 1000}::double precision)`;
+    const result = await sql<{ hits: number; window_end: Date }>`
+      INSERT INTO rate_limit_counter AS c (key, window_start, window_end, hits) VALUES (${this.prefix + key}, now(), now() + ${window}, 1)
+      ON CONFLICT (key) DO UPDATE SET
+        hits = CASE WHEN c.window_end <= now() THEN 1 ELSE c.hits + 1 END,
+        window_start = CASE WHEN c.window_end <= now() THEN excluded.window_start ELSE c.window_start END,
+        window_end = CASE WHEN c.window_end <= now() THEN excluded.window_end ELSE c.window_end END
+      RETURNING hits, window_end`.execute(this.#db);
+    const row = result.rows[0]!;
+    return { totalHits: row.hits, resetTime: row.window_end };
   }
 
   async decrement(key: string): Promise<void> {
-    const { start } = this.#window();
-    await sql`UPDATE rate_limit_counter SET hits = greatest(hits - 1, 0) WHERE key = ${this.prefix + key} AND window_start = ${start}`.execute(this.#db);
+    await sql`UPDATE rate_limit_counter SET hits = greatest(hits - 1, 0) WHERE key = ${this.prefix + key} AND window_end > now()`.execute(this.#db);
   }
 
   async resetKey(key: string): Promise<void> {

@@ -73,7 +73,7 @@ describe('retention: purging what only exists to make something else work', () =
     await sql`
       INSERT INTO rate_limit_counter (key, window_start, window_end, hits) VALUES
         ('reports:203.0.113.5', ${daysAgo(2 / 24)}, ${daysAgo(1 / 24)}, 3),
-        ('reports:203.0.113.5', ${daysAgo(0.5 / 24)}, ${daysAgo(-0.5 / 24)}, 1)`.execute(database.db);
+        ('reports:203.0.113.6', ${daysAgo(0.5 / 24)}, ${daysAgo(-0.5 / 24)}, 1)`.execute(database.db);
 
     const summary = await purgeExpiredRecords(database.db, policy, now);
     expect(summary).toEqual({ idempotencyKeys: 2100, expiredSessions: 1, webhookDeliveries: 2, outboxMessages: 2, inboundUpdates: 1, rateLimitCounters: 1 });
