@@ -204,8 +204,9 @@ describe('bad submissions get a clear 4xx and change nothing', () => {
 
 describe('rate limit', () => {
   // Counters live in the database, shared by every server on it for the hour: each test counts
-  // for a client address of its own (sent as X-Forwarded-For through the trusted loopback proxy).
-  const clientAddress = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+  // for client addresses of its own (sent as X-Forwarded-For through the trusted loopback proxy).
+  let lastClient = 0;
+  const clientAddress = () => `198.51.100.${(lastClient += 1)}`;
 
   it('answers 429 after the configured number of submissions per client and hour', async () => {
     const limited = await startTestServer(database, { REPORT_SUBMISSIONS_PER_HOUR: '2' });
@@ -225,7 +226,7 @@ describe('rate limit', () => {
 
   it('is one limit for every API process on the database, not one per process', async () => {
     const [first, second] = [await startTestServer(database, { REPORT_SUBMISSIONS_PER_HOUR: '2' }), await startTestServer(database, { REPORT_SUBMISSIONS_PER_HOUR: '2' })];
-    const client = `2001:db8::${Math.floor(Math.random() * 0xffff).toString(16)}`;
+    const client = '2001:db8:1::1';
     try {
       const send = (baseUrl: string) =>
         fetch(`${baseUrl}/api/reports`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': client }, body: JSON.stringify(validBody()) });
@@ -249,7 +250,7 @@ describe('rate limit', () => {
     try {
       expect((await send(trusting.baseUrl, a)).status).toBe(201);
       expect((await send(trusting.baseUrl, a)).status).toBe(429);
-      expect((await send(trusting.baseUrl, b === a ? `${a.slice(0, -1)}0` : b)).status).toBe(201);
+      expect((await send(trusting.baseUrl, b)).status).toBe(201);
     } finally {
       await trusting.close();
     }
