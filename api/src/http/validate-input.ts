@@ -2,6 +2,18 @@ import type { RequestHandler } from 'express';
 import type { z } from 'zod';
 import { AppError } from '../errors/app-error.ts';
 
+/** A real calendar day written YYYY-MM-DD (not 2026-02-29, not 2026-13-01); false, never a throw, for any other text. */
+export function isRealDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
+}
+
+/** A real day (YYYY-MM-DD), or a date-time whose day is real and that JavaScript can read; never throws. */
+export function isRealDateOrDateTime(value: string): boolean {
+  return isRealDate(value.slice(0, 10)) && (value.length === 10 || !Number.isNaN(Date.parse(value)));
+}
+
 /**
  * Parses request input with a schema; on failure answers 400 with every problem, each naming the
  * parameter, so a person can fix the request in one go.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isRealDay } from '../boundaries/boundaries.schema.ts';
+import { isRealDate } from '../../http/validate-input.ts';
 
 export const categoryCodeSchema = z.string().trim().regex(/^[a-z][a-z0-9_]{1,40}$/, 'a category code is lower-case letters, digits and _, e.g. street_vendors');
 
@@ -25,7 +25,7 @@ export const calendarDaySchema = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day is written YYYY-MM-DD')
-  .refine((value) => isRealDay(value), { message: 'not a real date' });
+  .refine((value) => isRealDate(value), { message: 'not a real date' });
 
 export const calendarExceptionBodySchema = z
   .object({

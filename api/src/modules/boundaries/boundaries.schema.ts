@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRealDateOrDateTime } from '../../http/validate-input.ts';
 
 /** A longitude or latitude query parameter: a plain decimal number within range, with a hint when lon/lat look swapped. */
 export const coordinate = (name: 'lon' | 'lat', limit: number) =>
@@ -15,26 +16,17 @@ export const coordinate = (name: 'lon' | 'lat', limit: number) =>
     });
 
 /** An ISO 8601 date (`2024-05-07`) or date-time with offset (`2024-05-07T08:00:00+07:00`). */
-/** A real calendar day written YYYY-MM-DD (not 2023-02-30, not 2023-13-01); false, never a throw, for any other text. */
-export function isRealDay(value: string): boolean {
-  const time = Date.parse(`${value}T00:00:00Z`);
-  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
-}
-
 /**
  * A day (read in Vietnam time by the caller) or an instant with its offset; `name` is the parameter
  * the messages name. Every check is safe on any text: zod runs all refinements, failed or not.
  */
 export function isoDateOrDateTimeNamed(name: string) {
+  const written = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value);
   return z
     .string()
     .trim()
-    .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value), {
-      message: `${name} must be an ISO 8601 date (2024-05-07) or date-time with offset (2024-05-07T08:00:00+07:00)`,
-    })
-    .refine((value) => (value.length === 10 ? isRealDay(value) : value.length <= 10 || (isRealDay(value.slice(0, 10)) && !Number.isNaN(Date.parse(value)))), {
-      message: `${name} is not a real date`,
-    });
+    .refine(written, { message: `${name} must be an ISO 8601 date (2024-05-07) or date-time with offset (2024-05-07T08:00:00+07:00)` })
+    .refine((value) => !written(value) || isRealDateOrDateTime(value), { message: `${name} is not a real date` });
 }
 
 export const isoDateOrDateTime = isoDateOrDateTimeNamed('at');

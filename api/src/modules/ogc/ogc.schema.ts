@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRealDate, isRealDateOrDateTime } from '../../http/validate-input.ts';
 import { layerQuerySchema, perLayer } from '../tiles/tiles.schema.ts';
 
 /** OGC API – Features: `limit` default and maximum (larger values are capped, as the standard asks). */
@@ -45,11 +46,6 @@ const bbox = z
 const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 const date = /^\d{4}-\d{2}-\d{2}$/;
 
-function isRealDate(value: string): boolean {
-  const day = value.slice(0, 10);
-  return !Number.isNaN(Date.parse(value)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
-}
-
 /**
  * `datetime`: an instant or an interval `start/end` (RFC 3339 date-times; `..` or nothing for an open
  * end). A bare date means the whole day in Vietnam.
@@ -57,8 +53,8 @@ function isRealDate(value: string): boolean {
 const datetime = z.string().transform((value, context) => {
   const bound = (text: string, side: 'start' | 'end'): string | undefined | null => {
     if (text === '..' || text === '') return undefined;
-    if (dateTime.test(text) && isRealDate(text)) return new Date(text).toISOString();
-    if (date.test(text) && isRealDate(`${text}T00:00:00Z`)) return side === 'start' ? `${text}T00:00:00+07:00` : `${text}T23:59:59.999+07:00`;
+    if (dateTime.test(text) && isRealDateOrDateTime(text)) return new Date(text).toISOString();
+    if (date.test(text) && isRealDate(text)) return side === 'start' ? `${text}T00:00:00+07:00` : `${text}T23:59:59.999+07:00`;
     return null;
   };
   const parts = value.split('/');

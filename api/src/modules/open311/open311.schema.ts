@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRealDateOrDateTime } from '../../http/validate-input.ts';
 import { idempotencyKeySchema } from '../reports/reports.schema.ts';
 
 /**
@@ -85,15 +86,9 @@ const w3cDateTime = (name: string) =>
       .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value), {
         message: `${name} must be a W3C date-time with a time zone, e.g. 2026-01-31T08:00:00+07:00 or 2026-01-31T01:00:00Z (a bare date, 2026-01-31, means that day in Vietnam time)`,
       })
-      .refine((value) => isRealDate(value), { message: `${name} is not a real date` })
+      .refine((value) => isRealDateOrDateTime(value), { message: `${name} is not a real date` })
       .optional(),
   );
-
-function isRealDate(value: string): boolean {
-  const day = value.slice(0, 10);
-  const parsed = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(day) && !Number.isNaN(Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value));
-}
 
 export const jurisdictionSchema = text('jurisdiction_id', 200);
 

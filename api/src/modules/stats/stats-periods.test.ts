@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, coverPeriod, daysInPeriod, eachDay, eachMonth, isRealDate } from './stats-periods.ts';
+import { addDays, addMonths, coverPeriod, daysInPeriod, eachDay, eachMonth } from './stats-periods.ts';
+import { isRealDate } from '../../http/validate-input.ts';
 
 describe('covering a period with day and month rows', () => {
   it.each([

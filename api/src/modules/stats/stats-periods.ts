@@ -29,11 +29,6 @@ export function coverPeriod(from: CalendarDate, to: CalendarDate): PeriodCover {
   return { days, months: { from: firstWholeMonth, to: lastWholeMonth } };
 }
 
-export function isRealDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
-}
 
 export function addDays(date: CalendarDate, days: number): CalendarDate {
   const value = new Date(`${date}T00:00:00Z`);

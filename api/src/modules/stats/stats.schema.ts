@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isRealDate } from './stats-periods.ts';
+import { isRealDate } from '../../http/validate-input.ts';
 
 export const statisticsGroupings = ['commune', 'office', 'category', 'day', 'month'] as const;
 export type StatisticsGrouping = (typeof statisticsGroupings)[number];
