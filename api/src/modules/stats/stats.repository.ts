@@ -97,39 +97,20 @@ export async function sumStatisticsByKey(db: Executor, dimension: StatisticsDime
 }
 
 /**
- * Sums per creation month (key: YYYY-MM), from the per-category day rows of the period: a period
- * may start or end inside a month, which the month rows cannot cut. Its cost grows with the length
- * of the period (at most MAX_MONTHS_IN_SERIES months of day rows), never with the number of reports.
+ * Sums per creation day (key YYYY-MM-DD) or month (key YYYY-MM) of the period, from the per-category
+ * day rows: a period may start or end inside a month, which the month rows cannot cut. The cost
+ * grows with the length of the period (bounded by the service), never with the number of reports.
  */
-export async function sumStatisticsByMonth(db: Executor, from: CalendarDate, to: CalendarDate): Promise<StatisticsSumRow[]> {
-  const month = sql<string>`to_char(period_start, 'YYYY-MM')`;
+export async function sumStatisticsByPeriod(db: Executor, period: 'day' | 'month', from: CalendarDate, to: CalendarDate): Promise<StatisticsSumRow[]> {
+  const key = period === 'day' ? sql<string>`period_start::text` : sql<string>`to_char(period_start, 'YYYY-MM')`;
   return withStatistics(db)
     .selectFrom('report_statistics')
-    .select([month.as('key'), ...counterSums(), histogramSum('acknowledge_histogram').as('acknowledge_histogram'), histogramSum('resolve_histogram').as('resolve_histogram')])
+    .select([key.as('key'), ...counterSums(), histogramSum('acknowledge_histogram').as('acknowledge_histogram'), histogramSum('resolve_histogram').as('resolve_histogram')])
     .where('dimension', '=', 'category')
     .where('grain', '=', 'day')
     .where('period_start', '>=', from)
     .where('period_start', '<=', to)
-    .groupBy(month)
-    .execute()
-    .then((rows) => unpackSums(rows as PackedSumRow[]));
-}
-
-/** Sums per creation day (key: YYYY-MM-DD), read from the per-category day rows. */
-export async function sumStatisticsByDay(db: Executor, from: CalendarDate, to: CalendarDate): Promise<StatisticsSumRow[]> {
-  return withStatistics(db)
-    .selectFrom('report_statistics')
-    .select([
-      sql<string>`period_start::text`.as('key'),
-      ...counterSums(),
-      histogramSum('acknowledge_histogram').as('acknowledge_histogram'),
-      histogramSum('resolve_histogram').as('resolve_histogram'),
-    ])
-    .where('dimension', '=', 'category')
-    .where('grain', '=', 'day')
-    .where('period_start', '>=', from)
-    .where('period_start', '<=', to)
-    .groupBy('period_start')
+    .groupBy(key)
     .execute()
     .then((rows) => unpackSums(rows as PackedSumRow[]));
 }

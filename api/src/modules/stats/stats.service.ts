@@ -99,11 +99,9 @@ export async function getStatistics(db: Kysely<Database>, query: StatisticsQuery
   const boundarySet = boundarySetId ? await repository.findBoundarySetById(db, boundarySetId) : undefined;
 
   const rows =
-    query.groupBy === 'day'
-      ? await repository.sumStatisticsByDay(db, from, to)
-      : query.groupBy === 'month'
-        ? await repository.sumStatisticsByMonth(db, from, to)
-        : await repository.sumStatisticsByKey(db, dimensionOf[query.groupBy], coverPeriod(from, to));
+    query.groupBy === 'day' || query.groupBy === 'month'
+      ? await repository.sumStatisticsByPeriod(db, query.groupBy, from, to)
+      : await repository.sumStatisticsByKey(db, dimensionOf[query.groupBy], coverPeriod(from, to));
   const named = await nameGroups(db, query.groupBy, rows, boundarySetId, from, to);
 
   const totalSums = sumRows(rows);
