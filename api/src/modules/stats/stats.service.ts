@@ -73,6 +73,12 @@ export const MAX_DAYS_IN_SERIES = 731;
 /** A monthly series longer than this is refused (ten years). */
 export const MAX_MONTHS_IN_SERIES = 120;
 
+/** How long a time series may be, per grouping. */
+const seriesLimits = {
+  day: { max: MAX_DAYS_IN_SERIES, length: daysInPeriod, unit: 'days', unitVi: 'ngày' },
+  month: { max: MAX_MONTHS_IN_SERIES, length: (from: CalendarDate, to: CalendarDate) => eachMonth(from, to).length, unit: 'months', unitVi: 'tháng' },
+} as const;
+
 export async function getStatistics(db: Kysely<Database>, query: StatisticsQuery, now: Date = new Date()): Promise<StatisticsReport> {
   const today = administrativeDate(undefined, now);
   const to = query.to ?? today;
@@ -83,17 +89,14 @@ export async function getStatistics(db: Kysely<Database>, query: StatisticsQuery
       details: [{ parameter: 'from', problem: 'must not be after to' }],
     });
   }
-  if (query.groupBy === 'day' && daysInPeriod(from, to) > MAX_DAYS_IN_SERIES) {
-    throw new AppError('VALIDATION_FAILED', `groupBy=day covers at most ${MAX_DAYS_IN_SERIES} days; ask for a shorter period.`, {
-      vi: `Thống kê theo ngày tối đa ${MAX_DAYS_IN_SERIES} ngày; hãy chọn khoảng thời gian ngắn hơn.`,
-      details: [{ parameter: 'to', problem: `at most ${MAX_DAYS_IN_SERIES} days after from` }],
-    });
-  }
-  if (query.groupBy === 'month' && eachMonth(from, to).length > MAX_MONTHS_IN_SERIES) {
-    throw new AppError('VALIDATION_FAILED', `groupBy=month covers at most ${MAX_MONTHS_IN_SERIES} months; ask for a shorter period.`, {
-      vi: `Thống kê theo tháng tối đa ${MAX_MONTHS_IN_SERIES} tháng; hãy chọn khoảng thời gian ngắn hơn.`,
-      details: [{ parameter: 'to', problem: `at most ${MAX_MONTHS_IN_SERIES} months after from` }],
-    });
+  if (query.groupBy === 'day' || query.groupBy === 'month') {
+    const { max, length, unit, unitVi } = seriesLimits[query.groupBy];
+    if (length(from, to) > max) {
+      throw new AppError('VALIDATION_FAILED', `groupBy=${query.groupBy} covers at most ${max} ${unit}; ask for a shorter period.`, {
+        vi: `Thống kê theo ${unitVi} tối đa ${max} ${unitVi}; hãy chọn khoảng thời gian ngắn hơn.`,
+        details: [{ parameter: 'to', problem: `at most ${max} ${unit} after from` }],
+      });
+    }
   }
   const boundarySetId = await ensureStatisticsGroupedByCurrentUnits(db, now);
   const boundarySet = boundarySetId ? await repository.findBoundarySetById(db, boundarySetId) : undefined;
