@@ -1,6 +1,6 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { DatabaseRateLimitStore } from '../../http/database-rate-limit-store.ts';
+import { DatabaseRateLimitStore } from '../rate-limits/database-rate-limit-store.ts';
 import { baseUrlOf } from '../../http/base-url.ts';
 import { AppError, type ErrorCode } from '../../errors/app-error.ts';
 import { parseInput } from '../../http/validate-input.ts';

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { DatabaseRateLimitStore } from '../../http/database-rate-limit-store.ts';
+import { DatabaseRateLimitStore } from '../rate-limits/database-rate-limit-store.ts';
 import multer from 'multer';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.ts';

@@ -1,6 +1,6 @@
 import type { Options } from 'express-rate-limit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../testing/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../testing/index.ts';
 import { DatabaseRateLimitStore } from './database-rate-limit-store.ts';
 
 let database: TestDatabase;
