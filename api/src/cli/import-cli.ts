@@ -4,12 +4,10 @@
  * Imports a GeoJSON or zipped Shapefile into one reference layer of the configured database
  * (DATABASE_URL, or the embedded one in DATA_DIR), all or nothing, and prints a report.
  */
-import { parseArgs } from 'node:util';
 import { importLayers, parseSourceSrs, type ImportLayer } from '@bandoso/gis-data';
-import { ConfigError, loadConfig } from '../config/config.ts';
-import { openDatabase } from '../db/database.ts';
-import { EmbeddedDatabaseLockedError } from '../db/embedded-lock.ts';
 import { AppError } from '../errors/app-error.ts';
+import { isRealDate } from '../http/validate-input.ts';
+import { command, type Command } from './command.ts';
 import { importReferenceFile, type ImportProgress, type ImportReport } from '../modules/imports/imports.service.ts';
 import { prepareDatabase } from '../platform.ts';
 import { ensureStatisticsGroupedByCurrentUnits } from '../modules/stats/stats.service.ts';
@@ -34,37 +32,25 @@ Options:
 
 Exit status: 0 imported (or valid in a dry run), 1 rejected, 2 wrong usage, 3 database busy or unavailable.`;
 
-function fail(message: string, status = 2): never {
-  console.error(`${message}\n\n${usage}`);
-  process.exit(status);
-}
-
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: {
-      set: { type: 'string' },
-      'valid-from': { type: 'string' },
-      'valid-to': { type: 'string' },
-      description: { type: 'string' },
-      srs: { type: 'string' },
-      encoding: { type: 'string' },
-      map: { type: 'string', multiple: true },
-      repair: { type: 'boolean', default: false },
-      'dry-run': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-} catch (error) {
-  fail((error as Error).message);
-}
-const { values, positionals } = parsed;
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
+const cli = command(usage);
+// Annotated, so that TypeScript knows a call never returns (and narrows after it).
+const fail: Command['fail'] = cli.fail;
+const { values, positionals } = cli.parse({
+  allowPositionals: true,
+  options: {
+    set: { type: 'string' },
+    'valid-from': { type: 'string' },
+    'valid-to': { type: 'string' },
+    description: { type: 'string' },
+    srs: { type: 'string' },
+    encoding: { type: 'string' },
+    map: { type: 'string', multiple: true },
+    repair: { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
 const [layerArgument, file, ...extra] = positionals;
 if (!layerArgument || !file) fail('Give a layer and a file.');
 if (extra.length > 0) fail(`Unexpected arguments: ${extra.join(' ')}`);
@@ -72,7 +58,7 @@ if (!(importLayers as readonly string[]).includes(layerArgument)) fail(`Unknown 
 const layer = layerArgument as ImportLayer;
 for (const option of ['valid-from', 'valid-to'] as const) {
   const value = values[option];
-  if (value !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))) {
+  if (value !== undefined && !isRealDate(value)) {
     fail(`--${option} must be a date written YYYY-MM-DD, got "${value}".`);
   }
 }
@@ -90,28 +76,8 @@ for (const pair of values.map ?? []) {
   propertyMap[match[1].trim()] = match[2].trim();
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) fail(error.message);
-  throw error;
-}
-
+const { database } = await cli.openDatabase('run the import');
 const progress = createProgressPrinter();
-let database;
-try {
-  database = await openDatabase(config.database);
-} catch (error) {
-  if (error instanceof EmbeddedDatabaseLockedError) {
-    console.error(
-      `${error.message}\nWhile \`npm start\` is running, stop it (Ctrl+C), run the import, then start it again.`,
-    );
-    process.exit(3);
-  }
-  console.error(`Cannot open the database: ${(error as Error).message}`);
-  process.exit(3);
-}
 
 let report: ImportReport;
 try {
