@@ -1,44 +1,21 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEmbeddedDatabase, type DatabaseHandle } from '../db/database.ts';
 import { signIn } from '../modules/auth/auth.service.ts';
-import { createTestDatabase, runEntryPoint, type TestDatabase } from '../testing/index.ts';
+import { createCliTestDatabase, runEntryPoint, type CliTestDatabase } from '../testing/index.ts';
 
 const cli = 'api/src/cli/create-user-cli.ts';
 const password = 'mat-khau-quan-tri-dai';
 
 describe('npm run create-user (the first administrator of a deployment)', () => {
-  let scratch: string;
-  let server: TestDatabase | undefined;
+  let target: CliTestDatabase;
   let environment: Record<string, string>;
 
-  /** The database the command wrote to, opened after it exited (the embedded one admits one process). */
-  async function withDatabase<T>(use: (database: DatabaseHandle) => Promise<T>): Promise<T> {
-    if (server) return use(server);
-    const database = await openEmbeddedDatabase({ dataDir: environment.DATA_DIR! });
-    try {
-      return await use(database);
-    } finally {
-      await database.close();
-    }
-  }
-
   beforeAll(async () => {
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bandoso-create-user-'));
-    if (process.env.DATABASE_URL) {
-      server = await createTestDatabase();
-      environment = server.childEnvironment!;
-    } else {
-      environment = { DATA_DIR: path.join(scratch, 'data') };
-    }
+    target = await createCliTestDatabase('create-user');
+    environment = target.environment;
   });
-  afterAll(async () => {
-    await server?.close();
-    fs.rmSync(scratch, { recursive: true, force: true });
-  });
+  afterAll(() => target?.close());
 
   it('refuses what it cannot create, before touching the database, and says why', async () => {
     const short = await runEntryPoint(cli, ['--email', 'admin@dienbien.gov.vn', '--role', 'admin', '--name', 'Quản trị'], environment, 60_000, 'ngan\n');
@@ -50,7 +27,7 @@ describe('npm run create-user (the first administrator of a deployment)', () => 
     const usage = await runEntryPoint(cli, ['--email', 'x@dienbien.gov.vn'], environment, 60_000, '');
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/Give --email, --role and --name/);
-    if (!server) expect(fs.existsSync(environment.DATA_DIR!)).toBe(false);
+    if (!process.env.DATABASE_URL) expect(fs.existsSync(environment.DATA_DIR!)).toBe(false);
   });
 
   it('creates an administrator who can sign in, an officer of a seeded office, and refuses the same e-mail twice', async () => {
@@ -72,7 +49,7 @@ describe('npm run create-user (the first administrator of a deployment)', () => 
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/An account with the e-mail admin@dienbien\.gov\.vn already exists/);
 
-    await withDatabase(async (database) => {
+    await target.use(async (database) => {
       const signedIn = await signIn(database.db, 'admin@dienbien.gov.vn', password, 'bearer');
       expect(signedIn.principal.role).toBe('admin');
       const accounts = await sql<{ email: string; role: string; office: string | null }>`

@@ -1,35 +1,25 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Polygon } from 'geojson';
 import { createZip, prjSamples, writeShapefile } from '@bandoso/gis-data/testing';
 import { acquireEmbeddedLock } from '../db/embedded-lock.ts';
-import { createTestDatabase, repositoryRoot, runEntryPoint, type TestDatabase } from '../testing/index.ts';
+import { createCliTestDatabase, repositoryRoot, runEntryPoint, type CliTestDatabase } from '../testing/index.ts';
 
 const cli = 'api/src/cli/import-cli.ts';
 const realCommunes = path.resolve(repositoryRoot, '../shared/data/dienbien-communes-2025.geojson');
 const fixture = (name: string) => path.join(repositoryRoot, 'gis-data/fixtures', name);
 
 describe('npm run import (the command line)', () => {
+  let target: CliTestDatabase;
   let scratch: string;
-  let database: TestDatabase | undefined;
   let environment: Record<string, string>;
 
   beforeAll(async () => {
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bandoso-import-'));
-    if (process.env.DATABASE_URL) {
-      database = await createTestDatabase();
-      environment = database.childEnvironment!;
-    } else {
-      // The embedded database the CLI opens itself: a fresh folder it creates and migrates.
-      environment = { DATA_DIR: path.join(scratch, 'data') };
-    }
+    target = await createCliTestDatabase('import');
+    ({ scratch, environment } = target);
   });
-  afterAll(async () => {
-    await database?.close();
-    fs.rmSync(scratch, { recursive: true, force: true });
-  });
+  afterAll(() => target?.close());
 
   it('prints its usage with --help, and refuses an unknown layer with exit status 2', async () => {
     const help = await runEntryPoint(cli, ['--help'], environment);

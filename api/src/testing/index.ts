@@ -1,4 +1,5 @@
 export { createTestDatabase, getSharedTestDatabase, type TestDatabase } from './test-database.ts';
+export { createCliTestDatabase, type CliTestDatabase } from './cli-database.ts';
 export { startTestServer, type TestServer } from './test-server.ts';
 export { repositoryRoot } from './template-cache.ts';
 export { databaseFingerprint } from './database-fingerprint.ts';
