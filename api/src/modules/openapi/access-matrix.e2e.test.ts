@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRole } from '../../db/database-schema.ts';
 import { bearerToken, createTestDatabase, createTestUser, startTestServer, type TestDatabase, type TestServer } from '../../testing/index.ts';
+import { documentedOperations, fillPath } from './openapi-test-kit.ts';
 
 /**
  * The access matrix: every caller (anonymous and each role) × every operation of the published
@@ -19,15 +20,6 @@ const tokens = new Map<string, string | null>();
 
 /** Operations with an authentication of their own, tested in their modules: sign-in, and the signed inbound webhook. */
 const ownAuthentication = [/^\/api\/auth\//, /^\/api\/webhooks\/inbound\//];
-const placeholder: Record<string, string> = {
-  trackingCode: 'DB-ABCDEF',
-  reportId: '00000000-0000-4000-8000-000000000000',
-  photoId: '00000000-0000-4000-8000-000000000000',
-  deliveryId: '00000000-0000-4000-8000-000000000000',
-  officeCode: 'UBND-03127',
-  code: 'normal',
-  day: '2031-01-02',
-};
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -45,33 +37,26 @@ afterAll(async () => {
 
 describe('access matrix: every caller × every operation', () => {
   it('refuses exactly the callers an operation does not admit', async () => {
-    const document = (await (await fetch(`${server.baseUrl}/api/openapi.json`)).json()) as {
-      paths: Record<string, Record<string, { 'x-roles'?: string[]; requestBody?: unknown }>>;
-    };
     const mismatches: string[] = [];
     let checked = 0;
     let guarded = 0;
-    for (const [template, methods] of Object.entries(document.paths)) {
+    for (const { template, method, jsonBody, roles: admitted } of await documentedOperations(server.baseUrl)) {
       if (ownAuthentication.some((pattern) => pattern.test(template))) continue;
-      const path = template.replace(/\{(\w+)\}/g, (_, name: string) => placeholder[name] ?? 'x');
-      for (const [method, operation] of Object.entries(methods)) {
-        const admitted = operation['x-roles'];
-        if (admitted) guarded += 1;
-        for (const [caller, token] of tokens) {
-          // The live feed stays open: ask for its headers only.
-          const controller = new AbortController();
-          const response = await fetch(`${server.baseUrl}${path}`, {
-            method: method.toUpperCase(),
-            signal: controller.signal,
-            headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(operation.requestBody ? { 'Content-Type': 'application/json' } : {}) },
-            ...(operation.requestBody ? { body: '{}' } : {}),
-          });
-          controller.abort();
-          checked += 1;
-          const expected = !admitted ? 'admitted' : caller === 'anonymous' ? 401 : admitted.includes(caller) ? 'admitted' : 403;
-          const ok = expected === 'admitted' ? response.status !== 401 && response.status !== 403 && response.status < 500 : response.status === expected;
-          if (!ok) mismatches.push(`${method.toUpperCase()} ${template} as ${caller}: expected ${expected}, got ${response.status}`);
-        }
+      if (admitted) guarded += 1;
+      for (const [caller, token] of tokens) {
+        // The live feed stays open: ask for its headers only.
+        const controller = new AbortController();
+        const response = await fetch(`${server.baseUrl}${fillPath(template)}`, {
+          method,
+          signal: controller.signal,
+          headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(jsonBody ? { 'Content-Type': 'application/json' } : {}) },
+          ...(jsonBody ? { body: '{}' } : {}),
+        });
+        controller.abort();
+        checked += 1;
+        const expected = !admitted ? 'admitted' : caller === 'anonymous' ? 401 : admitted.includes(caller) ? 'admitted' : 403;
+        const ok = expected === 'admitted' ? response.status !== 401 && response.status !== 403 && response.status < 500 : response.status === expected;
+        if (!ok) mismatches.push(`${method} ${template} as ${caller}: expected ${expected}, got ${response.status}`);
       }
     }
     console.log(`access matrix: ${checked} calls (${tokens.size} callers), ${guarded} operations with roles`);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerToken, createTestDatabase, createTestUser, startTestServer, type TestDatabase, type TestServer } from '../../testing/index.ts';
+import { documentedOperations, fillPath } from './openapi-test-kit.ts';
 
 /**
  * Every operation of the published OpenAPI document, called with hostile values in each of its path
@@ -12,19 +13,6 @@ import { bearerToken, createTestDatabase, createTestUser, startTestServer, type 
 let database: TestDatabase;
 let server: TestServer;
 let token: string;
-
-interface Parameter {
-  name: string;
-  in: 'query' | 'path' | 'header';
-}
-interface OperationObject {
-  parameters?: Parameter[];
-  requestBody?: { content: Record<string, { schema: SchemaObject }> };
-}
-interface SchemaObject {
-  properties?: Record<string, unknown>;
-  oneOf?: SchemaObject[];
-}
 
 const hostileText = [
   '',
@@ -47,14 +35,6 @@ const hostileText = [
 ];
 const hostileJson: unknown[] = [null, 0, -1, 1e308, true, '', 'x'.repeat(20_000), "'; DROP TABLE report; --", 'nul\u0000byte', [], {}, { $ne: 1 }, [[[[[[1]]]]]]];
 const hostileBodies = ['null', '[]', '"x"', '{}', '{"unexpected":1}', '{', '{"a":'.repeat(200) + '1' + '}'.repeat(200)];
-const placeholder: Record<string, string> = {
-  trackingCode: 'DB-ABCDEF',
-  reportId: '00000000-0000-4000-8000-000000000000',
-  deliveryId: '00000000-0000-4000-8000-000000000000',
-  officeCode: 'UBND-03127',
-  code: 'public_lighting',
-  day: '2031-01-02',
-};
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -93,42 +73,37 @@ async function call(attempt: Attempt): Promise<string | null> {
 
 describe('hostile input on every documented operation', () => {
   it('never answers 5xx, and refuses with the API error format', async () => {
-    const document = (await (await fetch(`${server.baseUrl}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, OperationObject>> };
+    const operations = await documentedOperations(server.baseUrl);
     const failures: string[] = [];
     let attempts = 0;
-    for (const [template, methods] of Object.entries(document.paths)) {
-      for (const [method, operation] of Object.entries(methods)) {
-        // Signing out would end the token the rest of the run uses.
-        if (template === '/api/auth/logout') continue;
-        const parameters = operation.parameters ?? [];
-        const fill = (values: Record<string, string>) => template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? placeholder[name] ?? 'x'));
-        const run = async (attempt: Attempt) => {
-          attempts += 1;
-          const failure = await call({ ...attempt, method: method.toUpperCase() });
-          if (failure) failures.push(failure);
-        };
-        const jsonSchema = operation.requestBody?.content['application/json']?.schema;
-        const defaultBody = jsonSchema ? '{}' : undefined;
-        for (const parameter of parameters) {
-          for (const value of hostileText) {
-            // A lone surrogate cannot be written in a URL's UTF-8; URLSearchParams sends U+FFFD for it.
-            if (parameter.in === 'path' && /[\ud800-\udfff]/.test(value)) continue;
-            if (parameter.in === 'path') await run({ method, path: fill({ [parameter.name]: value }), ...(defaultBody ? { body: defaultBody } : {}) });
-            else if (parameter.in === 'query') await run({ method, path: fill({}), query: new URLSearchParams([[parameter.name, value]]) });
-            else if (parameter.in === 'header' && /^[\x20-\x7e]*$/.test(value)) await run({ method, path: fill({}), headers: { [parameter.name]: value }, ...(defaultBody ? { body: defaultBody } : {}) });
-          }
-          if (parameter.in === 'query') await run({ method, path: fill({}), query: new URLSearchParams([[parameter.name, '1'], [parameter.name, '2']]) });
+    // Signing out would end the token the rest of the run uses.
+    for (const { template, method, parameters, jsonBody } of operations.filter((operation) => operation.template !== '/api/auth/logout')) {
+      const fill = (values: Record<string, string>) => fillPath(template, values);
+      const run = async (attempt: Attempt) => {
+        attempts += 1;
+        const failure = await call({ ...attempt, method });
+        if (failure) failures.push(failure);
+      };
+      const defaultBody = jsonBody ? '{}' : undefined;
+      for (const parameter of parameters) {
+        for (const value of hostileText) {
+          // A lone surrogate cannot be written in a URL's UTF-8; URLSearchParams sends U+FFFD for it.
+          if (parameter.in === 'path' && /[\ud800-\udfff]/.test(value)) continue;
+          if (parameter.in === 'path') await run({ method, path: fill({ [parameter.name]: value }), ...(defaultBody ? { body: defaultBody } : {}) });
+          else if (parameter.in === 'query') await run({ method, path: fill({}), query: new URLSearchParams([[parameter.name, value]]) });
+          else if (parameter.in === 'header' && /^[\x20-\x7e]*$/.test(value)) await run({ method, path: fill({}), headers: { [parameter.name]: value }, ...(defaultBody ? { body: defaultBody } : {}) });
         }
-        if (jsonSchema) {
-          for (const body of hostileBodies) await run({ method, path: fill({}), body });
-          const properties = new Set([...Object.keys(jsonSchema.properties ?? {}), ...(jsonSchema.oneOf ?? []).flatMap((variant) => Object.keys(variant.properties ?? {}))]);
-          for (const property of properties) {
-            for (const value of hostileJson) await run({ method, path: fill({}), body: JSON.stringify({ [property]: value }) });
-          }
+        if (parameter.in === 'query') await run({ method, path: fill({}), query: new URLSearchParams([[parameter.name, '1'], [parameter.name, '2']]) });
+      }
+      if (jsonBody) {
+        for (const body of hostileBodies) await run({ method, path: fill({}), body });
+        const properties = new Set([...Object.keys(jsonBody.properties ?? {}), ...(jsonBody.oneOf ?? []).flatMap((variant) => Object.keys(variant.properties ?? {}))]);
+        for (const property of properties) {
+          for (const value of hostileJson) await run({ method, path: fill({}), body: JSON.stringify({ [property]: value }) });
         }
       }
     }
-    console.log(`hostile input: ${attempts} requests over ${Object.keys(document.paths).length} paths, ${failures.length} failures`);
+    console.log(`hostile input: ${attempts} requests over ${new Set(operations.map((operation) => operation.template)).size} paths, ${failures.length} failures`);
     expect(attempts).toBeGreaterThan(1000);
     expect(failures).toEqual([]);
   }, 300_000);
