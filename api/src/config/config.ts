@@ -42,11 +42,13 @@ const environmentSchema = z.object({
   TRUST_PROXY: z
     .string()
     .default('loopback')
+    .transform(parseTrustProxy)
     .superRefine((value, context) => {
-      const problem = trustProxyProblem(value);
-      if (problem) context.addIssue({ code: 'custom', message: problem });
-    })
-    .transform(parseTrustProxy),
+      const wrong = Array.isArray(value) ? value.find((entry) => !proxyNames.has(entry) && networksProblem(entry)) : undefined;
+      if (wrong !== undefined) {
+        context.addIssue({ code: 'custom', message: `TRUST_PROXY: ${JSON.stringify(wrong)} is not loopback, linklocal, uniquelocal, an address or a CIDR (or write true, false, or a number of hops)` });
+      }
+    }),
   /** Optional base-map style URL for deployments that have one; the map works without it. */
   BASEMAP_STYLE_URL: z.string().url().optional(),
   /** The province whose boundary sets answer /api/locate (official code). */
@@ -89,22 +91,13 @@ const environmentSchema = z.object({
   DEMO_PASSWORD: z.string().min(8).optional(),
 });
 
+/** The names Express's `trust proxy` knows, besides addresses and CIDRs. */
 const proxyNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
-function trustProxyProblem(value: string): string | undefined {
-  const trimmed = value.trim();
-  if (trimmed === '' || /^(true|false|\d{1,2})$/.test(trimmed)) return undefined;
-  for (const entry of trimmed.split(',').map((item) => item.trim())) {
-    if (!proxyNames.has(entry) && networksProblem(entry)) {
-      return `TRUST_PROXY: ${JSON.stringify(entry)} is not loopback, linklocal, uniquelocal, an address or a CIDR (or write true, false, or a number of hops)`;
-    }
-  }
-  return undefined;
-}
-
+/** TRUST_PROXY as Express takes it: true/false, a number of hops, or a list of names, addresses and CIDRs. */
 function parseTrustProxy(value: string): boolean | number | string[] {
   const trimmed = value.trim();
-  if (trimmed === '' ) return ['loopback'];
+  if (trimmed === '') return ['loopback'];
   if (trimmed === 'true' || trimmed === 'false') return trimmed === 'true';
   if (/^\d{1,2}$/.test(trimmed)) return Number(trimmed);
   return trimmed.split(',').map((item) => item.trim());

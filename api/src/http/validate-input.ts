@@ -36,7 +36,7 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
  * Where some text in `value` (a string, or nested in arrays and objects) holds U+0000: the path of
  * the first such value ('' for `value` itself), or null when there is none.
  */
-export function findNulCharacter(value: unknown, path = '', depth = 0): string | null {
+function findNulCharacter(value: unknown, path = '', depth = 0): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path : null;
   if (depth > 64 || value === null || typeof value !== 'object') return null;
   for (const [key, item] of Object.entries(value)) {
@@ -48,7 +48,7 @@ export function findNulCharacter(value: unknown, path = '', depth = 0): string |
   return null;
 }
 
-export function nulCharacterError(where: string): AppError {
+function nulCharacterError(where: string): AppError {
   return new AppError('VALIDATION_FAILED', `${where} holds a NUL character (U+0000), which no text here may contain (a control character); remove it and send again.`, {
     vi: `${where} chứa ký tự NUL (U+0000, ký tự điều khiển); hãy bỏ ký tự đó và gửi lại.`,
     details: [{ parameter: where, problem: 'contains a NUL character (U+0000)' }],
