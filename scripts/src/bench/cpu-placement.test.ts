@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { baseDatabaseName } from '../../../api/src/testing/server-databases.ts';
 import { createTestDatabase, type TestDatabase } from '../../../api/src/testing/index.ts';
 import { allowedCores, separateDatabase, separatePlacementUnavailable } from './cpu-placement.ts';
@@ -18,13 +18,13 @@ function expandForTest(list: string): number[] {
 // The benchmark's "database on a core of its own": only where a PostgreSQL server runs on this
 // machine and its processes may be moved (CI's server pass runs as root).
 describe('CPU placement of the tile benchmark', () => {
-  let database: TestDatabase;
+  let database: TestDatabase | undefined;
   let name = '';
   let unavailable: string | undefined = 'the embedded database has no PostgreSQL processes';
 
   beforeAll(async () => {
+    if (inject('testDatabase').backend !== 'server') return; // not worth booting a PGlite to skip
     database = await createTestDatabase({ empty: true });
-    if (database.backend !== 'server') return;
     name = baseDatabaseName(database.childEnvironment!.DATABASE_URL!);
     await sql`SELECT 1`.execute(database.db); // a backend of this database exists
     unavailable = separatePlacementUnavailable(name);
@@ -38,7 +38,7 @@ describe('CPU placement of the tile benchmark', () => {
       console.log(`CPU placement not tested: ${unavailable}`);
       context.skip();
     }
-    const backend = (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(database.db)).rows[0]!.pid;
+    const backend = (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(database!.db)).rows[0]!.pid;
     const postmaster = Number(fs.readFileSync(`/proc/${backend}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
     const before = { backend: allowedCores(backend), own: allowedCores(process.pid), postmaster: allowedCores(postmaster) };
     const [first, ...others] = expandForTest(before.own);
