@@ -14,10 +14,17 @@ export interface FeatureSelection {
   interval?: { start?: string; end?: string };
 }
 
-export interface FeaturePage extends FeatureSelection {
-  limit: number;
-  offset: number;
-}
+/**
+ * Where a page starts: right after, or right before, the feature whose sort keys and id these are
+ * (`FeatureRow[POSITION]` of a listed feature). Values as JSON gives them: text, and timestamps in
+ * ISO 8601 with microseconds, so that they read back exactly.
+ */
+export type PagePosition = { after: readonly string[] } | { before: readonly string[] };
+
+export type FeaturePage = FeatureSelection & { limit: number } & ({ offset?: number } | PagePosition);
+
+/** The column of a listed feature that holds its position (sort keys, then id) for the next page's cursor. */
+export const POSITION = '#position';
 
 export interface FeatureRow {
   id: string;
@@ -61,14 +68,44 @@ function where(conditions: RawBuilder<boolean>[]): RawBuilder<unknown> {
   return conditions.length === 0 ? sql`TRUE` : sql.join(conditions, sql` AND `);
 }
 
-/** One page of features, in the layer's stable order. */
+/** The layer's order: its keys, then the id, in one direction (`reversed`: the other one). */
+export function orderByClause(layer: LayerDefinition, reversed = false): RawBuilder<unknown> {
+  const direction = (layer.order.descending ?? false) !== reversed ? sql`DESC` : sql`ASC`;
+  return sql.join(
+    [...layer.order.keys.map((key) => key.value), sql`f.id`].map((value) => sql`${value} ${direction}`),
+    sql`, `,
+  );
+}
+
+/**
+ * One page of features, in the layer's stable order (with `before`: the page that ends right before
+ * the position, still in that order). Keyset paging: a row comparison on the sort keys and id, so a
+ * deep page costs what the first one does when an index covers the order.
+ */
 export function featuresQuery(layer: LayerDefinition, parameters: LayerParameters, page: FeaturePage): RawBuilder<FeatureRow> {
-  return sql<FeatureRow>`
-    SELECT f.id::text AS id, ${featureColumns(layer)}, ST_AsGeoJSON(${layer.geometry}, 6)::json AS geometry
+  const conditions = selectionConditions(layer, parameters, page);
+  const before = 'before' in page;
+  if ('after' in page || 'before' in page) {
+    const values = 'after' in page ? page.after : page.before;
+    const types = [...layer.order.keys.map((key) => key.type), 'uuid'];
+    if (values.length !== types.length) throw new Error(`a position in ${layer.id} has ${types.length} values, not ${values.length}`);
+    const keys = sql.join([...layer.order.keys.map((key) => key.value), sql`f.id`], sql`, `);
+    const position = sql.join(
+      values.map((value, index) => sql`CAST(${value} AS ${sql.raw(types[index]!)})`),
+      sql`, `,
+    );
+    const forward = (layer.order.descending ?? false) === before;
+    conditions.push(forward ? sql<boolean>`(${keys}) > (${position})` : sql<boolean>`(${keys}) < (${position})`);
+  }
+  const offset = 'offset' in page && page.offset ? sql` OFFSET ${page.offset}::integer` : sql``;
+  const positionColumn = sql`json_build_array(${sql.join([...layer.order.keys.map((key) => key.value), sql`f.id`], sql`, `)})`;
+  const rows = sql<FeatureRow>`
+    SELECT f.id::text AS id, ${featureColumns(layer)}, ST_AsGeoJSON(${layer.geometry}, 6)::json AS geometry, ${positionColumn} AS ${sql.ref(POSITION)}
     FROM ${sql.table(layer.table)} AS f
-    WHERE ${where(selectionConditions(layer, parameters, page))}
-    ORDER BY ${layer.orderBy}, f.id
-    LIMIT ${page.limit}::integer OFFSET ${page.offset}::integer`;
+    WHERE ${where(conditions)}
+    ORDER BY ${orderByClause(layer, before)}
+    LIMIT ${page.limit}::integer${offset}`;
+  return rows;
 }
 
 /** How many features the selection matches (numberMatched). */

@@ -83,10 +83,19 @@ export interface LayerDefinition {
   /** A time property for OGC `datetime` (interval queries). */
   temporal?: { property: string; value: RawBuilder<unknown>; kind: 'timestamp' | 'date' };
   fields: readonly LayerField[];
-  /** Features are listed in this order (stable paging). */
-  orderBy: RawBuilder<unknown>;
+  /**
+   * Features are listed by these keys and then their id, all ascending or all descending, so that
+   * a page can start right after a feature (keyset paging: as cheap on page 10,000 as on page 1).
+   */
+  order: { keys: readonly OrderKey[]; descending?: boolean };
   /** Point aggregation below a zoom (reports). */
   clusters?: { belowZoom: number };
+}
+
+/** A sort key and the SQL type its values take back from a paging cursor. */
+export interface OrderKey {
+  value: RawBuilder<unknown>;
+  type: 'text' | 'timestamptz';
 }
 
 const VIETNAM = 'Asia/Ho_Chi_Minh';
@@ -122,7 +131,7 @@ const layers: readonly LayerDefinition[] = [
     geometry: sql`f.geom`,
     conditions: (parameters) => [boundarySetCondition(parameters), sql<boolean>`f.level = 'province'`],
     fields: [field('code', 'String', 'Official unit code', sql`f.code`), field('name', 'String', 'Official name', sql`f.name`)],
-    orderBy: sql`f.code`,
+    order: { keys: [{ value: sql`f.code`, type: 'text' }] },
   },
   {
     id: 'communes',
@@ -143,7 +152,7 @@ const layers: readonly LayerDefinition[] = [
       field('name', 'String', 'Official name', sql`f.name`),
       field('level', 'String', 'commune, ward or town', sql`f.level`),
     ],
-    orderBy: sql`f.code`,
+    order: { keys: [{ value: sql`f.code`, type: 'text' }] },
   },
   {
     id: 'planning-zones',
@@ -179,7 +188,7 @@ const layers: readonly LayerDefinition[] = [
       field('decision_number', 'String', 'Approving decision', sql`f.decision_number`),
       field('decision_date', 'String', 'Date of the decision (YYYY-MM-DD)', sql`to_char(f.decision_date, 'YYYY-MM-DD')`),
     ],
-    orderBy: sql`f.plan_code, f.plan_version, f.zone_code`,
+    order: { keys: [sql`f.plan_code`, sql`f.plan_version`, sql`f.zone_code`].map((value) => ({ value, type: 'text' as const })) },
   },
   {
     id: 'heritage-sites',
@@ -203,7 +212,7 @@ const layers: readonly LayerDefinition[] = [
       field('opening_hours', 'String', 'Opening hours, when known', sql`f.opening_hours`),
       field('has_3d', 'Boolean', 'A 3D model exists', sql`f.tileset_url IS NOT NULL`),
     ],
-    orderBy: sql`f.code`,
+    order: { keys: [{ value: sql`f.code`, type: 'text' }] },
   },
   {
     id: 'cameras',
@@ -227,7 +236,7 @@ const layers: readonly LayerDefinition[] = [
       field('hfov_deg', 'Number', 'Horizontal field of view (degrees)', sql`f.hfov_deg`),
       field('range_m', 'Number', 'Range of view (m)', sql`f.range_m`),
     ],
-    orderBy: sql`f.code`,
+    order: { keys: [{ value: sql`f.code`, type: 'text' }] },
   },
   {
     id: 'camera-fov',
@@ -244,7 +253,7 @@ const layers: readonly LayerDefinition[] = [
     geometry: sql`f.fov`,
     conditions: () => [],
     fields: [field('code', 'String', 'Camera code', sql`f.code`), field('name', 'String', 'Name', sql`f.name`), field('status', 'String', 'online, offline or maintenance', sql`f.status`)],
-    orderBy: sql`f.code`,
+    order: { keys: [{ value: sql`f.code`, type: 'text' }] },
   },
   {
     id: 'facilities',
@@ -268,7 +277,7 @@ const layers: readonly LayerDefinition[] = [
       field('phone', 'String', 'Switchboard', sql`f.phone`),
       field('address', 'String', 'Address', sql`f.address`),
     ],
-    orderBy: sql`f.code`,
+    order: { keys: [{ value: sql`f.code`, type: 'text' }] },
   },
   {
     id: 'reports',
@@ -312,7 +321,7 @@ const layers: readonly LayerDefinition[] = [
       ),
       field('overdue', 'Boolean', 'Past its deadline', sql`f.overdue`),
     ],
-    orderBy: sql`f.created_at DESC, f.id`,
+    order: { keys: [{ value: sql`f.created_at`, type: 'timestamptz' }], descending: true },
     clusters: { belowZoom: 13 },
   },
 ];

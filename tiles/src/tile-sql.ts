@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { reportStatuses, type LayerDefinition, type LayerParameters } from './layer-registry.ts';
+import { orderByClause } from './feature-sql.ts';
 import { simplifyToleranceMeters, TILE_BUFFER, TILE_EXTENT, type TileAddress } from './tile-coordinates.ts';
 
 /**
@@ -75,7 +76,7 @@ export function tileRowsQuery(layer: LayerDefinition, tile: TileAddress, paramet
     FROM ${sql.table(layer.table)} AS f
     CROSS JOIN LATERAL (SELECT ${tileGeometry} AS geom) AS t
     WHERE ${prefilter} AND ${where(layer.conditions(parameters))} AND t.geom IS NOT NULL AND NOT ST_IsEmpty(t.geom)
-    ORDER BY ${layer.orderBy}`;
+    ORDER BY ${orderByClause(layer)}`;
 }
 
 /**

@@ -99,6 +99,80 @@ describe('OGC API – Features', () => {
     expect(capped.body.numberReturned).toBe(45);
   });
 
+  it('pages by cursor forward and back, through ties in the sort key, keeping the filters; offset is still read', async () => {
+    // Five reports of one instant (the id breaks the tie) and two newer ones, in a corner of their own.
+    const tied = await insertTestReports(
+      database.db,
+      Array.from({ length: 7 }, (_, index) => ({
+        lon: 102.7 + index * 0.001,
+        lat: 22.2,
+        status: 'received' as const,
+        createdAt: index < 5 ? '2024-05-01T09:00:00+07:00' : `2024-05-0${index - 3}T09:00:00+07:00`,
+      })),
+    );
+    const area = '/ogc/collections/reports/items?bbox=102.69,22.19,102.72,22.21';
+    const ids = (body: { features: Array<{ id: string }> }) => body.features.map((feature) => feature.id);
+    const link = (body: { links: Array<{ rel: string; href: string }> }, rel: string) => {
+      const href = body.links.find((candidate) => candidate.rel === rel)?.href;
+      return href ? new URL(href).pathname + new URL(href).search : undefined;
+    };
+    const whole = ids((await get(area)).body);
+    // Newest first, then by id, descending like the time.
+    const sameInstant = tied.slice(0, 5).map((report) => report.id).sort().reverse();
+    expect(whole).toEqual([tied[6]!.id, tied[5]!.id, ...sameInstant]);
+
+    const forward: Array<{ features: Array<{ id: string }>; links: Array<{ rel: string; href: string }> }> = [];
+    for (let path: string | undefined = `${area}&limit=2`; path; path = link(forward.at(-1)!, 'next')) {
+      const page = await get(path);
+      expect(page.status, path).toBe(200);
+      expect(page.body.numberMatched).toBe(7);
+      forward.push(page.body);
+    }
+    expect(forward.map(ids)).toEqual([whole.slice(0, 2), whole.slice(2, 4), whole.slice(4, 6), whole.slice(6)]);
+    expect(link(forward[0]!, 'prev')).toBeUndefined();
+    const next = new URL(forward[0]!.links.find((candidate) => candidate.rel === 'next')!.href);
+    expect(next.searchParams.get('bbox')).toBe('102.69,22.19,102.72,22.21');
+    expect(next.searchParams.has('offset')).toBe(false);
+
+    const backward: string[][] = [];
+    for (let path = link(forward.at(-1)!, 'prev'); path; ) {
+      const page = await get(path);
+      expect(page.status, path).toBe(200);
+      backward.unshift(ids(page.body));
+      path = link(page.body, 'prev');
+    }
+    expect(backward).toEqual([whole.slice(0, 2), whole.slice(2, 4), whole.slice(4, 6)]);
+
+    // A link made before cursors: its page, then cursor links on both sides.
+    const old = (await get(`${area}&limit=2&offset=3`)).body;
+    expect(ids(old)).toEqual(whole.slice(3, 5));
+    expect(ids((await get(link(old, 'next')!)).body)).toEqual(whole.slice(5, 7));
+    expect(ids((await get(link(old, 'prev')!)).body)).toEqual(whole.slice(1, 3));
+  });
+
+  it('refuses a cursor it did not give out, or one with offset, with 400', async () => {
+    const first = (await get('/ogc/collections/reports/items?limit=1')).body;
+    const cursor = new URL(first.links.find((link: { rel: string }) => link.rel === 'next').href).searchParams.get('cursor')!;
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const query of [
+      'cursor=not*base64',
+      `cursor=${encode({ in: 'reports', after: [id] })}`,
+      `cursor=${encode({ in: 'reports', after: ['2024-02-30T09:00:00+07:00', id] })}`,
+      `cursor=${encode({ in: 'reports', after: ['2024-02-03T09:00:00+07:00', 'not-a-uuid'] })}`,
+      `cursor=${encode({ in: 'reports', sideways: ['2024-02-03T09:00:00+07:00', id] })}`,
+      `cursor=${encode({ after: ['2024-02-03T09:00:00+07:00', id] })}`,
+      `cursor=${Buffer.from('{"after":').toString('base64url')}`,
+      `cursor=${cursor}&offset=2`,
+    ]) {
+      const { status, body } = await get(`/ogc/collections/reports/items?${query}`);
+      expect(status, query).toBe(400);
+      expect(body.error.code, query).toBe('VALIDATION_FAILED');
+    }
+    // A position in another collection's order is refused, not misread.
+    expect((await get(`/ogc/collections/communes/items?cursor=${cursor}`)).status).toBe(400);
+  });
+
   it('selects by bbox and datetime', async () => {
     const box = await get('/ogc/collections/reports/items?bbox=102.605,22.305,102.62,22.315');
     const mine = box.body.features.filter((feature: { id: string }) => reports.some((report) => report.id === feature.id));

@@ -50,7 +50,8 @@ export function buildOpenApiDocument(base: string, layers: readonly LayerDefinit
         operationId: `get-${id}-features`,
         parameters: [
           { name: 'limit', in: 'query', description: `Features per page (default ${DEFAULT_LIMIT}; larger values are capped at ${MAX_LIMIT})`, schema: { type: 'integer', minimum: 1, default: DEFAULT_LIMIT } },
-          { name: 'offset', in: 'query', description: 'Features to skip (paging; follow the next link)', schema: { type: 'integer', minimum: 0, default: 0 } },
+          { name: 'cursor', in: 'query', description: 'Where the page starts, as the next and prev links give it (opaque; follow the links)', schema: { type: 'string' } },
+          { name: 'offset', in: 'query', description: 'Features to skip (older links; the next and prev links carry a cursor instead, which stays fast on deep pages)', schema: { type: 'integer', minimum: 0, default: 0 } },
           { name: 'bbox', in: 'query', description: 'minLon,minLat,maxLon,maxLat (WGS84)', style: 'form', explode: false, schema: { type: 'array', minItems: 4, maxItems: 4, items: { type: 'number' } } },
           {
             name: 'datetime',

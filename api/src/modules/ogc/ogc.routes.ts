@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
+import type { PagePosition } from '@bandoso/tiles';
 import type { Database } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { parseInput } from '../../http/validate-input.ts';
@@ -58,6 +59,7 @@ export function createOgcRouter(db: Kysely<Database>, tiles: TilesService): Rout
     const query = toLayerQuery(layer, parsed);
     const search = new URLSearchParams(request.originalUrl.split('?')[1] ?? '');
     search.delete('offset');
+    search.delete('cursor');
     const body = await ogc.items(
       baseUrlOf(request),
       layer,
@@ -65,6 +67,7 @@ export function createOgcRouter(db: Kysely<Database>, tiles: TilesService): Rout
         ...query,
         ...(parsed.limit !== undefined ? { limit: parsed.limit as number } : {}),
         ...(parsed.offset !== undefined ? { offset: parsed.offset as number } : {}),
+        ...(parsed.cursor !== undefined ? { cursor: parsed.cursor as PagePosition } : {}),
         ...(parsed.bbox !== undefined ? { bbox: parsed.bbox as [number, number, number, number] } : {}),
         ...(parsed.datetime !== undefined ? { interval: parsed.datetime as { start?: string; end?: string } } : {}),
       },

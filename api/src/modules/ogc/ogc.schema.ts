@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isRealDate, isRealDateOrDateTime } from '../../http/validate-input.ts';
+import type { LayerDefinition, OrderKey, PagePosition } from '@bandoso/tiles';
 import { layerQuerySchema, perLayer } from '../tiles/tiles.schema.ts';
 
 /** OGC API – Features: `limit` default and maximum (larger values are capped, as the standard asks). */
@@ -97,15 +98,60 @@ const format = (accepted: readonly [string, ...string[]]) => z.enum(accepted, { 
 /** Metadata resources accept only `f=json`. */
 export const metadataQuerySchema = z.strictObject({ f: format(['json']) }, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter(s) ${issue.keys.join(', ')}` : undefined) });
 
+/**
+ * `cursor`: where a page starts, as the `next` and `prev` links give it. Opaque to clients; inside,
+ * base64url JSON of the collection and the feature's position (`{ in, after | before: [sort keys…, id] }`).
+ */
+export function encodeCursor(layer: LayerDefinition, position: PagePosition): string {
+  return Buffer.from(JSON.stringify({ in: layer.id, ...position })).toString('base64url');
+}
+
+export const featureIdSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+
+const positionValue: Record<OrderKey['type'] | 'uuid', z.ZodType<string>> = {
+  text: z.string().max(1000).refine((value) => !value.includes('\u0000')),
+  timestamptz: z.string().refine((value) => dateTime.test(value) && isRealDateOrDateTime(value)),
+  uuid: featureIdSchema,
+};
+
+const cursorFor = (layer: LayerDefinition) => {
+  const types = [...layer.order.keys.map((key) => key.type), 'uuid' as const];
+  const values = z
+    .array(z.string())
+    .length(types.length)
+    .refine((list) => list.every((value, index) => positionValue[types[index]!].safeParse(value).success));
+  const collection = z.literal(layer.id);
+  const position = z.union([z.strictObject({ in: collection, after: values }), z.strictObject({ in: collection, before: values })]);
+  return z.string().transform((value, context): PagePosition => {
+    let decoded: unknown;
+    try {
+      decoded = /^[A-Za-z0-9_-]{1,4000}$/.test(value) ? JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) : undefined;
+    } catch {
+      decoded = undefined;
+    }
+    const parsed = position.safeParse(decoded);
+    if (parsed.success) return 'after' in parsed.data ? { after: parsed.data.after } : { before: parsed.data.before };
+    context.addIssue({ code: 'custom', message: 'cursor is not one this API gave out: follow the next and prev links as they are, or start again without cursor' });
+    return z.NEVER;
+  });
+};
+
 export const itemsQuerySchema = perLayer((layer) =>
-  layerQuerySchema(layer, { f: format(['json', 'geojson']), limit: limit.optional(), offset: offset.optional(), bbox: bbox.optional(), datetime: datetime.optional() }),
+  layerQuerySchema(layer, {
+    f: format(['json', 'geojson']),
+    limit: limit.optional(),
+    cursor: cursorFor(layer).optional(),
+    offset: offset.optional(),
+    bbox: bbox.optional(),
+    datetime: datetime.optional(),
+  }).refine((query) => query.cursor === undefined || query.offset === undefined, { message: 'give cursor or offset, not both (the next and prev links carry a cursor)', path: ['offset'] }),
 );
 
 export const itemQuerySchema = perLayer((layer) => layerQuerySchema(layer, { f: format(['json', 'geojson']) }));
 
 export const ogcTileQuerySchema = perLayer((layer) => layerQuerySchema(layer, { f: format(['mvt']) }));
 
-export const featureIdSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+
 
 /** OGC order: /{tileMatrix}/{tileRow}/{tileCol} = /{z}/{y}/{x}. */
 export interface OgcTilePath {

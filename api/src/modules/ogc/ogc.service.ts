@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
-import { tilesCovering, vectorLayerFields, type FeatureRow, type FeatureSelection, type LayerDefinition, type TileAddress, type TileResponse } from '@bandoso/tiles';
+import { POSITION, tilesCovering, vectorLayerFields, type FeatureRow, type FeatureSelection, type LayerDefinition, type PagePosition, type TileAddress, type TileResponse } from '@bandoso/tiles';
 import type { Database } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { LayerQuery } from '../tiles/tiles.schema.ts';
 import type { TilesService } from '../tiles/tiles.service.ts';
 import { findLayerExtent } from '../tiles/tiles.repository.ts';
 import { countFeatures, findFeature, listFeatures } from './ogc.repository.ts';
-import { DEFAULT_LIMIT } from './ogc.schema.ts';
+import { DEFAULT_LIMIT, encodeCursor } from './ogc.schema.ts';
 
 export const conformanceClasses = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
@@ -32,6 +32,7 @@ export interface Link {
 export interface ItemsRequest extends LayerQuery {
   limit?: number;
   offset?: number;
+  cursor?: PagePosition;
   bbox?: [number, number, number, number];
   interval?: { start?: string; end?: string };
 }
@@ -102,19 +103,30 @@ export class OgcService {
     };
   }
 
+  /**
+   * One page of items. The `next` and `prev` links carry a cursor (the position of the page's last or
+   * first feature), so following them costs the same on the ten-thousandth page as on the first;
+   * `offset` is still read, for links made before cursors. One feature more than the page is asked
+   * for, to know whether another page follows without trusting a count taken in another snapshot.
+   */
   async items(base: string, layer: LayerDefinition, request: ItemsRequest, search: URLSearchParams) {
     const { parameters } = await this.tiles.resolveParameters(layer, request);
     const limit = request.limit ?? DEFAULT_LIMIT;
     const offset = request.offset ?? 0;
     const selection: FeatureSelection = { ...(request.bbox ? { bbox: request.bbox } : {}), ...(request.interval && layer.temporal ? { interval: request.interval } : {}) };
-    const [rows, matched] = await Promise.all([
-      listFeatures(this.db, layer, parameters, { ...selection, limit, offset }),
+    const start: { offset: number } | PagePosition = request.cursor ?? { offset };
+    const [fetched, matched] = await Promise.all([
+      listFeatures(this.db, layer, parameters, { ...selection, ...start, limit: limit + 1 }),
       countFeatures(this.db, layer, parameters, selection),
     ]);
+    const backwards = 'before' in start;
+    const more = fetched.length > limit;
+    const rows = fetched.slice(0, limit);
+    if (backwards) rows.reverse(); // fetched nearest-first; shown in the layer's order
     const href = `${base}/ogc/collections/${layer.id}/items`;
-    const page = (at: number) => {
+    const page = (position: PagePosition) => {
       const next = new URLSearchParams(search);
-      next.set('offset', String(at));
+      next.set('cursor', encodeCursor(layer, position));
       next.set('limit', String(limit));
       return `${href}?${next.toString()}`;
     };
@@ -122,8 +134,11 @@ export class OgcService {
       { href: search.size > 0 ? `${href}?${search.toString()}` : href, rel: 'self', type: GEOJSON, title: 'This page' },
       { href: `${base}/ogc/collections/${layer.id}`, rel: 'collection', type: JSON_TYPE, title: layer.title },
     ];
-    if (offset + rows.length < matched) links.push({ href: page(offset + limit), rel: 'next', type: GEOJSON, title: 'Next page' });
-    if (offset > 0) links.push({ href: page(Math.max(0, offset - limit)), rel: 'prev', type: GEOJSON, title: 'Previous page' });
+    const first = rows[0];
+    const last = rows.at(-1);
+    // After a backward page, the features it stopped before follow; after a forward one, those it started after precede.
+    if (last && (backwards || more)) links.push({ href: page({ after: last[POSITION] as string[] }), rel: 'next', type: GEOJSON, title: 'Next page' });
+    if (first && (backwards ? more : 'after' in start || offset > 0)) links.push({ href: page({ before: first[POSITION] as string[] }), rel: 'prev', type: GEOJSON, title: 'Previous page' });
     return {
       type: 'FeatureCollection' as const,
       features: rows.map((row) => toFeature(row)),
@@ -217,6 +232,6 @@ export class OgcService {
 }
 
 function toFeature(row: FeatureRow) {
-  const { id, geometry, ...properties } = row;
+  const { id, geometry, [POSITION]: _position, ...properties } = row;
   return { type: 'Feature' as const, id, geometry, properties };
 }
