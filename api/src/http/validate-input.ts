@@ -4,14 +4,24 @@ import { AppError } from '../errors/app-error.ts';
 
 /** A real calendar day written YYYY-MM-DD (not 2026-02-29, not 2026-13-01); false, never a throw, for any other text. */
 export function isRealDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || value.startsWith('0000')) return false; // PostgreSQL has no year 0
   const parsed = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
 }
 
-/** A real day (YYYY-MM-DD), or a date-time whose day is real and that JavaScript can read; never throws. */
+/** Instants PostgreSQL reads back from an ISO string in UTC: years 0001 to 9999. */
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00Z');
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * A real day (YYYY-MM-DD), or a date-time whose day is real, that JavaScript can read and that falls
+ * in years 0001–9999 once in UTC (0001-01-01T00:00+07:00 is in year 0 there); never throws.
+ */
 export function isRealDateOrDateTime(value: string): boolean {
-  return isRealDate(value.slice(0, 10)) && (value.length === 10 || !Number.isNaN(Date.parse(value)));
+  if (!isRealDate(value.slice(0, 10))) return false;
+  if (value.length === 10) return true;
+  const instant = Date.parse(value);
+  return instant >= FIRST_INSTANT && instant <= LAST_INSTANT;
 }
 
 /**

@@ -200,7 +200,7 @@ describe('OGC API – Features', () => {
   });
 
   it('refuses unknown and malformed parameters with 400', async () => {
-    for (const query of ['foo=bar', 'limit=0', 'limit=abc', 'bbox=1,2,3', 'bbox=103,21,102,22', 'bbox=21,103,22,104', 'datetime=yesterday', 'datetime=../..', 'offset=-1', 'status=lost', 'f=xml']) {
+    for (const query of ['foo=bar', 'limit=0', 'limit=abc', 'bbox=1,2,3', 'bbox=103,21,102,22', 'bbox=21,103,22,104', 'datetime=yesterday', 'datetime=../..', 'datetime=0000-01-01', 'datetime=0000-01-01T00:00:00Z', 'datetime=0001-01-01T00:00:00%2B07:00', 'offset=-1', 'status=lost', 'f=xml']) {
       const { status, body } = await get(`/ogc/collections/reports/items?${query}`);
       expect(status, query).toBe(400);
       expect(body.error.code, query).toBe('VALIDATION_FAILED');

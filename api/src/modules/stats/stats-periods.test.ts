@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, addMonths, coverPeriod, daysInPeriod, eachDay, eachMonth } from './stats-periods.ts';
-import { isRealDate } from '../../http/validate-input.ts';
+import { isRealDate, isRealDateOrDateTime } from '../../http/validate-input.ts';
 
 describe('covering a period with day and month rows', () => {
   it.each([
@@ -50,5 +50,11 @@ describe('covering a period with day and month rows', () => {
     expect(isRealDate('2026-02-29')).toBe(false);
     expect(isRealDate('2026-13-01')).toBe(false);
     expect(isRealDate('2026-1-01')).toBe(false);
+    expect(isRealDate('0000-01-01')).toBe(false); // PostgreSQL has no year 0
+    expect(isRealDate('0001-01-01')).toBe(true);
+    expect(isRealDateOrDateTime('0001-01-01T00:00:00Z')).toBe(true);
+    expect(isRealDateOrDateTime('0001-01-01T00:00:00+07:00')).toBe(false); // year 0 in UTC
+    expect(isRealDateOrDateTime('9999-12-31T23:59:59-10:00')).toBe(false); // year 10000 in UTC
+    expect(isRealDateOrDateTime('2025-02-30T10:00:00Z')).toBe(false);
   });
 });

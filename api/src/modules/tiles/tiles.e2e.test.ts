@@ -290,7 +290,7 @@ describe('report tiles: privacy, clusters, filters and immediate invalidation (p
       const decoded = await fetchTile(url(`/tiles/reports/14/${tile.x}/${tile.y}.mvt?status=received`));
       expect(decoded.features.every((feature) => feature.properties.status === 'received')).toBe(true);
     }
-    for (const query of ['status=lost', 'category=Bad-Code', 'from=2025-02-30', 'from=2025-12-01&to=2025-11-01', 'colour=red', 'set=dienbien-2025']) {
+    for (const query of ['status=lost', 'category=Bad-Code', 'from=2025-02-30', 'from=0000-01-01', 'from=2025-12-01&to=2025-11-01', 'colour=red', 'set=dienbien-2025']) {
       const response = await fetch(url(`/tiles/reports/14/${tile.x}/${tile.y}.mvt?${query}`));
       expect(response.status, query).toBe(400);
       expect(((await response.json()) as any).error.code).toBe('VALIDATION_FAILED');

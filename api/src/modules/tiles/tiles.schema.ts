@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRealDate } from '../../http/validate-input.ts';
 import { MAX_TILE_ZOOM, reportStatuses, type LayerDefinition, type LayerFilters, type ReportStatusCode } from '@bandoso/tiles';
 
 const integer = (name: string) =>
@@ -44,9 +45,7 @@ export const calendarDay = (name: string) =>
   z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date, YYYY-MM-DD`)
-    .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), {
-      message: `${name} is not a real date`,
-    });
+    .refine(isRealDate, { message: `${name} is not a real date` });
 
 const filterSchemas = {
   category: commaList('category', categoryCode),
