@@ -27,12 +27,25 @@ interface OperationObject {
   'x-roles'?: string[];
 }
 
-/** Every operation of `GET /api/openapi.json`. */
+/** The platform's OpenAPI documents: the JSON API with the tiles, and OGC API – Features and Tiles. */
+const documents = ['/api/openapi.json', '/ogc/api'];
+
+/** Every operation of every published OpenAPI document, with its full path (the document's server path first). */
 export async function documentedOperations(baseUrl: string): Promise<DocumentedOperation[]> {
-  const document = (await (await fetch(`${baseUrl}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, OperationObject>> };
-  return Object.entries(document.paths).flatMap(([template, methods]) =>
+  const operations: DocumentedOperation[] = [];
+  for (const address of documents) {
+    const document = (await (await fetch(`${baseUrl}${address}`)).json()) as { servers?: Array<{ url: string }>; paths: Record<string, Record<string, OperationObject>> };
+    const server = document.servers?.[0]?.url;
+    const prefix = server ? new URL(server, baseUrl).pathname.replace(/\/$/, '') : '';
+    operations.push(...operationsOf(document.paths, prefix));
+  }
+  return operations;
+}
+
+function operationsOf(paths: Record<string, Record<string, OperationObject>>, prefix: string): DocumentedOperation[] {
+  return Object.entries(paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => ({
-      template,
+      template: prefix + (path === '/' && prefix ? '' : path),
       method: method.toUpperCase(),
       parameters: operation.parameters ?? [],
       jsonBody: operation.requestBody?.content['application/json']?.schema,
@@ -50,6 +63,15 @@ const placeholders: Record<string, string> = {
   officeCode: 'UBND-03127',
   code: 'normal',
   day: '2031-01-02',
+  layer: 'reports',
+  z: '10',
+  x: '812',
+  y: '445',
+  featureId: '00000000-0000-4000-8000-000000000000',
+  tileMatrixSetId: 'WebMercatorQuad',
+  tileMatrix: '10',
+  tileRow: '445',
+  tileCol: '812',
 };
 
 /** The documented path with its parameters filled: `values` first, else a placeholder. */

@@ -15,6 +15,8 @@ import {
   trackingCodeSchema,
 } from '../reports/reports.schema.ts';
 import { overdueListQuerySchema, statisticsQuerySchema } from '../stats/stats.schema.ts';
+import { layerIds } from '@bandoso/tiles';
+import { anyLayerQuerySchema } from '../tiles/tiles.schema.ts';
 import { deliveriesQuerySchema, deliveryIdSchema, putWebhookSchema, webhookQuerySchema } from '../webhooks/webhooks.schema.ts';
 
 /**
@@ -45,6 +47,8 @@ const uuid = z.string().uuid();
 const trackingCode = trackingCodeSchema;
 const errors = { 400: 'Invalid request: the message names each problem.' } as const;
 const staff = ['officer', 'ioc_operator', 'admin'];
+const tileLayer = z.enum(layerIds);
+const tileIndex = z.string().regex(/^\d{1,9}$/);
 
 export const operations: Operation[] = [
   { method: 'get', path: '/api/health', tag: 'platform', summary: 'Health: backend and PostGIS version', responses: { 200: 'Healthy', 503: 'The database does not answer' } },
@@ -102,5 +106,17 @@ export const operations: Operation[] = [
   { method: 'put', path: '/api/admin/calendar/{day}', tag: 'admin', summary: 'Add or change a holiday or make-up working day', params: { day: calendarDaySchema }, body: { schema: calendarExceptionBodySchema }, roles: ['admin'], responses: { 204: 'Saved' } },
   { method: 'delete', path: '/api/admin/calendar/{day}', tag: 'admin', summary: 'Remove a calendar exception', params: { day: calendarDaySchema }, roles: ['admin'], responses: { 204: 'Removed', 404: 'Not in the calendar' } },
   { method: 'post', path: '/api/admin/users', tag: 'admin', summary: 'Create an account', body: { schema: userBodySchema }, roles: ['admin'], responses: { 201: 'Created', ...errors } },
+  { method: 'get', path: '/tiles', tag: 'tiles', summary: 'Catalog of the vector tile layers, with their TileJSON addresses', responses: { 200: 'Catalog' } },
+  { method: 'get', path: '/tiles/{layer}.json', tag: 'tiles', summary: "TileJSON 3.0.0 of a layer (its filters in the query make the tiles' address carry them)", params: { layer: tileLayer }, query: anyLayerQuerySchema, responses: { 200: 'TileJSON', ...errors, 404: 'No such layer' } },
+  {
+    method: 'get',
+    path: '/tiles/{layer}/{z}/{x}/{y}.mvt',
+    tag: 'tiles',
+    summary: 'A Mapbox vector tile: gzip when accepted, strong ETag, 304 on If-None-Match; reports are clusters below zoom 13',
+    params: { layer: tileLayer, z: tileIndex, x: tileIndex, y: tileIndex },
+    query: anyLayerQuerySchema,
+    produces: 'application/vnd.mapbox-vector-tile',
+    responses: { 200: 'The tile', 204: 'No feature in this tile', 304: 'The client holds this tile', ...errors, 404: 'No such layer' },
+  },
   { method: 'post', path: '/api/admin/api-clients', tag: 'admin', summary: 'Create an Open311 API client (the key is shown once)', body: { schema: apiClientBodySchema }, roles: ['admin'], responses: { 201: 'Created' } },
 ];

@@ -57,6 +57,16 @@ const filterSchemas = {
 
 const boundarySetName = z.string().regex(/^[\w.-]{1,100}$/, 'set is the name of a boundary set, e.g. dienbien-2025');
 
+/** Every tile filter and `set`, for the API document: each layer accepts only those it declares (others: 400). */
+export const anyLayerQuerySchema = z.object({
+  category: filterSchemas.category.optional(),
+  status: filterSchemas.status.optional(),
+  from: filterSchemas.from.optional(),
+  to: filterSchemas.to.optional(),
+  version: filterSchemas.version.optional(),
+  set: boundarySetName.optional(),
+});
+
 export interface LayerQuery {
   filters: LayerFilters;
   /** `?set=NAME` of layers drawn from a boundary set. */
