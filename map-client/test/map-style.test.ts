@@ -60,8 +60,8 @@ describe('the offline style', () => {
   });
 
   it('leaves out an overlay whose tile layers the platform does not serve', () => {
-    const partial = buildOfflineStyle(options(['province', 'communes', 'planning-zones']));
-    expect(Object.keys(partial.sources).sort()).toEqual(['communes', 'planning-zones', 'province']);
+    const partial = buildOfflineStyle(options(['province', 'communes', 'commune-labels', 'planning-zones']));
+    expect(Object.keys(partial.sources).sort()).toEqual(['commune-labels', 'communes', 'planning-zones', 'province']);
     expect(partial.layers.some((layer) => layer.id.startsWith('reports-'))).toBe(false);
     expect(validateStyleMin(partial)).toEqual([]);
   });

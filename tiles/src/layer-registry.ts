@@ -10,7 +10,7 @@ import { sql, type RawBuilder } from 'kysely';
  * every value (tile coordinates, filters) is a bound parameter.
  */
 
-export const layerIds = ['province', 'communes', 'planning-zones', 'heritage-sites', 'cameras', 'camera-fov', 'facilities', 'reports'] as const;
+export const layerIds = ['province', 'communes', 'commune-labels', 'planning-zones', 'heritage-sites', 'cameras', 'camera-fov', 'facilities', 'reports'] as const;
 export type LayerId = (typeof layerIds)[number];
 
 export const reportStatuses = ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'resolved', 'rejected', 'transferred', 'reopened', 'duplicate'] as const;
@@ -146,6 +146,29 @@ const layers: readonly LayerDefinition[] = [
     filters: [],
     table: 'admin_unit',
     geometry: sql`f.geom`,
+    conditions: (parameters) => [boundarySetCondition(parameters), sql<boolean>`f.level IN ('commune', 'ward', 'town')`],
+    fields: [
+      field('code', 'String', 'Official unit code', sql`f.code`),
+      field('name', 'String', 'Official name', sql`f.name`),
+      field('level', 'String', 'commune, ward or town', sql`f.level`),
+    ],
+    order: { keys: [{ value: sql`f.code`, type: 'text' }] },
+  },
+  {
+    // A map that labels the polygons of `communes` labels each piece of each tile a commune spans, so
+    // one name shows several times; one point per commune, always inside it, is labelled once.
+    id: 'commune-labels',
+    title: 'Tên xã, phường',
+    description: 'One label point per commune-level unit (inside it: ST_PointOnSurface) of the boundary set in force today, or of ?set=NAME.',
+    attribution,
+    geometryType: 'Point',
+    minzoom: 7,
+    maxzoom: 16,
+    sources: ['admin_unit', 'boundary_set'],
+    usesBoundarySet: true,
+    filters: [],
+    table: 'admin_unit',
+    geometry: sql`ST_PointOnSurface(f.geom)`,
     conditions: (parameters) => [boundarySetCondition(parameters), sql<boolean>`f.level IN ('commune', 'ward', 'town')`],
     fields: [
       field('code', 'String', 'Official unit code', sql`f.code`),

@@ -1,7 +1,7 @@
 import { fetchJson } from '../app/api-client.ts';
 
 /** The tile layers the platform's contract names (tiles/ and api/src/modules/tiles). */
-export const knownTileLayers = ['province', 'communes', 'planning-zones', 'heritage-sites', 'cameras', 'camera-fov', 'facilities', 'reports'] as const;
+export const knownTileLayers = ['province', 'communes', 'commune-labels', 'planning-zones', 'heritage-sites', 'cameras', 'camera-fov', 'facilities', 'reports'] as const;
 export type TileLayerId = (typeof knownTileLayers)[number];
 
 /**

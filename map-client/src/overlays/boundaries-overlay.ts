@@ -5,7 +5,7 @@ import { palette } from '../map/map-colours.ts';
 export const boundariesOverlay: MapOverlay = {
   id: 'boundaries',
   labelKey: 'layers.boundaries',
-  tileLayers: ['province', 'communes'],
+  tileLayers: ['province', 'communes', 'commune-labels'],
   visibleByDefault: true,
   style(context: StyleContext): OverlayStyle {
     const { regular } = context.config.fontStacks;
@@ -13,6 +13,7 @@ export const boundariesOverlay: MapOverlay = {
       sources: {
         province: { type: 'vector', url: context.tileJsonUrl('province') },
         communes: { type: 'vector', url: context.tileJsonUrl('communes') },
+        'commune-labels': { type: 'vector', url: context.tileJsonUrl('commune-labels') },
       },
       layers: [
         {
@@ -64,10 +65,11 @@ export const boundariesOverlay: MapOverlay = {
         {
           slot: 'labels',
           layer: {
+            // From one point per commune: labelling the polygons would repeat a name in every tile.
             id: 'boundaries-commune-label',
             type: 'symbol',
-            source: 'communes',
-            'source-layer': 'communes',
+            source: 'commune-labels',
+            'source-layer': 'commune-labels',
             minzoom: 7,
             layout: {
               'text-field': ['get', 'name'],

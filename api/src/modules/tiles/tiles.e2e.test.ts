@@ -27,7 +27,7 @@ describe('tiles of the reference layers (shared sample data)', () => {
     const response = await fetch(url('/tiles'));
     expect(response.status).toBe(200);
     const body = (await response.json()) as { layers: Array<{ id: string; tilejson: string }> };
-    expect(body.layers.map((layer) => layer.id)).toEqual(['province', 'communes', 'planning-zones', 'heritage-sites', 'cameras', 'camera-fov', 'facilities', 'reports']);
+    expect(body.layers.map((layer) => layer.id)).toEqual(['province', 'communes', 'commune-labels', 'planning-zones', 'heritage-sites', 'cameras', 'camera-fov', 'facilities', 'reports']);
     expect(body.layers[0]!.tilejson).toBe(url('/tiles/province.json'));
   });
 
@@ -65,6 +65,31 @@ describe('tiles of the reference layers (shared sample data)', () => {
       }
     }
     expect(codes.size).toBe(45);
+  });
+
+  it('labels every commune once: one point per commune, inside it, in exactly one tile', async () => {
+    const tileJson = (await (await fetch(url('/tiles/commune-labels.json'))).json()) as any;
+    expect(tileJson.vector_layers).toEqual([expect.objectContaining({ id: 'commune-labels', fields: { code: 'String', name: 'String', level: 'String' } })]);
+    // The tile whose proper area (not its buffer) holds a point is that point's tile; every commune has one.
+    const owners = new Map<string, number>();
+    for (const tile of tilesCovering(tileJson.bounds, 9)) {
+      const fetched = await fetchTile(url(`/tiles/commune-labels/${tile.z}/${tile.x}/${tile.y}.mvt`));
+      for (const feature of fetched.features) {
+        expect(feature.type).toBe('Point');
+        const [x, y] = feature.rings[0]![0]!;
+        if (x! >= 0 && x! < 4096 && y! >= 0 && y! < 4096) owners.set(String(feature.properties.code), (owners.get(String(feature.properties.code)) ?? 0) + 1);
+      }
+    }
+    expect(owners.size).toBe(45);
+    expect([...owners.values()].every((count) => count === 1)).toBe(true);
+    // And each point lies in its own commune, as /api/locate finds it.
+    const labels = (await (await fetch(url('/ogc/collections/commune-labels/items?limit=100'))).json()) as { features: Array<{ geometry: { coordinates: [number, number] }; properties: { code: string } }> };
+    expect(labels.features).toHaveLength(45);
+    for (const label of labels.features) {
+      const [lon, lat] = label.geometry.coordinates;
+      const located = (await (await fetch(url(`/api/locate?lon=${lon}&lat=${lat}`))).json()) as { commune?: { code: string } };
+      expect(located.commune?.code, label.properties.code).toBe(label.properties.code);
+    }
   });
 
   it('reads another boundary set with ?set=, and answers 404 for an unknown set', async () => {
