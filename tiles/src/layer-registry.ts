@@ -110,6 +110,17 @@ const boundarySetCondition = (parameters: LayerParameters): RawBuilder<boolean> 
   return sql<boolean>`f.boundary_set_id = ${parameters.boundarySetId}::uuid`;
 };
 
+/** The commune-level units of a boundary set: the `communes` polygons and their `commune-labels` points. */
+const communeLevelConditions = (parameters: LayerParameters): RawBuilder<boolean>[] => [
+  boundarySetCondition(parameters),
+  sql<boolean>`f.level IN ('commune', 'ward', 'town')`,
+];
+const communeLevelFields: readonly LayerField[] = [
+  field('code', 'String', 'Official unit code', sql`f.code`),
+  field('name', 'String', 'Official name', sql`f.name`),
+  field('level', 'String', 'commune, ward or town', sql`f.level`),
+];
+
 /** A comma list bound as one text parameter (portable across pg and PGlite, unlike array binding). */
 function inList(column: RawBuilder<unknown>, values: readonly string[]): RawBuilder<boolean> {
   return sql<boolean>`${column} = ANY(string_to_array(${values.join(',')}::text, ','))`;
@@ -146,12 +157,8 @@ const layers: readonly LayerDefinition[] = [
     filters: [],
     table: 'admin_unit',
     geometry: sql`f.geom`,
-    conditions: (parameters) => [boundarySetCondition(parameters), sql<boolean>`f.level IN ('commune', 'ward', 'town')`],
-    fields: [
-      field('code', 'String', 'Official unit code', sql`f.code`),
-      field('name', 'String', 'Official name', sql`f.name`),
-      field('level', 'String', 'commune, ward or town', sql`f.level`),
-    ],
+    conditions: communeLevelConditions,
+    fields: communeLevelFields,
     order: { keys: [{ value: sql`f.code`, type: 'text' }] },
   },
   {
@@ -169,12 +176,8 @@ const layers: readonly LayerDefinition[] = [
     filters: [],
     table: 'admin_unit',
     geometry: sql`ST_PointOnSurface(f.geom)`,
-    conditions: (parameters) => [boundarySetCondition(parameters), sql<boolean>`f.level IN ('commune', 'ward', 'town')`],
-    fields: [
-      field('code', 'String', 'Official unit code', sql`f.code`),
-      field('name', 'String', 'Official name', sql`f.name`),
-      field('level', 'String', 'commune, ward or town', sql`f.level`),
-    ],
+    conditions: communeLevelConditions,
+    fields: communeLevelFields,
     order: { keys: [{ value: sql`f.code`, type: 'text' }] },
   },
   {
