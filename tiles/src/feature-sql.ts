@@ -72,9 +72,14 @@ function where(conditions: RawBuilder<boolean>[]): RawBuilder<unknown> {
 export function orderByClause(layer: LayerDefinition, reversed = false): RawBuilder<unknown> {
   const direction = (layer.order.descending ?? false) !== reversed ? sql`DESC` : sql`ASC`;
   return sql.join(
-    [...layer.order.keys.map((key) => key.value), sql`f.id`].map((value) => sql`${value} ${direction}`),
+    sortValues(layer).map((value) => sql`${value} ${direction}`),
     sql`, `,
   );
+}
+
+/** What a feature is sorted by: the layer's order keys, then its id. */
+function sortValues(layer: LayerDefinition): RawBuilder<unknown>[] {
+  return [...layer.order.keys.map((key) => key.value), sql`f.id`];
 }
 
 /**
@@ -89,7 +94,7 @@ export function featuresQuery(layer: LayerDefinition, parameters: LayerParameter
     const values = 'after' in page ? page.after : page.before;
     const types = [...layer.order.keys.map((key) => key.type), 'uuid'];
     if (values.length !== types.length) throw new Error(`a position in ${layer.id} has ${types.length} values, not ${values.length}`);
-    const keys = sql.join([...layer.order.keys.map((key) => key.value), sql`f.id`], sql`, `);
+    const keys = sql.join(sortValues(layer), sql`, `);
     const position = sql.join(
       values.map((value, index) => sql`CAST(${value} AS ${sql.raw(types[index]!)})`),
       sql`, `,
@@ -98,14 +103,13 @@ export function featuresQuery(layer: LayerDefinition, parameters: LayerParameter
     conditions.push(forward ? sql<boolean>`(${keys}) > (${position})` : sql<boolean>`(${keys}) < (${position})`);
   }
   const offset = 'offset' in page && page.offset ? sql` OFFSET ${page.offset}::integer` : sql``;
-  const positionColumn = sql`json_build_array(${sql.join([...layer.order.keys.map((key) => key.value), sql`f.id`], sql`, `)})`;
-  const rows = sql<FeatureRow>`
+  const positionColumn = sql`json_build_array(${sql.join(sortValues(layer), sql`, `)})`;
+  return sql<FeatureRow>`
     SELECT f.id::text AS id, ${featureColumns(layer)}, ST_AsGeoJSON(${layer.geometry}, 6)::json AS geometry, ${positionColumn} AS ${sql.ref(POSITION)}
     FROM ${sql.table(layer.table)} AS f
     WHERE ${where(conditions)}
     ORDER BY ${orderByClause(layer, before)}
     LIMIT ${page.limit}::integer${offset}`;
-  return rows;
 }
 
 /** How many features the selection matches (numberMatched). */

@@ -151,8 +151,6 @@ export const itemQuerySchema = perLayer((layer) => layerQuerySchema(layer, { f: 
 
 export const ogcTileQuerySchema = perLayer((layer) => layerQuerySchema(layer, { f: format(['mvt']) }));
 
-
-
 /** OGC order: /{tileMatrix}/{tileRow}/{tileCol} = /{z}/{y}/{x}. */
 export interface OgcTilePath {
   tileMatrix: string;
