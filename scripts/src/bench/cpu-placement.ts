@@ -76,7 +76,12 @@ export function separateDatabase(database: string, otherPids: number[]): Placeme
   const former = new Map<number, string>();
   const move = (pid: number, to: string) => {
     if (former.has(pid)) return;
-    const cores = allowedCores(pid);
+    let cores: string;
+    try {
+      cores = allowedCores(pid);
+    } catch {
+      return; // the backend ended between the scan and the move
+    }
     if (setAffinity(pid, to)) former.set(pid, cores);
   };
   const moveBackends = () => {
