@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { LayerDefinition, LayerParameters } from './layer-registry.ts';
+import type { LayerDefinition, LayerParameters, OrderKey } from './layer-registry.ts';
 import type { LonLatBounds } from './tile-coordinates.ts';
 
 /**
@@ -77,6 +77,11 @@ export function orderByClause(layer: LayerDefinition, reversed = false): RawBuil
   );
 }
 
+/** The PostgreSQL type of each value of a position (`PagePosition`): the order keys', then the id's. */
+export function positionTypes(layer: LayerDefinition): (OrderKey['type'] | 'uuid')[] {
+  return [...layer.order.keys.map((key) => key.type), 'uuid'];
+}
+
 /** What a feature is sorted by: the layer's order keys, then its id. */
 function sortValues(layer: LayerDefinition): RawBuilder<unknown>[] {
   return [...layer.order.keys.map((key) => key.value), sql`f.id`];
@@ -92,7 +97,7 @@ export function featuresQuery(layer: LayerDefinition, parameters: LayerParameter
   const before = 'before' in page;
   if ('after' in page || 'before' in page) {
     const values = 'after' in page ? page.after : page.before;
-    const types = [...layer.order.keys.map((key) => key.type), 'uuid'];
+    const types = positionTypes(layer);
     if (values.length !== types.length) throw new Error(`a position in ${layer.id} has ${types.length} values, not ${values.length}`);
     const keys = sql.join(sortValues(layer), sql`, `);
     const position = sql.join(

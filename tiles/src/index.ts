@@ -41,6 +41,6 @@ export { createTileEncoder, serverTileEncoder, embeddedTileEncoder, type TileEnc
 export { TileCache, type CachedTile } from './tile-cache.ts';
 export { TileChangeTracker, parseDataChange, type DataChange } from './tile-change-tracker.ts';
 export { TileServer, strongEtag, readSourceVersions, type TileServerOptions, type TileRequest, type TileResponse } from './tile-server.ts';
-export { featuresQuery, featureCountQuery, featureByIdQuery, layerExtentQuery, POSITION, type FeatureSelection, type FeaturePage, type FeatureRow, type PagePosition } from './feature-sql.ts';
+export { featuresQuery, featureCountQuery, featureByIdQuery, layerExtentQuery, POSITION, positionTypes, type FeatureSelection, type FeaturePage, type FeatureRow, type PagePosition } from './feature-sql.ts';
 export { buildTileJson, vectorLayerFields, type TileJson } from './tilejson.ts';
 export { decodeTile, ringArea, type DecodedFeature } from './tile-decoder.ts';

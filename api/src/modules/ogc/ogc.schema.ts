@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isRealDate, isRealDateOrDateTime } from '../../http/validate-input.ts';
-import type { LayerDefinition, OrderKey, PagePosition } from '@bandoso/tiles';
+import { positionTypes, type LayerDefinition, type OrderKey, type PagePosition } from '@bandoso/tiles';
 import { layerQuerySchema, perLayer } from '../tiles/tiles.schema.ts';
 
 /** OGC API – Features: `limit` default and maximum (larger values are capped, as the standard asks). */
@@ -115,7 +115,7 @@ const positionValue: Record<OrderKey['type'] | 'uuid', z.ZodType<string>> = {
 };
 
 const cursorFor = (layer: LayerDefinition) => {
-  const types = [...layer.order.keys.map((key) => key.type), 'uuid' as const];
+  const types = positionTypes(layer);
   const values = z
     .array(z.string())
     .length(types.length)
