@@ -78,11 +78,31 @@ describeInBrowser('the operations view (IOC) in Chromium, on the real platform',
     // deck.gl really drew it where it is: picking the rendered frame at that place finds it.
     await jumpTo(page, [lon, lat], 13);
     await waitForIdleMap(page);
-    await page.waitForFunction(
-      ({ code, lngLat }) => (window as unknown as { bandosoIoc: Probe }).bandosoIoc.pickLiveReport(lngLat) === code,
-      { code: sent.trackingCode, lngLat: [lon, lat] as [number, number] },
-      { timeout: 30_000, polling: 250 },
-    );
+    await page
+      .waitForFunction(
+        ({ code, lngLat }) => (window as unknown as { bandosoIoc: Probe }).bandosoIoc.pickLiveReport(lngLat) === code,
+        { code: sent.trackingCode, lngLat: [lon, lat] as [number, number] },
+        { timeout: 30_000, polling: 250 },
+      )
+      .catch(async (error: unknown) => {
+        // Seen once in a full `npm test` (not reproduced since): say what the page had, for next time.
+        const state = await page.evaluate((lngLat) => {
+          const map = (window as unknown as { bandoso: { map: { project(p: [number, number]): { x: number; y: number }; getCanvas(): HTMLCanvasElement; getZoom(): number; isMoving(): boolean } } }).bandoso.map;
+          const canvas = map.getCanvas();
+          const probe = (window as unknown as { bandosoIoc: Probe }).bandosoIoc;
+          return {
+            point: map.project(lngLat),
+            canvas: [canvas.clientWidth, canvas.clientHeight],
+            zoom: map.getZoom(),
+            moving: map.isMoving(),
+            contextLost: (canvas.getContext('webgl2') ?? canvas.getContext('webgl'))?.isContextLost() ?? 'no context',
+            liveCodes: probe.liveLayerTrackingCodes(),
+            picked: probe.pickLiveReport(lngLat) ?? null,
+            layers: probe.layerIds(),
+          };
+        }, [lon, lat] as [number, number]);
+        throw new Error(`deck.gl did not pick ${sent.trackingCode} at ${lon}, ${lat}; page errors: ${JSON.stringify(errors)}; page state: ${JSON.stringify(state)}`, { cause: error });
+      });
     await page.screenshot({ path: screenshotPath('ioc-live-report') });
 
     // The statistics: by office too, and the overdue list.
