@@ -6,7 +6,8 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config/config.ts';
 import type { DatabaseHandle } from './db/database.ts';
-import { createErrorHandler, notFoundHandler } from './http/error-handler.ts';
+import { createErrorHandler, createErrorResponder, notFoundHandler } from './http/error-handler.ts';
+import { ThrottledLog } from './logging/throttled-log.ts';
 import { refuseNulCharacters } from './http/validate-input.ts';
 import { createBoundariesRouter } from './modules/boundaries/boundaries.routes.ts';
 import { createHealthRouter } from './modules/health/health.routes.ts';
@@ -19,7 +20,7 @@ import { ReportFeed } from './modules/reports/report-feed.service.ts';
 import type { ReportsContext } from './modules/reports/reports-context.ts';
 import { createReportsRouter } from './modules/reports/reports.routes.ts';
 import { createStatisticsRouter } from './modules/stats/stats.routes.ts';
-import { createOpen311Router, handleOpen311Errors } from './modules/open311/open311.routes.ts';
+import { createOpen311Router, createOpen311ErrorHandler } from './modules/open311/open311.routes.ts';
 import { createWebhooksRouter, keepRawWebhookBody } from './modules/webhooks/webhooks.routes.ts';
 import { createOpenApiRouter } from './modules/openapi/openapi.routes.ts';
 import { createOgcRouter } from './modules/ogc/ogc.routes.ts';
@@ -41,7 +42,9 @@ export interface AppInstance {
   handler: RequestListener;
   /** What the running app shares with background work (the deadline watcher). */
   reports: ReportsContext;
-  /** Stops what the app started (database subscriptions of the live feeds). */
+  /** Resolves once the database subscriptions made their first attempt (listening, or retrying). */
+  ready(): Promise<void>;
+  /** Stops what the app started: ends the live-feed streams (with a retry hint) and the database subscriptions. */
   close(): Promise<void>;
 }
 
@@ -55,6 +58,9 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
     config: { nearbyRadiusM: config.reports.nearbyRadiusM, borderFlagDistanceM: config.reports.borderFlagDistanceM },
   };
   const reportFeed = new ReportFeed(database);
+  reportFeed.start();
+  // One count of the requests an outage fails, shared by every error handler.
+  const outageLog = new ThrottledLog(logger);
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   // Read by baseUrlOf (absolute links in documents).
@@ -75,7 +81,9 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
         response.setHeader('X-Request-Id', id);
         return id;
       },
-      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'info' : 'debug'),
+      // The 503s of a database outage are counted by the error handler's outage log, not one line each.
+      customLogLevel: (_request, response, error) =>
+        response.statusCode === 503 && response.hasHeader('retry-after') ? 'debug' : error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'info' : 'debug',
     }),
   );
   // keepRawWebhookBody: signed webhook requests are verified over their exact bytes.
@@ -86,7 +94,7 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
 
   // Domain routers, one per module. Everything under /api that no router answers is a JSON 404;
   // the map client's static files mount last.
-  app.use(createHealthRouter(database));
+  app.use(createHealthRouter(database, { timeoutMs: config.healthTimeoutMs }));
   app.use(createOpenApiRouter());
   app.use(createClientConfigRouter(config));
   app.use(createBoundariesRouter(database.db));
@@ -97,24 +105,30 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   app.use(createWebhooksRouter(reports, { allowedNetworks: config.webhooks.allowedNetworks }));
   app.use(createEmergencyRouter(database.db));
   app.use(createPlanningRouter(database.db));
-  app.use('/open311', createOpen311Router(reports, { submissionsPerHourPerPartner: config.open311SubmissionsPerHour }), handleOpen311Errors);
+  app.use('/open311', createOpen311Router(reports, { submissionsPerHourPerPartner: config.open311SubmissionsPerHour }), createOpen311ErrorHandler(outageLog));
   app.use(createOgcRouter(database.db, tiles));
   app.use('/api', notFoundHandler);
   app.use(createWebClientRouter());
-  app.use(createErrorHandler(logger));
+  const respondWithError = createErrorResponder(logger, outageLog);
+  app.use(createErrorHandler(logger, outageLog));
   return {
     app,
-    // A tile request Express need not see is answered before it; anything else, and any tile request
-    // that failed (Express runs it again, and its error handler answers), goes to Express.
+    // A tile request Express need not see is answered before it, and so are its errors (running it
+    // through Express again would run its query again); anything else goes to Express.
     handler: (request, response) =>
-      tileHandler(request, response, () => {
-        if (response.headersSent) response.destroy();
-        else app(request, response);
+      tileHandler(request, response, (error?: unknown) => {
+        if (error === undefined) app(request, response);
+        else if (response.headersSent) response.destroy();
+        else respondWithError(error, request, response);
       }),
     reports,
+    async ready() {
+      await Promise.all([tiles.start(), reportFeed.started()]);
+    },
     async close() {
       await reportFeed.close();
       await tiles.close();
+      outageLog.flush();
     },
   };
 }

@@ -72,7 +72,7 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('npm start on the embedded da
     const second = await startPlatform(dataDir, port);
     expect(second.output()).not.toMatch(/sample data/);
     const health = await (await fetch(`http://127.0.0.1:${port}/api/health`)).json();
-    expect(health).toEqual({ status: 'ok', database: 'embedded', postgis: expect.stringMatching(/^3\./) });
+    expect(health).toEqual({ status: 'ok', database: 'embedded', postgis: expect.stringMatching(/^3\./), notifications: 'listening' });
     const again = await (await fetch(`http://127.0.0.1:${port}/api/locate?lon=103.0169&lat=21.3860`)).json();
     expect(again.commune).toEqual(located.commune);
     expect(await stop(second.child)).toBe(0);

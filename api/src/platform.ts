@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import { migrateToLatest } from '@bandoso/migrations';
 import { createApp } from './app.ts';
 import type { AppConfig } from './config/config.ts';
-import { openDatabase, type DatabaseHandle } from './db/database.ts';
+import { openDatabase, waitForDatabase, type DatabaseHandle } from './db/database.ts';
+import { ThrottledLog } from './logging/throttled-log.ts';
 import { isDatabaseEmpty, seedSampleData } from './modules/imports/sample-data.ts';
 import { insertMissingDefaultRules } from './modules/reports/report-rules.repository.ts';
 import { listen, type RunningServer } from './server.ts';
@@ -41,55 +42,87 @@ export async function prepareDatabase(database: DatabaseHandle, options: { seed:
 
 /**
  * Flags overdue reports and escalates them, every `intervalSeconds` (0: never). One pass at a time;
- * a failed pass is logged and the next one tries again.
+ * a failed pass is logged and the next one tries again. `stop` ends the timer and waits for a pass
+ * that is running.
  */
-export function startDeadlineWatcher(context: ReportsContext, intervalSeconds: number, logger: Logger): { stop(): void } {
-  if (intervalSeconds <= 0) return { stop() {} };
-  let running = false;
+export function startDeadlineWatcher(context: ReportsContext, intervalSeconds: number, logger: Logger): { stop(): Promise<void> } {
+  if (intervalSeconds <= 0) return { stop: async () => {} };
+  const failures = new ThrottledLog(logger);
+  let running: Promise<void> | undefined;
   const timer = setInterval(() => {
     if (running) return;
-    running = true;
-    flagOverdueReports(context)
+    running = flagOverdueReports(context)
       .then((flagged) => {
         if (flagged > 0) logger.info({ flagged }, 'reports flagged overdue and escalated');
       })
-      .catch((error: unknown) => logger.error({ err: error }, 'deadline watcher failed'))
+      .catch((error: unknown) => failures.failure(error, 'deadline watcher failed'))
       .finally(() => {
-        running = false;
+        running = undefined;
       });
   }, intervalSeconds * 1000);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 export interface RunningPlatform {
   url: string;
   database: DatabaseHandle;
   server: RunningServer;
+  /**
+   * Stops gracefully: no new connections; live-feed streams end with a retry hint; requests in
+   * flight finish (for at most SHUTDOWN_GRACE_S, then their connections are cut); background work
+   * finishes the step it is in; then the database is closed.
+   */
   stop(): Promise<void>;
 }
 
-/** Opens the configured database, prepares it, and serves the platform. */
+/**
+ * Opens the configured database (waiting for a server to answer, for at most DATABASE_WAIT_S),
+ * prepares it, and serves the platform.
+ */
 export async function startPlatform(config: AppConfig, logger: Logger): Promise<RunningPlatform> {
-  const database = await openDatabase(config.database);
+  if (config.database.kind === 'server') {
+    // Migrations and the sample data may run statements longer than a request may: they get a
+    // connection of their own, with the import statement timeout, closed before serving starts.
+    const maintenance = await openDatabase(config.database, { logger, statementTimeoutMs: config.database.importStatementTimeoutMs });
+    try {
+      await waitForDatabase(maintenance, { maxWaitMs: config.database.waitMs, logger });
+      await prepareDatabase(maintenance, { seed: config.seedSampleData, logger, demoPassword: config.demoPassword });
+    } finally {
+      await maintenance.close();
+    }
+  }
+  const database = await openDatabase(config.database, { logger });
   try {
-    await prepareDatabase(database, { seed: config.seedSampleData, logger, demoPassword: config.demoPassword });
+    if (database.backend === 'embedded') await prepareDatabase(database, { seed: config.seedSampleData, logger, demoPassword: config.demoPassword });
     const instance = createApp({ config, database, logger });
+    await instance.ready();
     const server = await listen(instance.handler, config.port, config.host);
     const watcher = startDeadlineWatcher(instance.reports, config.reports.deadlineCheckIntervalS, logger);
     const webhookDispatcher = startWebhookDispatcher(database, logger, { targetPolicy: { allowedNetworks: config.webhooks.allowedNetworks } });
     const retention = startRetention(database.db, config.retention, config.retention.intervalS, logger);
+    let stopping: Promise<void> | undefined;
     return {
       url: `http://localhost:${server.port}`,
       database,
       server,
-      async stop() {
-        watcher.stop();
-        retention.stop();
-        await webhookDispatcher.stop();
-        await server.close();
-        await instance.close();
-        await database.close();
+      stop() {
+        stopping ??= (async () => {
+          const started = Date.now();
+          const inFlight = server.inFlight();
+          // Streams first: they never finish by themselves, and their clients reconnect elsewhere.
+          await instance.close();
+          await server.close(config.shutdownGraceMs);
+          await Promise.all([watcher.stop(), retention.stop(), webhookDispatcher.stop()]);
+          await database.close();
+          logger.info({ ms: Date.now() - started, requestsInFlight: inFlight }, 'stopped');
+        })();
+        return stopping;
       },
     };
   } catch (error) {

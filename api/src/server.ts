@@ -4,11 +4,25 @@ import type { AddressInfo } from 'node:net';
 export interface RunningServer {
   server: http.Server;
   port: number;
-  close(): Promise<void>;
+  /** Requests being answered now (long-lived event streams included). */
+  inFlight(): number;
+  /**
+   * Stops accepting connections and lets the requests in flight finish, for at most `graceMs`
+   * (default 0: cut them at once); then every connection left is closed. Connections that become
+   * idle meanwhile are closed as soon as they do, and responses still to come say `Connection: close`.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function listen(handler: http.RequestListener, port: number, host: string): Promise<RunningServer> {
-  const server = http.createServer(handler);
+  const responses = new Set<http.ServerResponse>();
+  let closing = false;
+  const server = http.createServer((request, response) => {
+    responses.add(response);
+    response.once('close', () => responses.delete(response));
+    if (closing) response.setHeader('Connection', 'close');
+    handler(request, response);
+  });
   // Long-lived event streams are closed by the shutdown, not by a timeout.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -21,10 +35,23 @@ export async function listen(handler: http.RequestListener, port: number, host: 
   return {
     server,
     port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    inFlight: () => responses.size,
+    async close(graceMs = 0) {
+      closing = true;
+      for (const response of responses) if (!response.headersSent) response.setHeader('Connection', 'close');
+      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      server.closeIdleConnections();
+      if (graceMs > 0) {
+        // A keep-alive connection whose request just finished is idle: close it rather than wait.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        let timer: NodeJS.Timeout | undefined;
+        const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+        await Promise.race([closed.catch(() => undefined), graceOver]);
+        clearInterval(sweep);
+        clearTimeout(timer);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }

@@ -80,4 +80,44 @@ describe('TileChangeTracker', () => {
     expect(instance.changedSince(['camera'], [5, 5, 6, 6], start)).toBe(false);
     expect(instance.changedSince(['report'], [5.5, 5.5, 7, 7], start)).toBe(true);
   });
+
+  it('does not wait for notifications while the listener is known to be down: drops the layer at once', async () => {
+    const versions = new Map([['report', 1]]);
+    const { instance, invalidated, missed } = tracker(versions, 5000);
+    await instance.ensureCurrent();
+    instance.setListening(false);
+    versions.set('report', 2);
+    const started = performance.now();
+    await instance.ensureCurrent();
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(invalidated).toEqual([['report', null]]);
+    expect(missed).toEqual(['report']);
+  });
+
+  it('after the listener is back, drops every source it knows and takes the counters as they are', async () => {
+    const versions = new Map([
+      ['report', 1],
+      ['camera', 7],
+    ]);
+    const { instance, invalidated, missed } = tracker(versions, 5000);
+    await instance.ensureCurrent();
+    instance.setListening(false);
+    // Changes made while nothing was heard: the counters moved, no notification came.
+    versions.set('report', 4);
+    const before = instance.generation;
+    instance.resynchronise();
+    expect(invalidated).toEqual([
+      ['report', null],
+      ['camera', null],
+    ]);
+    // A tile computed across the reconnect is not cached.
+    expect(instance.changedSince(['report'], [0, 0, 1, 1], before)).toBe(true);
+    // The next read adopts the counters without waiting, and later notifications apply as usual.
+    const started = performance.now();
+    await instance.ensureCurrent();
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(missed).toEqual([]);
+    instance.apply({ source: 'report', version: 5, bbox: [1, 1, 2, 2] });
+    expect(invalidated.at(-1)).toEqual(['report', [1, 1, 2, 2]]);
+  });
 });

@@ -65,6 +65,7 @@ export class TileChangeTracker {
   #oldestLogged = 1;
   #running: Promise<unknown> | undefined;
   #pending: Promise<void> | undefined;
+  #listening = true;
 
   static readonly LOG_LIMIT = 2000;
 
@@ -95,6 +96,28 @@ export class TileChangeTracker {
       this.#oldestLogged = this.#log[0]!.generation;
     }
     this.#options.invalidate(source, bbox);
+  }
+
+  /**
+   * Whether notifications can arrive. While they cannot (the listening connection is down), a read
+   * that finds the counters ahead invalidates at once instead of waiting for notifications that
+   * will never come.
+   */
+  setListening(listening: boolean): void {
+    this.#listening = listening;
+    if (!listening) for (const wake of this.#waiters) wake();
+  }
+
+  /**
+   * After notifications were not heard for a while (a reconnect): every source may have changed
+   * unseen, so every layer is dropped as a whole, and the next read takes the counters as they are.
+   * Call it once the subscription is back, so that every later change is heard.
+   */
+  resynchronise(): void {
+    const sources = [...this.#heard.keys()];
+    this.#heard.clear();
+    for (const source of sources) this.#record(source, null);
+    this.#listening = true;
   }
 
   /** True when a change to one of `sources` touching `bounds` was applied after `generation`. */
@@ -144,7 +167,7 @@ export class TileChangeTracker {
     lagging = behind();
     if (lagging.length === 0) return;
     const deadline = Date.now() + this.#options.waitForNotificationsMs;
-    while (lagging.length > 0 && Date.now() < deadline) {
+    while (lagging.length > 0 && this.#listening && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
         const wake = () => {
           this.#waiters.delete(wake);

@@ -58,6 +58,13 @@ export interface TileResponse {
 
 type Executor = Kysely<any>;
 
+/** What `TileServer.listen` subscribes with (the database handle's notification handlers). */
+export interface TileNotificationHandlers {
+  onNotification(payload: string): void;
+  onListening(): void;
+  onLost(): void;
+}
+
 /**
  * Serves tiles from the cache or the database, and keeps the cache exact: the database's
  * `data_changed` notifications drop the tiles a write touched, and every read first makes sure all
@@ -86,9 +93,17 @@ export class TileServer {
     });
   }
 
-  /** Subscribes to `data_changed` (pass the database handle's `listen`). */
-  async listen(subscribe: (handler: (payload: string) => void) => Promise<() => Promise<void>>): Promise<void> {
-    this.#unlisten = await subscribe((payload) => this.notify(payload));
+  /**
+   * Subscribes to `data_changed` (through the database handle's `listen`). While the subscription is
+   * lost, reads invalidate whole layers when the counters moved (no stale tile, only a coarser
+   * cache); when it is back, everything cached is dropped, since changes may have gone unheard.
+   */
+  async listen(subscribe: (handlers: TileNotificationHandlers) => Promise<() => Promise<void>>): Promise<void> {
+    this.#unlisten = await subscribe({
+      onNotification: (payload) => this.notify(payload),
+      onListening: () => this.tracker.resynchronise(),
+      onLost: () => this.tracker.setListening(false),
+    });
   }
 
   /** Applies one `data_changed` payload. */
@@ -119,12 +134,34 @@ export class TileServer {
       const request = await prepare();
       const key = tileKey(request);
       if (!this.cache.has(key) && !this.#inFlight.has(key)) return this.#miss(request, key);
-      await this.tracker.ensureCurrent();
-      return this.#cachedOrComputed(request, key);
+      const served = await this.#ensureCurrentOrServeCached(() => key);
+      return served ?? this.#cachedOrComputed(request, key);
     }
-    await this.tracker.ensureCurrent();
+    const served = await this.#ensureCurrentOrServeCached(async () => tileKey(await prepare()));
+    if (served) return served;
     const request = await prepare();
     return this.#cachedOrComputed(request, tileKey(request));
+  }
+
+  /**
+   * The version check; when it cannot reach the database, the cached tile is served as it is: while
+   * the database cannot be reached, the last tile it gave beats an error (and every cached tile is
+   * dropped when notifications resume). With nothing cached the error goes on (503 upstream).
+   */
+  async #ensureCurrentOrServeCached(key: () => string | Promise<string>): Promise<TileResponse | undefined> {
+    try {
+      await this.tracker.ensureCurrent();
+      return undefined;
+    } catch (error) {
+      let cached: CachedTile | undefined;
+      try {
+        cached = this.cache.get(await key());
+      } catch {
+        cached = undefined;
+      }
+      if (cached) return this.#respond(cached, true);
+      throw error;
+    }
   }
 
   /** After `ensureCurrent`: the cached tile, a running identical query, or a new one. */

@@ -47,7 +47,9 @@ export function command(usage: string): Command {
         throw error;
       }
       try {
-        return { config, database: await openDatabase(config.database) };
+        // Commands do maintenance work (imports, migrations): statements get the import timeout.
+        const statementTimeoutMs = config.database.kind === 'server' ? config.database.importStatementTimeoutMs : undefined;
+        return { config, database: await openDatabase(config.database, statementTimeoutMs === undefined ? {} : { statementTimeoutMs }) };
       } catch (error) {
         if (error instanceof EmbeddedDatabaseLockedError) {
           console.error(`${error.message}\nWhile \`npm start\` is running, stop it (Ctrl+C), ${task}, then start it again.`);

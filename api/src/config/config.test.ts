@@ -18,8 +18,33 @@ describe('loadConfig', () => {
 
   it('uses a PostGIS server when DATABASE_URL is set', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/bandoso', PORT: '8080' });
-    expect(config.database).toEqual({ kind: 'server', url: 'postgres://u:p@db:5432/bandoso', poolSize: 10 });
+    expect(config.database).toEqual({
+      kind: 'server',
+      url: 'postgres://u:p@db:5432/bandoso',
+      poolSize: 10,
+      timeouts: { connectMs: 2000, statementMs: 10_000, idleInTransactionMs: 60_000 },
+      importStatementTimeoutMs: 3_600_000,
+      waitMs: 60_000,
+    });
     expect(config.port).toBe(8080);
+  });
+
+  it('reads the database timeouts, the health timeout and the shutdown grace in seconds', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u:p@db:5432/bandoso',
+      DATABASE_CONNECT_TIMEOUT_S: '0.5',
+      DATABASE_STATEMENT_TIMEOUT_S: '0',
+      DATABASE_WAIT_S: '5',
+      HEALTH_TIMEOUT_S: '1',
+      SHUTDOWN_GRACE_S: '3',
+    });
+    expect(config.database).toMatchObject({ timeouts: { connectMs: 500, statementMs: 0 }, waitMs: 5000 });
+    expect(config.healthTimeoutMs).toBe(1000);
+    expect(config.shutdownGraceMs).toBe(3000);
+    expect(loadConfig({}).healthTimeoutMs).toBe(1500);
+    expect(loadConfig({}).shutdownGraceMs).toBe(10_000);
+    expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_S: '0' })).toThrow(/DATABASE_CONNECT_TIMEOUT_S/);
+    expect(() => loadConfig({ SHUTDOWN_GRACE_S: '-1' })).toThrow(/SHUTDOWN_GRACE_S/);
   });
 
   it('treats empty variables as unset', () => {

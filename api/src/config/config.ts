@@ -19,6 +19,20 @@ const environmentSchema = z.object({
   DATA_DIR: z.string().min(1).default('./.data'),
   /** Size of the pg pool on the server backend. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Seconds to make a connection to the server, or to wait for a free one in the pool; then 503. */
+  DATABASE_CONNECT_TIMEOUT_S: z.coerce.number().min(0.1).max(300).default(2),
+  /** Seconds one statement of a request may run (the server's statement_timeout); 0: no limit. */
+  DATABASE_STATEMENT_TIMEOUT_S: z.coerce.number().min(0).max(86_400).default(10),
+  /** Seconds one statement may run in imports, migrations and the sample data at start-up; 0: no limit. */
+  DATABASE_IMPORT_STATEMENT_TIMEOUT_S: z.coerce.number().min(0).max(604_800).default(3600),
+  /** Seconds a transaction may sit idle before the server ends it (idle_in_transaction_session_timeout); 0: no limit. */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_S: z.coerce.number().min(0).max(86_400).default(60),
+  /** Seconds start-up waits for the server to answer (with backoff, saying so in the log) before it gives up. */
+  DATABASE_WAIT_S: z.coerce.number().min(0).max(86_400).default(60),
+  /** Seconds /api/health waits for the database before it answers 503. */
+  HEALTH_TIMEOUT_S: z.coerce.number().min(0.1).max(60).default(1.5),
+  /** Seconds requests in flight may take to finish after SIGTERM/SIGINT before their connections are cut. */
+  SHUTDOWN_GRACE_S: z.coerce.number().min(0).max(3600).default(10),
   /** Load the Điện Biên sample data into an empty database on start-up. */
   SEED_SAMPLE_DATA: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   /** pino log level. */
@@ -111,7 +125,24 @@ export type AppConfig = Readonly<{
   host: string;
   /** Express `trust proxy` (TRUST_PROXY). */
   trustProxy: boolean | number | string[];
-  database: Readonly<{ kind: 'server'; url: string; poolSize: number } | { kind: 'embedded'; dataDir: string }>;
+  database: Readonly<
+    | {
+        kind: 'server';
+        url: string;
+        poolSize: number;
+        /** Milliseconds; 0: no limit. */
+        timeouts: Readonly<{ connectMs: number; statementMs: number; idleInTransactionMs: number }>;
+        /** statement_timeout (ms) of imports, migrations and seeding; 0: no limit. */
+        importStatementTimeoutMs: number;
+        /** How long start-up waits for the server (ms). */
+        waitMs: number;
+      }
+    | { kind: 'embedded'; dataDir: string }
+  >;
+  /** How long /api/health waits for the database (ms). */
+  healthTimeoutMs: number;
+  /** How long requests in flight may take to finish at shutdown (ms). */
+  shutdownGraceMs: number;
   seedSampleData: boolean;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   basemapStyleUrl: string | undefined;
@@ -134,6 +165,8 @@ export type AppConfig = Readonly<{
 
 export class ConfigError extends Error {}
 
+const seconds = (value: number): number => Math.round(value * 1000);
+
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppConfig {
   const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = environmentSchema.safeParse(present);
@@ -143,13 +176,26 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
   }
   const values = parsed.data;
   const database = values.DATABASE_URL
-    ? ({ kind: 'server', url: values.DATABASE_URL, poolSize: values.DATABASE_POOL_SIZE } as const)
+    ? ({
+        kind: 'server',
+        url: values.DATABASE_URL,
+        poolSize: values.DATABASE_POOL_SIZE,
+        timeouts: Object.freeze({
+          connectMs: seconds(values.DATABASE_CONNECT_TIMEOUT_S),
+          statementMs: seconds(values.DATABASE_STATEMENT_TIMEOUT_S),
+          idleInTransactionMs: seconds(values.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_S),
+        }),
+        importStatementTimeoutMs: seconds(values.DATABASE_IMPORT_STATEMENT_TIMEOUT_S),
+        waitMs: seconds(values.DATABASE_WAIT_S),
+      } as const)
     : ({ kind: 'embedded', dataDir: values.DATA_DIR === 'memory://' ? 'memory://' : path.resolve(values.DATA_DIR) } as const);
   return Object.freeze({
     port: values.PORT,
     host: values.HOST,
     trustProxy: values.TRUST_PROXY,
     database: Object.freeze(database),
+    healthTimeoutMs: seconds(values.HEALTH_TIMEOUT_S),
+    shutdownGraceMs: seconds(values.SHUTDOWN_GRACE_S),
     seedSampleData: values.SEED_SAMPLE_DATA,
     logLevel: values.LOG_LEVEL,
     basemapStyleUrl: values.BASEMAP_STYLE_URL,

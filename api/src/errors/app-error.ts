@@ -20,6 +20,17 @@ export const errorStatusByCode = {
 
 export type ErrorCode = keyof typeof errorStatusByCode;
 
+/** Retry-After (seconds) sent with DATABASE_UNAVAILABLE: about what a restart of PostgreSQL takes. */
+export const DATABASE_RETRY_AFTER_S = 5;
+
+/** The database could not be reached, was going away, or did not answer in time (see `isDatabaseUnavailable`). */
+export function databaseUnavailableError(cause?: unknown): AppError {
+  return new AppError('DATABASE_UNAVAILABLE', `The database is unavailable for a moment. Please try again in ${DATABASE_RETRY_AFTER_S} seconds.`, {
+    vi: `Hệ thống tạm thời không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ${DATABASE_RETRY_AFTER_S} giây.`,
+    cause,
+  });
+}
+
 export interface AppErrorOptions {
   /** The same message in Vietnamese. */
   vi?: string;

@@ -26,7 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const prefix = `${base}_test_${process.pid}_`;
     const template = `${prefix}template`;
     await createServerDatabase(databaseUrl, template);
-    const handle = await openServerDatabase(serverDatabaseUrl(databaseUrl, template), 2);
+    const handle = await openServerDatabase(serverDatabaseUrl(databaseUrl, template), { poolSize: 2, timeouts: { statementMs: 0 } });
     try {
       await prepareDatabase(handle, { seed: true });
     } finally {

@@ -40,7 +40,7 @@ async function openCopy(label: string, empty = false): Promise<TestDatabase> {
   const name = `${target.prefix}w${process.pid}_${label}`;
   await createServerDatabase(target.baseUrl, name, empty ? undefined : target.template);
   const url = serverDatabaseUrl(target.baseUrl, name);
-  const handle = await openServerDatabase(url, 5);
+  const handle = await openServerDatabase(url, { poolSize: 5 });
   return {
     ...handle,
     childEnvironment: { DATABASE_URL: url },

@@ -26,6 +26,7 @@ export async function startTestServer(database: DatabaseHandle, environment: Rec
     ...environment,
   });
   const instance = createApp({ config, database, logger: createLogger(config.logLevel) });
+  await instance.ready();
   const server = await listen(instance.handler, 0, '127.0.0.1');
   return {
     baseUrl: `http://127.0.0.1:${server.port}`,

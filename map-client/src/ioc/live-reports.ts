@@ -50,22 +50,52 @@ export function mergeLiveReport(list: readonly LiveReport[], event: FeedEventDat
 export type FeedState = 'connecting' | 'open' | 'reconnecting';
 
 /**
- * Listens to the platform's Server-Sent Events. EventSource reconnects by itself and resumes after
- * the last event id it saw (Last-Event-ID), so nothing is lost across a short interruption.
+ * Listens to the platform's Server-Sent Events. EventSource reconnects by itself when a stream ends
+ * and resumes after the last event id it saw (Last-Event-ID), so nothing is lost across a short
+ * interruption. When the platform refuses a stream (503 while its database is unavailable),
+ * EventSource gives up for good; this opens a new one after a growing pause (3 s, doubling to 30 s),
+ * resuming after the last event received (`lastEventId`).
  */
 export function connectLiveReports(onEvent: (type: 'report.created' | 'report.updated', data: FeedEventData) => void, onState: (state: FeedState) => void): { close(): void } {
-  const source = new EventSource('/api/reports/events');
-  onState('connecting');
-  source.addEventListener('open', () => onState('open'));
-  source.addEventListener('error', () => onState(source.readyState === EventSource.CLOSED ? 'reconnecting' : 'reconnecting'));
-  for (const type of ['report.created', 'report.updated'] as const) {
-    source.addEventListener(type, (event) => {
-      try {
-        onEvent(type, JSON.parse((event as MessageEvent<string>).data) as FeedEventData);
-      } catch {
-        // A malformed event is skipped; the next one still arrives.
-      }
+  let source: EventSource | undefined;
+  let lastEventId = '';
+  let failures = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  const open = () => {
+    const current = new EventSource(lastEventId ? `/api/reports/events?lastEventId=${encodeURIComponent(lastEventId)}` : '/api/reports/events');
+    source = current;
+    current.addEventListener('open', () => {
+      failures = 0;
+      onState('open');
     });
-  }
-  return { close: () => source.close() };
+    current.addEventListener('error', () => {
+      onState('reconnecting');
+      if (current.readyState !== EventSource.CLOSED || closed) return;
+      failures += 1;
+      retryTimer = setTimeout(open, Math.min(30_000, 3000 * 2 ** (failures - 1)));
+    });
+    for (const type of ['report.created', 'report.updated'] as const) {
+      current.addEventListener(type, (event) => {
+        const message = event as MessageEvent<string>;
+        if (message.lastEventId) lastEventId = message.lastEventId;
+        try {
+          onEvent(type, JSON.parse(message.data) as FeedEventData);
+        } catch {
+          // A malformed event is skipped; the next one still arrives.
+        }
+      });
+    }
+  };
+
+  onState('connecting');
+  open();
+  return {
+    close: () => {
+      closed = true;
+      clearTimeout(retryTimer);
+      source?.close();
+    },
+  };
 }

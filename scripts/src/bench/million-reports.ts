@@ -74,7 +74,7 @@ export async function openMillionReports(baseUrl: string): Promise<DatabaseHandl
     console.log(`Creating ${benchName} with ${REPORTS} synthetic reports (once; kept for later runs)…`);
     await createServerDatabase(baseUrl, benchName);
   }
-  const database = await openServerDatabase(serverDatabaseUrl(baseUrl, benchName), 12);
+  const database = await openServerDatabase(serverDatabaseUrl(baseUrl, benchName), { poolSize: 12, timeouts: { statementMs: 0 } });
   await prepareDatabase(database, { seed: true });
   const existing = (await sql<{ count: number }>`SELECT count(*)::integer AS count FROM report`.execute(database.db)).rows[0]!.count;
   if (existing < REPORTS) await seedReports(database, REPORTS - existing);

@@ -25,7 +25,7 @@ const name = `${baseDatabaseName(baseUrl).replace(/[^a-z0-9_]/g, '_')}_bench_rep
 
 await dropServerDatabase(baseUrl, name);
 await createServerDatabase(baseUrl, name);
-const database = await openServerDatabase(serverDatabaseUrl(baseUrl, name), concurrency + 2);
+const database = await openServerDatabase(serverDatabaseUrl(baseUrl, name), { poolSize: concurrency + 2 });
 try {
   await prepareDatabase(database, { seed: true });
   const points = await sql<{ lon: number; lat: number }>`

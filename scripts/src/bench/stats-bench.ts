@@ -51,7 +51,7 @@ const spanDays = 727;
 const benchName = `${baseDatabaseName(databaseUrl).replace(/[^a-z0-9_]/g, '_')}_bench_stats`;
 await dropServerDatabase(databaseUrl, benchName);
 await createServerDatabase(databaseUrl, benchName);
-const database = await openServerDatabase(serverDatabaseUrl(databaseUrl, benchName), 4);
+const database = await openServerDatabase(serverDatabaseUrl(databaseUrl, benchName), { poolSize: 4, timeouts: { statementMs: 0 } });
 const db = database.db;
 let version = '';
 

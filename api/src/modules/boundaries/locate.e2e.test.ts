@@ -101,7 +101,7 @@ describe('GET /api/health', () => {
     const response = await fetch(`${server.baseUrl}/api/health`);
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body).toEqual({ status: 'ok', database: database.backend, postgis: expect.stringMatching(/^3\.\d+\.\d+/) });
+    expect(body).toEqual({ status: 'ok', database: database.backend, postgis: expect.stringMatching(/^3\.\d+\.\d+/), notifications: 'listening' });
     expect(database.backend).toBe(process.env.DATABASE_URL ? 'server' : 'embedded');
   });
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/database-schema.ts';
+import { ThrottledLog } from '../../logging/throttled-log.ts';
 
 /**
  * How long the platform keeps the records that only exist to make something else work: they are
@@ -80,21 +81,22 @@ async function deleteInBatches(db: Kysely<Database>, statement: (limit: number) 
 
 /**
  * Runs `purgeExpiredRecords` every `intervalSeconds` (0: never), the first pass a minute after
- * start. One pass at a time; a failed pass is logged and the next one tries again.
+ * start. One pass at a time; a failed pass is logged and the next one tries again. `stop` ends the
+ * timers and waits for a pass that is running.
  */
-export function startRetention(db: Kysely<Database>, policy: RetentionPolicy, intervalSeconds: number, logger: Logger): { stop(): void } {
-  if (intervalSeconds <= 0) return { stop() {} };
-  let running = false;
+export function startRetention(db: Kysely<Database>, policy: RetentionPolicy, intervalSeconds: number, logger: Logger): { stop(): Promise<void> } {
+  if (intervalSeconds <= 0) return { stop: async () => {} };
+  const failures = new ThrottledLog(logger);
+  let running: Promise<void> | undefined;
   const pass = () => {
     if (running) return;
-    running = true;
-    purgeExpiredRecords(db, policy)
+    running = purgeExpiredRecords(db, policy)
       .then((summary) => {
         if (Object.values(summary).some((count) => count > 0)) logger.info(summary, 'retention: purged expired records');
       })
-      .catch((error: unknown) => logger.error({ err: error }, 'retention pass failed; the next one tries again'))
+      .catch((error: unknown) => failures.failure(error, 'retention pass failed; the next one tries again'))
       .finally(() => {
-        running = false;
+        running = undefined;
       });
   };
   const first = setTimeout(pass, Math.min(60, intervalSeconds) * 1000);
@@ -102,9 +104,10 @@ export function startRetention(db: Kysely<Database>, policy: RetentionPolicy, in
   first.unref();
   timer.unref();
   return {
-    stop() {
+    async stop() {
       clearTimeout(first);
       clearInterval(timer);
+      await running;
     },
   };
 }

@@ -3,6 +3,8 @@ import { rateLimit } from 'express-rate-limit';
 import { DatabaseRateLimitStore } from '../rate-limits/database-rate-limit-store.ts';
 import { baseUrlOf } from '../../http/base-url.ts';
 import { AppError, type ErrorCode } from '../../errors/app-error.ts';
+import { errorHeaders, toAppError } from '../../http/error-handler.ts';
+import type { ThrottledLog } from '../../logging/throttled-log.ts';
 import { parseInput } from '../../http/validate-input.ts';
 import type { ReportsContext } from '../reports/reports-context.ts';
 import { errorDocument, formatOf, sendOpen311, type Open311Document, type Open311Format } from './open311-format.ts';
@@ -32,7 +34,7 @@ import {
 /**
  * Open311 GeoReport v2, mounted at `/open311`: `/open311/v2/services.xml`, `…/requests.json`… The
  * format is the resource's extension (`.xml`, `.json`), else the Accept header, else XML. Mount
- * `handleOpen311Errors` right after this router, on the same path, so that every error under
+ * `createOpen311ErrorHandler` right after this router, on the same path, so that every error under
  * `/open311` (body parsing included) is answered in the spec's error format.
  */
 export function createOpen311Router(context: ReportsContext, options: { submissionsPerHourPerPartner: number }): Router {
@@ -161,31 +163,35 @@ const bodyParserMessages: Record<string, string> = {
 };
 
 /** Every error under /open311 as the spec's `[{ code, description }]`, in the request's format. */
-export const handleOpen311Errors: ErrorRequestHandler = (error: unknown, request, response, next) => {
-  if (response.headersSent) {
-    next(error);
-    return;
-  }
-  const format = formatOf(request, true);
-  let status: number;
-  let errors: Array<{ code: number; description: string }>;
-  const parserMessage = bodyParserMessages[(error as BodyParserError)?.type ?? ''];
-  if (error instanceof AppError) {
-    status = open311Status(error.code, error.status);
-    const details = Array.isArray(error.details) ? (error.details as Array<{ parameter?: unknown; problem?: unknown }>) : [];
-    const described = details.filter((detail) => typeof detail?.parameter === 'string' && typeof detail.problem === 'string');
-    errors =
-      described.length > 0
-        ? described.map((detail) => ({ code: status, description: `${String(detail.parameter)}: ${String(detail.problem)}` }))
-        : [{ code: status, description: error.message }];
-  } else if (parserMessage) {
-    status = 400;
-    errors = [{ code: status, description: parserMessage }];
-  } else {
-    status = 500;
-    request.log.error({ err: error }, 'unhandled error in open311');
-    errors = [{ code: status, description: `Something went wrong on our side. Please try again; if it keeps happening, report the request id ${String(request.id ?? '')}.` }];
-  }
-  response.set('Cache-Control', 'no-store').vary('Accept');
-  sendOpen311(response, format, errorDocument(errors), status);
-};
+export function createOpen311ErrorHandler(outageLog?: ThrottledLog): ErrorRequestHandler {
+  return (error: unknown, request, response, next) => {
+    if (response.headersSent) {
+      next(error);
+      return;
+    }
+    const format = formatOf(request, true);
+    let status: number;
+    let errors: Array<{ code: number; description: string }>;
+    const parserMessage = bodyParserMessages[(error as BodyParserError)?.type ?? ''];
+    const appError = parserMessage ? undefined : toAppError(error, outageLog);
+    if (appError) {
+      status = open311Status(appError.code, appError.status);
+      response.set(errorHeaders(appError));
+      const details = Array.isArray(appError.details) ? (appError.details as Array<{ parameter?: unknown; problem?: unknown }>) : [];
+      const described = details.filter((detail) => typeof detail?.parameter === 'string' && typeof detail.problem === 'string');
+      errors =
+        described.length > 0
+          ? described.map((detail) => ({ code: status, description: `${String(detail.parameter)}: ${String(detail.problem)}` }))
+          : [{ code: status, description: appError.message }];
+    } else if (parserMessage) {
+      status = 400;
+      errors = [{ code: status, description: parserMessage }];
+    } else {
+      status = 500;
+      request.log.error({ err: error }, 'unhandled error in open311');
+      errors = [{ code: status, description: `Something went wrong on our side. Please try again; if it keeps happening, report the request id ${String(request.id ?? '')}.` }];
+    }
+    response.set('Cache-Control', 'no-store').vary('Accept');
+    sendOpen311(response, format, errorDocument(errors), status);
+  };
+}

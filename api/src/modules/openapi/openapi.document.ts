@@ -52,8 +52,8 @@ function operationObject(operation: Operation) {
     ...(operation.roles ? { security: [{ session: [] }, { bearer: [] }], 'x-roles': operation.roles } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body ? { requestBody: body } : {}),
-    responses: Object.fromEntries(
-      Object.entries(operation.responses).map(([status, description]) => [
+    responses: Object.fromEntries([
+      ...Object.entries(operation.responses).map(([status, description]) => [
         status,
         {
           description,
@@ -64,9 +64,14 @@ function operationObject(operation: Operation) {
               : { content: { [produces.split(',')[0]!.trim()]: {} } }),
         },
       ]),
-    ),
+      // Anything that reads the database may find it unavailable for a moment.
+      ...(operation.responses[503] === undefined && !WITHOUT_DATABASE.has(operation.path) ? [['503', { $ref: '#/components/responses/DatabaseUnavailable' }]] : []),
+    ]),
   };
 }
+
+/** Operations answered without the database (no 503 DATABASE_UNAVAILABLE). */
+const WITHOUT_DATABASE = new Set(['/api/client-config', '/tiles']);
 
 let cached: Record<string, unknown> | undefined;
 
@@ -91,6 +96,13 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'bandoso_session', description: 'From POST /api/auth/login; unsafe requests also send X-CSRF-Token.' },
         bearer: { type: 'http', scheme: 'bearer', description: 'From POST /api/auth/tokens.' },
+      },
+      responses: {
+        DatabaseUnavailable: {
+          description: 'DATABASE_UNAVAILABLE: the database cannot be reached for a moment (restarting, stopped, overloaded). Try again after Retry-After seconds.',
+          headers: { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } },
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
       },
       schemas: {
         Error: {

@@ -50,4 +50,12 @@ describe('GET /api/openapi.json', () => {
     expect(action['x-roles']).toEqual(['officer', 'ioc_operator', 'admin']);
     expect(action.requestBody.content['application/json'].schema.oneOf.length).toBeGreaterThanOrEqual(10);
   });
+
+  it('documents 503 DATABASE_UNAVAILABLE, with Retry-After, wherever the database is read', async () => {
+    const document = await (await fetch(`${server.baseUrl}/api/openapi.json`)).json();
+    expect(document.components.responses.DatabaseUnavailable.headers['Retry-After']).toBeDefined();
+    expect(document.paths['/api/reports'].post.responses['503']).toEqual({ $ref: '#/components/responses/DatabaseUnavailable' });
+    expect(document.paths['/tiles/{layer}/{z}/{x}/{y}.mvt'].get.responses['503']).toBeDefined();
+    expect(document.paths['/api/client-config'].get.responses['503']).toBeUndefined();
+  });
 });

@@ -184,6 +184,15 @@ export async function submitReport(
   }
 }
 
+/**
+ * True when a submission with this Idempotency-Key was stored already: resending it creates nothing
+ * (it is answered with the stored report, or refused if its content differs), so it is not counted
+ * against the submission rate limit. An offline phone may resend one report many times.
+ */
+export async function isKnownSubmission(db: Kysely<Database>, idempotencyKey: string): Promise<boolean> {
+  return (await repository.findIdempotencyKey(db, idempotencyKey)) !== undefined;
+}
+
 async function replayIdempotent(db: Kysely<Database>, key: string, requestHash: string): Promise<SubmissionResult | undefined> {
   const previous = await repository.findIdempotencyKey(db, key);
   if (!previous) return undefined;

@@ -224,6 +224,31 @@ describe('rate limit', () => {
     }
   });
 
+  it('answers a resent submission (a known Idempotency-Key) with its tracking code, never counting it against the limit', async () => {
+    const limited = await startTestServer(database, { REPORT_SUBMISSIONS_PER_HOUR: '2' });
+    const client = clientAddress();
+    const body = JSON.stringify(validBody({ description: `Ống nước vỡ, gửi lại từ điện thoại ngoại tuyến ${client}` }));
+    try {
+      const send = (key: string) =>
+        fetch(`${limited.baseUrl}/api/reports`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': client, 'Idempotency-Key': key }, body });
+      const key = `offline-phone-${client}`;
+      const first = await send(key);
+      expect(first.status).toBe(201);
+      const { trackingCode } = (await first.json()) as { trackingCode: string };
+      // An offline phone resends its stored report, far more often than the hourly limit.
+      for (let replay = 0; replay < 31; replay += 1) {
+        const again = await send(key);
+        expect(again.status, `replay ${replay + 1}`).toBe(200);
+        expect(((await again.json()) as { trackingCode: string }).trackingCode).toBe(trackingCode);
+      }
+      // The replays used none of the limit: a second new report is still accepted, the third is not.
+      expect((await send(`${key}-second`)).status).toBe(201);
+      expect((await send(`${key}-third`)).status).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('is one limit for every API process on the database, not one per process', async () => {
     const [first, second] = [await startTestServer(database, { REPORT_SUBMISSIONS_PER_HOUR: '2' }), await startTestServer(database, { REPORT_SUBMISSIONS_PER_HOUR: '2' })];
     const client = '2001:db8:1::1';

@@ -4,13 +4,13 @@ import { rateLimit } from 'express-rate-limit';
 import { DatabaseRateLimitStore } from '../rate-limits/database-rate-limit-store.ts';
 import multer from 'multer';
 import { z } from 'zod';
-import { AppError } from '../../errors/app-error.ts';
+import { AppError, DATABASE_RETRY_AFTER_S } from '../../errors/app-error.ts';
 import { parseInput } from '../../http/validate-input.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
 import { newSecret } from '../auth/auth.service.ts';
 import { isoDateOrDateTimeNamed } from '../boundaries/boundaries.schema.ts';
-import type { ReportFeed } from './report-feed.service.ts';
-import { submitReport, MAX_PHOTOS, type UploadedFile } from './report-intake.service.ts';
+import type { FeedEndReason, ReportFeed } from './report-feed.service.ts';
+import { isKnownSubmission, submitReport, MAX_PHOTOS, type UploadedFile } from './report-intake.service.ts';
 import { getOriginalPhotoForStaff, getReportForStaff, listReportsForStaff, viewAfterAction } from './report-staff.service.ts';
 import { addCitizenInformation, followReport, performStaffAction, rateReport } from './report-workflow.service.ts';
 import { citizenInformationSchema, staffActionSchema } from './report-workflow.schema.ts';
@@ -29,6 +29,9 @@ import {
 import { getPublicReport, listPublicCategories, listReports, listReportsNearby, previewRouting } from './reports.service.ts';
 
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+/** How long a new live-feed stream waits for the feed to be live (start-up, a reconnect) before 503. */
+const FEED_WAIT_MS = 2000;
 
 const upload = multer({
   storage: multer.memoryStorage(),
@@ -130,6 +133,11 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
     store: new DatabaseRateLimitStore(context.db, 'reports:'),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    // A resent submission (a known Idempotency-Key) is answered from what was stored, never counted.
+    skip: async (request) => {
+      const key = idempotencyKeySchema.safeParse(request.get('idempotency-key'));
+      return key.success && (await isKnownSubmission(db, key.data));
+    },
     handler: (_request, _response, next) =>
       next(
         new AppError('RATE_LIMITED', `Too many reports from this connection: at most ${options.submissionsPerHour} per hour. Try again later.`, {
@@ -169,21 +177,57 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
   router.get('/api/reports/events', async (request, response) => {
     const header = request.get('last-event-id') ?? (typeof request.query.lastEventId === 'string' ? request.query.lastEventId : undefined);
     const lastSeq = header !== undefined && /^\d{1,18}$/.test(header) ? Number(header) : null;
-    response.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    response.write('retry: 3000\n\n');
-    const unsubscribe = await feed.subscribe(lastSeq, (event) => {
-      response.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
-    });
-    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 20_000);
+    // Refused with 503 (and Retry-After) while the feed cannot hear new reports or read what was
+    // missed, rather than opened empty: the stream opens once the backlog query has answered.
+    await feed.waitUntilLive(FEED_WAIT_MS);
+    let opened = false;
+    const open = () => {
+      if (opened) return;
+      opened = true;
+      response.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache, no-transform',
+        Connection: 'keep-alive',
+        'X-Accel-Buffering': 'no',
+      });
+      response.write('retry: 3000\n\n');
+    };
+    let heartbeat: NodeJS.Timeout | undefined;
+    let unsubscribe = () => {};
+    // The stream ends when the feed goes down or the process stops; `retry` tells EventSource when
+    // to come back (it resumes after the last id it received).
+    const end = (reason: FeedEndReason) => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      if (response.writableEnded) return;
+      open();
+      response.end(`retry: ${reason === 'shutdown' ? 1000 : DATABASE_RETRY_AFTER_S * 1000}\n\n`);
+    };
+    let gone = false;
     request.on('close', () => {
+      gone = true;
       clearInterval(heartbeat);
       unsubscribe();
     });
+    try {
+      unsubscribe = await feed.subscribe(lastSeq, {
+        deliver: (event) => {
+          open();
+          response.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+        },
+        end,
+      });
+    } catch (error) {
+      if (!opened) throw error;
+      end('unavailable');
+      return;
+    }
+    if (gone || response.writableEnded) {
+      unsubscribe();
+      return;
+    }
+    open();
+    heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 20_000);
   });
 
   router.get('/api/reports/:trackingCode', async (request, response) => {

@@ -55,7 +55,7 @@ export class TilesService {
 
   /** Subscribes to change notifications (once; later calls share the subscription). */
   start(): Promise<void> {
-    this.#listening ??= this.server.listen((handler) => this.#database.listen('data_changed', handler)).catch((error: unknown) => {
+    this.#listening ??= this.server.listen((handlers) => this.#database.listen('data_changed', handlers)).catch((error: unknown) => {
       // Without notifications the cache still never serves stale tiles (the version check drops
       // whole layers), it only invalidates more than it needs to.
       this.#logger.error({ err: error }, 'tile cache: could not subscribe to data_changed');

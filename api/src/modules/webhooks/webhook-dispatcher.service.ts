@@ -9,6 +9,7 @@ import * as reportsRepository from '../reports/reports.repository.ts';
 import { ATTEMPT_HEADER, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './signing.ts';
 import * as repository from './webhooks.repository.ts';
 import { publicInternetOnly, RefusedTargetError, WebhookTargetGuard, type WebhookTargetPolicy } from './webhook-target-policy.ts';
+import { ThrottledLog } from '../../logging/throttled-log.ts';
 
 /**
  * Delivers the transactional outbox to the offices' document systems (e.g. TDOffice).
@@ -95,6 +96,7 @@ export interface WebhookDispatcher {
 export function startWebhookDispatcher(database: DatabaseHandle, logger: Logger, overrides: Partial<WebhookDispatcherOptions> = {}): WebhookDispatcher {
   const options: WebhookDispatcherOptions = { ...defaultWebhookDispatcherOptions, ...overrides };
   const log = logger.child({ component: 'webhook-dispatcher' });
+  const failures = new ThrottledLog(log);
   const shutdown = new AbortController();
   const guard = new WebhookTargetGuard(options.targetPolicy);
   const transport: Transport = { guard, dispatcher: guard.dispatcher() };
@@ -123,14 +125,15 @@ export function startWebhookDispatcher(database: DatabaseHandle, logger: Logger,
         .then((summary) => {
           if (summary.attempted > 0 || summary.prepared > 0) log.debug(summary, 'webhook pass');
         })
-        .catch((error: unknown) => log.error({ err: error }, 'webhook dispatcher pass failed; the next one tries again'));
+        .catch((error: unknown) => failures.failure(error, 'webhook dispatcher pass failed; the next one tries again'));
     });
   }
 
   const timer = options.pollIntervalMs > 0 ? setInterval(wake, options.pollIntervalMs) : undefined;
   timer?.unref();
   const subscription: Promise<(() => Promise<void>) | undefined> = options.listenForOutbox
-    ? database.listen('outbox_message', wake).catch((error: unknown) => {
+    ? // After a reconnect, messages written meanwhile are found by the pass that `onListening` wakes.
+      database.listen('outbox_message', { onNotification: wake, onListening: wake }).catch((error: unknown) => {
         log.warn({ err: error }, 'cannot listen for outbox messages; polling only');
         return undefined;
       })
