@@ -1,7 +1,7 @@
 # The platform as a container. Used by docker-compose.yml together with a PostGIS server.
 
-# Stage 1: every dependency, to build the map client.
-FROM node:20-bookworm-slim AS build
+# The workspaces' manifests: what both stages install from.
+FROM node:20-bookworm-slim AS manifests
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY api/package.json api/
@@ -10,26 +10,21 @@ COPY gis-data/package.json gis-data/
 COPY tiles/package.json tiles/
 COPY scripts/package.json scripts/
 COPY map-client/package.json map-client/
+
+# Every dependency, to build the map client.
+FROM manifests AS build
 RUN npm ci --no-audit --no-fund --include=dev
 COPY . .
 RUN npm run build
 
-# Stage 2: what runs. Production dependencies only, the built client, and node itself as the main
-# process behind an init (tini passes SIGTERM to node, which then stops gracefully, and reaps
-# children), as the unprivileged `node` user.
-FROM node:20-bookworm-slim
+# What runs: production dependencies only, the built client, and node itself as the main process
+# behind an init (tini passes SIGTERM to node, which then stops gracefully, and reaps children), as
+# the unprivileged `node` user.
+FROM manifests
 RUN apt-get update \
   && apt-get install -y --no-install-recommends tini \
   && rm -rf /var/lib/apt/lists/*
-WORKDIR /app
 ENV NODE_ENV=production
-COPY package.json package-lock.json ./
-COPY api/package.json api/
-COPY migrations/package.json migrations/
-COPY gis-data/package.json gis-data/
-COPY tiles/package.json tiles/
-COPY scripts/package.json scripts/
-COPY map-client/package.json map-client/
 RUN npm ci --no-audit --no-fund --omit=dev && npm cache clean --force
 COPY . .
 COPY --from=build /app/map-client/dist map-client/dist

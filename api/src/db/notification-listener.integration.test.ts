@@ -1,8 +1,8 @@
-import net from 'node:net';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing/index.ts';
+import { freePort } from '../testing/free-port.ts';
 import { notify } from './notify.ts';
 import { NotificationListener } from './notification-listener.ts';
 
@@ -66,12 +66,7 @@ describe.skipIf(!process.env.DATABASE_URL)('the server backend’s listener', ()
 
   it('keeps trying while the server cannot be reached, without failing the subscriber', async () => {
     // A port where nothing listens.
-    const port = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = probe.address() as net.AddressInfo;
-        probe.close(() => resolve(free));
-      });
-    });
+    const port = await freePort();
     let attempts = 0;
     const listener = new NotificationListener({
       createClient: () => {

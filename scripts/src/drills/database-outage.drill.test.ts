@@ -92,6 +92,33 @@ describe.skipIf(!enabled)('database outage drills (a PostgreSQL server of their 
       location: { type: 'Point', coordinates: points[index % points.length] },
     });
 
+  /** A live-feed client, once its first stream is open. */
+  async function openFeed(base: string, reconnectMs: number): Promise<FeedClient> {
+    const feed = new FeedClient(`${base}/api/reports/events`, { reconnectMs });
+    while (!feed.connections.some((connection) => connection.status === 200)) await sleep(20);
+    return feed;
+  }
+
+  /**
+   * `count` submissions sent while the drill holds a lock on `report`: each waits inside its
+   * transaction until the returned client commits (releasing the lock).
+   */
+  async function submissionsHeldOnALock(base: string, count: number, label: string): Promise<{ locker: pg.Client; submissions: Array<Promise<Answer>> }> {
+    const locker = new pg.Client({ connectionString: cluster.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE report IN EXCLUSIVE MODE');
+    const submissions = Array.from({ length: count }, (_, index) =>
+      request('submit', `${base}/api/reports`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `drill-${label}-${run}-${index}` }, body: reportBody(index, label) }),
+    );
+    for (let waited = 0; ; waited += 50) {
+      const waiting = await cluster.query<{ count: string }>(`SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bandoso' AND wait_event_type = 'Lock'`);
+      if (Number(waiting.rows[0]!.count) === count) return { locker, submissions };
+      if (waited > 10_000) throw new Error(`only ${waiting.rows[0]!.count} of ${count} submissions reached the lock`);
+      await sleep(50);
+    }
+  }
+
   /** Submits until a 2xx, retrying the same Idempotency-Key after 503s and network errors, as the map's offline queue does. */
   async function submitUntilStored(platform: PlatformChild, key: string, body: string, answers: Answer[]): Promise<{ trackingCode: string; attempts: number }> {
     for (let attempt = 1; attempt <= 300; attempt += 1) {
@@ -345,22 +372,9 @@ describe.skipIf(!enabled)('database outage drills (a PostgreSQL server of their 
     async () => {
       const platform = await startPlatformChild(cluster.url, { DATABASE_POOL_SIZE: '25', SHUTDOWN_GRACE_S: '10' });
       const base = platform.baseUrl;
-      const feed = new FeedClient(`${base}/api/reports/events`, { reconnectMs: 60_000 });
-      while (!feed.connections.some((connection) => connection.status === 200)) await sleep(20);
-      // Hold every report insert on a lock, so that 20 submissions are in flight at the signal.
-      const locker = new pg.Client({ connectionString: cluster.url });
-      await locker.connect();
-      await locker.query('BEGIN');
-      await locker.query('LOCK TABLE report IN EXCLUSIVE MODE');
-      const submissions = Array.from({ length: 20 }, (_, index) =>
-        request('submit', `${base}/api/reports`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `drill-d-${run}-${index}` }, body: reportBody(index, 'd') }),
-      );
-      for (let waited = 0; ; waited += 50) {
-        const waiting = await cluster.query<{ count: string }>(`SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bandoso' AND wait_event_type = 'Lock'`);
-        if (Number(waiting.rows[0]!.count) === 20) break;
-        if (waited > 10_000) throw new Error(`only ${waiting.rows[0]!.count} submissions reached the lock`);
-        await sleep(50);
-      }
+      const feed = await openFeed(base, 60_000);
+      // Every report insert waits on a lock, so that 20 submissions are in flight at the signal.
+      const { locker, submissions } = await submissionsHeldOnALock(base, 20, 'd');
       const signalledAt = Date.now();
       platform.signal('SIGTERM');
       await sleep(1000);
@@ -398,22 +412,9 @@ describe.skipIf(!enabled)('database outage drills (a PostgreSQL server of their 
     async () => {
       const platform = await startPlatformChild(cluster.url);
       const base = platform.baseUrl;
-      const feed = new FeedClient(`${base}/api/reports/events`, { reconnectMs: 200 });
-      while (!feed.connections.some((connection) => connection.status === 200)) await sleep(20);
-      const locker = new pg.Client({ connectionString: cluster.url });
-      await locker.connect();
-      await locker.query('BEGIN');
-      await locker.query('LOCK TABLE report IN EXCLUSIVE MODE');
+      const feed = await openFeed(base, 200);
       const first: Answer[] = [];
-      const inFlight = Array.from({ length: 8 }, (_, index) =>
-        request('submit', `${base}/api/reports`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `drill-e-${run}-${index}` }, body: reportBody(index, 'e') }),
-      );
-      for (let waited = 0; ; waited += 50) {
-        const waiting = await cluster.query<{ count: string }>(`SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bandoso' AND wait_event_type = 'Lock'`);
-        if (Number(waiting.rows[0]!.count) === 8) break;
-        if (waited > 10_000) throw new Error('the submissions did not reach the lock');
-        await sleep(50);
-      }
+      const { locker, submissions: inFlight } = await submissionsHeldOnALock(base, 8, 'e');
       // Terminated in the middle of their transactions, and the LISTEN connection with them.
       const terminated = await cluster.query<{ application_name: string }>(
         `SELECT application_name, pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name IN ('bandoso', 'bandoso:listen') AND (wait_event_type = 'Lock' OR application_name = 'bandoso:listen')`,
