@@ -1,7 +1,10 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely';
 
 /**
- * Row types of every table, as Kysely sees them. Geometry columns are opaque text (EWKB) on select
+ * Row types of every table, as Kysely sees them: the one home of table types. A test
+ * (database-schema.integration.test.ts) checks them against the migrated database, so adding a
+ * table is a migration, one entry here, and whatever the compiler then points at. Rows and inserts
+ * are `Selectable<…>` / `Insertable<…>` of these. Geometry columns are opaque text (EWKB) on select
  * and are written and read only through the PostGIS helpers in `postgis.ts`.
  */
 type Geometry = ColumnType<string, string, string>;
@@ -323,6 +326,8 @@ export interface OutboxMessageTable {
   office_id: string | null;
   payload: ColumnType<Record<string, unknown>, string, string>;
   created_at: CreatedAt;
+  /** When the webhook dispatcher created its deliveries (or found nobody to deliver to). */
+  webhook_fanned_out_at: NullableTimestamp;
 }
 
 export interface OfficeWebhookTable {
@@ -331,6 +336,9 @@ export interface OfficeWebhookTable {
   secret: string;
   active: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: CreatedAt;
+  /** The account the office's document system acts as when it posts an update back. */
+  integration_user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface WebhookDeliveryTable {
@@ -345,6 +353,100 @@ export interface WebhookDeliveryTable {
   last_error: string | null;
   delivered_at: NullableTimestamp;
   created_at: CreatedAt;
+  /** The exact bytes every attempt sends (and signs). */
+  body: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
+export type AttemptOutcome = 'delivered' | 'retry' | 'dead';
+
+export interface WebhookDeliveryAttemptTable {
+  id: ColumnType<number, never, never>;
+  delivery_id: number;
+  attempt: number;
+  url: string;
+  started_at: Timestamp;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  outcome: AttemptOutcome;
+}
+
+export interface WebhookInboundUpdateTable {
+  office_id: string;
+  external_id: string;
+  request_hash: string;
+  report_id: string;
+  action: string;
+  state: 'processing' | 'applied';
+  result_status: string | null;
+  occurred_at: NullableTimestamp;
+  received_at: Timestamp;
+  applied_at: NullableTimestamp;
+}
+
+export type StatisticsDimension = 'unit' | 'office' | 'category';
+
+/** The aggregate tables of migration 0004 (see its header for what each column means). */
+export interface ReportStatisticsTable {
+  dimension: StatisticsDimension;
+  grain: 'day' | 'month';
+  period_start: string;
+  key: string;
+  received: number;
+  open: number;
+  overdue_open: number;
+  resolved: number;
+  resolved_on_time: number;
+  rejected: number;
+  duplicates: number;
+  acknowledged: number;
+  rated: number;
+  satisfied: number;
+  /** numeric, packed (stats-histogram.ts): select it as text. */
+  acknowledge_histogram: string;
+  resolve_histogram: string;
+}
+
+export interface ReportStatisticsStateTable {
+  singleton: boolean;
+  boundary_set_id: string | null;
+  units_changed: boolean;
+  regrouped_at: Date | null;
+}
+
+/** Report counts per cell of a Web Mercator grid and status (migration 0005): the clusters of the report tiles. */
+export interface ReportClusterCellTable {
+  level: number;
+  category_code: string;
+  cell_x: number;
+  cell_y: number;
+  total: number;
+  received: number;
+  accepted: number;
+  in_progress: number;
+  waiting_for_citizen: number;
+  resolved: number;
+  rejected: number;
+  transferred: number;
+  reopened: number;
+  duplicate: number;
+  sum_u: number;
+  sum_v: number;
+}
+
+/** A version per tile source, bumped by triggers in the writing transaction (migration 0005). */
+export interface TileSourceVersionTable {
+  source: string;
+  version: ColumnType<number, never, never>;
+}
+
+/** Rate-limit counters shared by every API process (migration 0007). */
+export interface RateLimitCounterTable {
+  key: string;
+  window_start: Timestamp;
+  window_end: Timestamp;
+  hits: number;
 }
 
 export interface Database {
@@ -371,4 +473,30 @@ export interface Database {
   outbox_message: OutboxMessageTable;
   office_webhook: OfficeWebhookTable;
   webhook_delivery: WebhookDeliveryTable;
+  webhook_delivery_attempt: WebhookDeliveryAttemptTable;
+  webhook_inbound_update: WebhookInboundUpdateTable;
+  report_statistics: ReportStatisticsTable;
+  report_statistics_state: ReportStatisticsStateTable;
+  report_cluster_cell: ReportClusterCellTable;
+  tile_source_version: TileSourceVersionTable;
+  rate_limit_counter: RateLimitCounterTable;
 }
+
+/** What repository functions take first: the database, or a transaction a service opened on it. */
+export type DatabaseExecutor = Kysely<Database> | Transaction<Database>;
+
+export type BoundarySetRow = Selectable<BoundarySetTable>;
+export type AdminUnitRow = Selectable<AdminUnitTable>;
+export type OfficeRow = Selectable<OfficeTable>;
+export type PlanningZoneRow = Selectable<PlanningZoneTable>;
+export type ReportCategoryRow = Selectable<ReportCategoryTable>;
+export type ReportRow = Selectable<ReportTable>;
+export type NewReport = Insertable<ReportTable>;
+export type ReportEventRow = Selectable<ReportEventTable>;
+export type NewReportEvent = Insertable<ReportEventTable>;
+export type AppUserRow = Selectable<AppUserTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;
+export type WebhookDeliveryAttemptRow = Selectable<WebhookDeliveryAttemptTable>;
+export type WebhookInboundUpdateRow = Selectable<WebhookInboundUpdateTable>;
+export type ReportStatisticsStateRow = Selectable<ReportStatisticsStateTable>;
+export type RateLimitCounterRow = Selectable<RateLimitCounterTable>;

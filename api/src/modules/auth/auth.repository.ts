@@ -1,7 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, UserRole } from '../../db/database-schema.ts';
+import type { Database, UserRole, DatabaseExecutor } from '../../db/database-schema.ts';
 
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface UserRecord {
   id: string;
@@ -27,12 +26,12 @@ const userColumns = [
   'app_user.active',
 ] as const;
 
-export async function findUserByEmail(db: Executor, email: string): Promise<UserRecord | undefined> {
+export async function findUserByEmail(db: DatabaseExecutor, email: string): Promise<UserRecord | undefined> {
   return db.selectFrom('app_user').leftJoin('office', 'office.id', 'app_user.office_id').select(userColumns).where('app_user.email', '=', email).executeTakeFirst();
 }
 
 export async function insertSession(
-  db: Executor,
+  db: DatabaseExecutor,
   session: { userId: string; tokenHash: string; csrfToken: string; kind: 'cookie' | 'bearer'; expiresAt: Date },
 ): Promise<void> {
   await db
@@ -48,7 +47,7 @@ export interface SessionRecord extends UserRecord {
   expires_at: Date;
 }
 
-export async function findSessionByTokenHash(db: Executor, tokenHash: string, now: Date): Promise<SessionRecord | undefined> {
+export async function findSessionByTokenHash(db: DatabaseExecutor, tokenHash: string, now: Date): Promise<SessionRecord | undefined> {
   return db
     .selectFrom('user_session')
     .innerJoin('app_user', 'app_user.id', 'user_session.user_id')
@@ -60,7 +59,7 @@ export async function findSessionByTokenHash(db: Executor, tokenHash: string, no
     .executeTakeFirst();
 }
 
-export async function deleteSession(db: Executor, sessionId: string): Promise<void> {
+export async function deleteSession(db: DatabaseExecutor, sessionId: string): Promise<void> {
   await db.deleteFrom('user_session').where('id', '=', sessionId).execute();
 }
 
@@ -69,7 +68,7 @@ export async function deleteSession(db: Executor, sessionId: string): Promise<vo
  * caller answers 409); `keep` returns the existing account unchanged (seeding demo accounts again).
  */
 export async function insertUser(
-  db: Executor,
+  db: DatabaseExecutor,
   user: { email: string; displayName: string; passwordHash: string; role: UserRole; officeId: string | null; phone?: string | null },
   ifExists: 'refuse' | 'keep' = 'refuse',
 ): Promise<string> {
@@ -88,11 +87,11 @@ export async function insertUser(
   return existing.id;
 }
 
-export async function findApiClientByKeyHash(db: Executor, keyHash: string): Promise<{ id: string; name: string } | undefined> {
+export async function findApiClientByKeyHash(db: DatabaseExecutor, keyHash: string): Promise<{ id: string; name: string } | undefined> {
   return db.selectFrom('api_client').select(['id', 'name']).where('key_hash', '=', keyHash).where('active', '=', true).executeTakeFirst();
 }
 
-export async function insertApiClient(db: Executor, client: { name: string; keyHash: string }): Promise<string> {
+export async function insertApiClient(db: DatabaseExecutor, client: { name: string; keyHash: string }): Promise<string> {
   const row = await db.insertInto('api_client').values({ name: client.name, key_hash: client.keyHash }).returning('id').executeTakeFirstOrThrow();
   return row.id;
 }

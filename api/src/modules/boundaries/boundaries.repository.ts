@@ -1,8 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { AdminLevel, Database } from '../../db/database-schema.ts';
+import type { AdminLevel, Database, DatabaseExecutor } from '../../db/database-schema.ts';
 import { makePoint, stCovers } from '../../db/postgis.ts';
 
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface BoundarySetRow {
   id: string;
@@ -15,11 +14,11 @@ export interface BoundarySetRow {
  * The set with the latest `valid_from` not after `date`; when two share that day, the one imported
  * last. Whether it has expired (`valid_to`) is the service's decision.
  */
-export async function findLatestBoundarySetStartingBy(db: Executor, date: string): Promise<BoundarySetRow | undefined> {
+export async function findLatestBoundarySetStartingBy(db: DatabaseExecutor, date: string): Promise<BoundarySetRow | undefined> {
   return latestSetStartingBy(db, date).executeTakeFirst();
 }
 
-function latestSetStartingBy(db: Executor, date: string) {
+function latestSetStartingBy(db: DatabaseExecutor, date: string) {
   return db
     .selectFrom('boundary_set')
     .select(['id', 'name', 'valid_from', 'valid_to'])
@@ -42,7 +41,7 @@ export interface CoveringUnitRow {
  * of it whose area covers the point (boundary included), smallest code first — in one round trip.
  */
 export async function findUnitsCoveringPointOn(
-  db: Executor,
+  db: DatabaseExecutor,
   date: string,
   longitude: number,
   latitude: number,

@@ -1,8 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, FacilityKind, Hotline } from '../../db/database-schema.ts';
+import type { Database, FacilityKind, Hotline, DatabaseExecutor } from '../../db/database-schema.ts';
 import { distanceMetres, makePoint } from '../../db/postgis.ts';
 
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface NearbyFacilityRow {
   code: string;
@@ -25,7 +24,7 @@ export interface NearbyFacilityRow {
  * index therefore picks more candidates than asked for (2×limit + 10), and the exact geodesic
  * distance (`ST_Distance(::geography)`) orders those.
  */
-export async function findNearestFacilities(db: Executor, kind: FacilityKind, longitude: number, latitude: number, limit: number): Promise<NearbyFacilityRow[]> {
+export async function findNearestFacilities(db: DatabaseExecutor, kind: FacilityKind, longitude: number, latitude: number, limit: number): Promise<NearbyFacilityRow[]> {
   const point = makePoint(longitude, latitude);
   const candidates = db
     .selectFrom('emergency_facility')

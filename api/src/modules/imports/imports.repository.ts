@@ -1,9 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Geometry } from 'geojson';
-import type { AdminLevel, CameraStatus, Database, FacilityKind, HeritageRank, Hotline } from '../../db/database-schema.ts';
+import type { AdminLevel, CameraTable, DatabaseExecutor, EmergencyFacilityTable, HeritageSiteTable, PlanningZoneTable } from '../../db/database-schema.ts';
 import { geometryFromGeoJson } from '../../db/postgis.ts';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface GeometryValidity {
   valid: boolean;
@@ -14,7 +12,7 @@ export interface GeometryValidity {
 }
 
 /** PostGIS's verdict on a geometry, and whether a repair would leave anything. Read-only. */
-export async function checkGeometryValidity(db: Executor, geometry: Geometry): Promise<GeometryValidity> {
+export async function checkGeometryValidity(db: DatabaseExecutor, geometry: Geometry): Promise<GeometryValidity> {
   const result = await sql<GeometryValidity>`
     SELECT ST_IsValid(g) AS valid,
            ST_IsValidReason(g) AS reason,
@@ -51,11 +49,11 @@ export interface BoundarySetInput {
   description: string | undefined;
 }
 
-export async function findBoundarySetByName(db: Executor, name: string) {
+export async function findBoundarySetByName(db: DatabaseExecutor, name: string) {
   return db.selectFrom('boundary_set').select(['id', 'name', 'valid_from', 'valid_to', 'description']).where('name', '=', name).executeTakeFirst();
 }
 
-export async function upsertBoundarySet(db: Executor, input: BoundarySetInput & { validFrom: string }): Promise<string> {
+export async function upsertBoundarySet(db: DatabaseExecutor, input: BoundarySetInput & { validFrom: string }): Promise<string> {
   const row = await db
     .insertInto('boundary_set')
     .values({ name: input.name, valid_from: input.validFrom, valid_to: input.validTo ?? null, description: input.description ?? null })
@@ -71,7 +69,7 @@ export async function upsertBoundarySet(db: Executor, input: BoundarySetInput & 
   return row.id;
 }
 
-export async function listUnitCodes(db: Executor, boundarySetId: string): Promise<Map<string, AdminLevel>> {
+export async function listUnitCodes(db: DatabaseExecutor, boundarySetId: string): Promise<Map<string, AdminLevel>> {
   const rows = await db.selectFrom('admin_unit').select(['code', 'level']).where('boundary_set_id', '=', boundarySetId).execute();
   return new Map(rows.map((row) => [row.code, row.level]));
 }
@@ -87,7 +85,7 @@ export interface AdminUnitInput {
 }
 
 /** Inserts or updates a unit by (set, code), so that unit ids stay stable when a set is re-imported. */
-export async function upsertAdminUnit(db: Executor, boundarySetId: string, unit: AdminUnitInput, repair: boolean): Promise<void> {
+export async function upsertAdminUnit(db: DatabaseExecutor, boundarySetId: string, unit: AdminUnitInput, repair: boolean): Promise<void> {
   await db
     .insertInto('admin_unit')
     .values({
@@ -114,7 +112,7 @@ export async function upsertAdminUnit(db: Executor, boundarySetId: string, unit:
 }
 
 /** Removes the units of the given levels that the new file no longer has. */
-export async function deleteUnitsNotIn(db: Executor, boundarySetId: string, levels: AdminLevel[], keepCodes: string[]): Promise<number> {
+export async function deleteUnitsNotIn(db: DatabaseExecutor, boundarySetId: string, levels: AdminLevel[], keepCodes: string[]): Promise<number> {
   if (levels.length === 0) return 0;
   let query = db.deleteFrom('admin_unit').where('boundary_set_id', '=', boundarySetId).where('level', 'in', levels);
   if (keepCodes.length > 0) query = query.where('code', 'not in', keepCodes);
@@ -123,7 +121,7 @@ export async function deleteUnitsNotIn(db: Executor, boundarySetId: string, leve
 }
 
 /** Links units to their parents: the named parent code, otherwise the set's province. */
-export async function linkUnitParents(db: Executor, boundarySetId: string, parentCodes: Map<string, string>): Promise<void> {
+export async function linkUnitParents(db: DatabaseExecutor, boundarySetId: string, parentCodes: Map<string, string>): Promise<void> {
   for (const [code, parentCode] of parentCodes) {
     await db
       .updateTable('admin_unit')
@@ -157,25 +155,17 @@ export async function linkUnitParents(db: Executor, boundarySetId: string, paren
 
 // ---- other reference layers: upserted by their natural key ---------------------------------------
 
-export interface PlanningZoneInput {
-  plan_code: string;
-  plan_name: string;
-  plan_version: string;
-  decision_number: string;
-  decision_date: string;
-  approving_authority: string | null;
-  zone_code: string;
-  land_use_code: string;
-  land_use_name: string;
-  max_density_pct: number | null;
-  max_floors: number | null;
-  max_height_m: number | null;
-  far: number | null;
-  geometry: Geometry;
+/**
+ * A reference-layer row as an import writes it: the table's own columns, without what the database
+ * fills in, with GeoJSON instead of the stored geometries and the properties as an object.
+ */
+type ImportedRow<Table, GeometryColumns extends keyof Table> = Omit<Selectable<Table>, 'id' | 'created_at' | 'updated_at' | 'properties' | GeometryColumns> & {
   properties: Record<string, unknown>;
-}
+};
 
-export async function upsertPlanningZone(db: Executor, zone: PlanningZoneInput, repair: boolean): Promise<void> {
+export type PlanningZoneInput = ImportedRow<PlanningZoneTable, 'geom'> & { geometry: Geometry };
+
+export async function upsertPlanningZone(db: DatabaseExecutor, zone: PlanningZoneInput, repair: boolean): Promise<void> {
   const { geometry, properties, ...columns } = zone;
   await db
     .insertInto('planning_zone')
@@ -200,23 +190,9 @@ export async function upsertPlanningZone(db: Executor, zone: PlanningZoneInput, 
     .execute();
 }
 
-export interface HeritageSiteInput {
-  code: string;
-  name_vi: string;
-  name_en: string;
-  name_folded: string;
-  rank: HeritageRank;
-  description_vi: string;
-  description_en: string;
-  opening_hours: string | null;
-  position_source: string | null;
-  tileset_url: string | null;
-  location: Geometry;
-  footprint: Geometry | null;
-  properties: Record<string, unknown>;
-}
+export type HeritageSiteInput = ImportedRow<HeritageSiteTable, 'location' | 'footprint'> & { location: Geometry; footprint: Geometry | null };
 
-export async function upsertHeritageSite(db: Executor, site: HeritageSiteInput, repair: boolean): Promise<void> {
+export async function upsertHeritageSite(db: DatabaseExecutor, site: HeritageSiteInput, repair: boolean): Promise<void> {
   const { location, footprint, properties, ...columns } = site;
   await db
     .insertInto('heritage_site')
@@ -246,19 +222,9 @@ export async function upsertHeritageSite(db: Executor, site: HeritageSiteInput, 
     .execute();
 }
 
-export interface CameraInput {
-  code: string;
-  name: string;
-  bearing_deg: number;
-  hfov_deg: number;
-  range_m: number;
-  stream_url: string;
-  status: CameraStatus;
-  location: Geometry;
-  properties: Record<string, unknown>;
-}
+export type CameraInput = ImportedRow<CameraTable, 'location' | 'fov'> & { location: Geometry };
 
-export async function upsertCamera(db: Executor, camera: CameraInput): Promise<void> {
+export async function upsertCamera(db: DatabaseExecutor, camera: CameraInput): Promise<void> {
   const { location, properties, ...columns } = camera;
   await db
     .insertInto('camera')
@@ -279,19 +245,9 @@ export async function upsertCamera(db: Executor, camera: CameraInput): Promise<v
     .execute();
 }
 
-export interface FacilityInput {
-  code: string;
-  name: string;
-  name_folded: string;
-  kind: FacilityKind;
-  hotline: Hotline;
-  phone: string | null;
-  address: string;
-  location: Geometry;
-  properties: Record<string, unknown>;
-}
+export type FacilityInput = ImportedRow<EmergencyFacilityTable, 'location'> & { location: Geometry };
 
-export async function upsertFacility(db: Executor, facility: FacilityInput): Promise<void> {
+export async function upsertFacility(db: DatabaseExecutor, facility: FacilityInput): Promise<void> {
   const { location, properties, ...columns } = facility;
   await db
     .insertInto('emergency_facility')

@@ -1,7 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, OfficeKind } from '../../db/database-schema.ts';
+import type { Database, OfficeKind, DatabaseExecutor } from '../../db/database-schema.ts';
 
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface OfficeInput {
   code: string;
@@ -14,7 +13,7 @@ export interface OfficeInput {
   address: string | null;
 }
 
-export async function upsertOffice(db: Executor, office: OfficeInput): Promise<string> {
+export async function upsertOffice(db: DatabaseExecutor, office: OfficeInput): Promise<string> {
   const row = await db
     .insertInto('office')
     .values({
@@ -43,7 +42,7 @@ export async function upsertOffice(db: Executor, office: OfficeInput): Promise<s
   return row.id;
 }
 
-export async function setOfficeSupervisor(db: Executor, officeCode: string, supervisorCode: string | null): Promise<void> {
+export async function setOfficeSupervisor(db: DatabaseExecutor, officeCode: string, supervisorCode: string | null): Promise<void> {
   await db
     .updateTable('office')
     .set((eb) => ({
@@ -54,7 +53,7 @@ export async function setOfficeSupervisor(db: Executor, officeCode: string, supe
 }
 
 /** Replaces an office's area within one boundary set. */
-export async function replaceOfficeCoverage(db: Executor, officeId: string, boundarySetId: string, unitCodes: string[]): Promise<void> {
+export async function replaceOfficeCoverage(db: DatabaseExecutor, officeId: string, boundarySetId: string, unitCodes: string[]): Promise<void> {
   await db.deleteFrom('office_coverage').where('office_id', '=', officeId).where('boundary_set_id', '=', boundarySetId).execute();
   if (unitCodes.length === 0) return;
   await db
@@ -63,12 +62,12 @@ export async function replaceOfficeCoverage(db: Executor, officeId: string, boun
     .execute();
 }
 
-export async function findBoundarySetIdByName(db: Executor, name: string): Promise<string | undefined> {
+export async function findBoundarySetIdByName(db: DatabaseExecutor, name: string): Promise<string | undefined> {
   const row = await db.selectFrom('boundary_set').select('id').where('name', '=', name).executeTakeFirst();
   return row?.id;
 }
 
-export async function listUnitCodesInSet(db: Executor, boundarySetId: string, codes: string[]): Promise<string[]> {
+export async function listUnitCodesInSet(db: DatabaseExecutor, boundarySetId: string, codes: string[]): Promise<string[]> {
   if (codes.length === 0) return [];
   const rows = await db.selectFrom('admin_unit').select('code').where('boundary_set_id', '=', boundarySetId).where('code', 'in', codes).execute();
   return rows.map((row) => row.code);

@@ -1,13 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/database-schema.ts';
+import type { Database, DatabaseExecutor } from '../../db/database-schema.ts';
 
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /**
  * The first public photo of each report (by upload time), in one query for a whole page of requests.
  * Public means what `getPublicReport` shows: a photo of the report itself or of a public event.
  */
-export async function listFirstPublicPhotoIds(db: Executor, reportIds: readonly string[]): Promise<Map<string, string>> {
+export async function listFirstPublicPhotoIds(db: DatabaseExecutor, reportIds: readonly string[]): Promise<Map<string, string>> {
   if (reportIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('report_photo')

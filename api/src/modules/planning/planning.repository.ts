@@ -1,25 +1,17 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../../db/database-schema.ts';
+import { sql } from 'kysely';
+import type { DatabaseExecutor, PlanningZoneRow } from '../../db/database-schema.ts';
 import { makePoint, stCovers } from '../../db/postgis.ts';
 
-type Executor = Kysely<Database> | Transaction<Database>;
+/** The columns a plan's versions share (one decision per version). */
+type PlanDecision = Pick<PlanningZoneRow, 'plan_code' | 'plan_name' | 'plan_version' | 'decision_number' | 'decision_date' | 'approving_authority'>;
 
-export interface PlanVersionRow {
-  plan_code: string;
-  plan_name: string;
-  plan_version: string;
-  decision_number: string;
-  decision_date: string;
-  approving_authority: string | null;
-  zone_count: number;
-  west: number;
-  south: number;
-  east: number;
-  north: number;
-}
+/** What a zone says about land use and building limits. */
+type ZoneLimits = Pick<PlanningZoneRow, 'land_use_code' | 'land_use_name' | 'max_density_pct' | 'max_floors' | 'max_height_m' | 'far'>;
+
+export type PlanVersionRow = PlanDecision & { zone_count: number; west: number; south: number; east: number; north: number };
 
 /** Every version of every plan, with its decision and extent; oldest decision first within a plan. */
-export async function listPlanVersions(db: Executor): Promise<PlanVersionRow[]> {
+export async function listPlanVersions(db: DatabaseExecutor): Promise<PlanVersionRow[]> {
   return db
     .selectFrom('planning_zone')
     .select([
@@ -42,23 +34,7 @@ export async function listPlanVersions(db: Executor): Promise<PlanVersionRow[]> 
     .execute();
 }
 
-export interface ZoneRow {
-  plan_code: string;
-  plan_name: string;
-  plan_version: string;
-  decision_number: string;
-  decision_date: string;
-  approving_authority: string | null;
-  zone_code: string;
-  zone_name: string | null;
-  land_use_code: string;
-  land_use_name: string;
-  max_density_pct: number | null;
-  max_floors: number | null;
-  max_height_m: number | null;
-  far: number | null;
-  area_m2: number;
-}
+export type ZoneRow = PlanDecision & ZoneLimits & Pick<PlanningZoneRow, 'zone_code'> & { zone_name: string | null; area_m2: number };
 
 const zoneColumns = [
   'plan_code',
@@ -80,7 +56,7 @@ const zoneColumns = [
 
 /** The zones covering a point (boundary included), in the given versions of the given plans. */
 export async function findZonesCoveringPoint(
-  db: Executor,
+  db: DatabaseExecutor,
   longitude: number,
   latitude: number,
   filter: { planCode?: string; versions?: readonly { planCode: string; version: string }[] },
@@ -104,22 +80,14 @@ export interface ZonePairRow {
   bbox: [number, number, number, number];
 }
 
-export interface ZoneAttributes {
-  zone_name: string | null;
-  land_use_code: string;
-  land_use_name: string;
-  max_density_pct: number | null;
-  max_floors: number | null;
-  max_height_m: number | null;
-  far: number | null;
-}
+export type ZoneAttributes = ZoneLimits & { zone_name: string | null };
 
 /**
  * The zones of two versions of one plan paired by zone code (a full outer join: a code in only one
  * version is paired with null). Geometry equality is PostGIS's topological `ST_Equals`, so a zone
  * redrawn with the same shape but another vertex order counts as unchanged.
  */
-export async function pairZonesOfVersions(db: Executor, planCode: string, fromVersion: string, toVersion: string): Promise<ZonePairRow[]> {
+export async function pairZonesOfVersions(db: DatabaseExecutor, planCode: string, fromVersion: string, toVersion: string): Promise<ZonePairRow[]> {
   const attributes = (alias: 'a' | 'b') => sql<ZoneAttributes | null>`CASE WHEN ${sql.ref(`${alias}.zone_code`)} IS NULL THEN NULL ELSE json_build_object(
       'zone_name', ${sql.ref(`${alias}.properties`)}->>'zone_name',
       'land_use_code', ${sql.ref(`${alias}.land_use_code`)},

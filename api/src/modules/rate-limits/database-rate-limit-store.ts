@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database-schema.ts';
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 import * as repository from './rate-limits.repository.ts';
 
@@ -14,10 +15,10 @@ export class DatabaseRateLimitStore implements Store {
   /** Counts are shared by every process on the database. */
   readonly localKeys = false;
   readonly prefix: string;
-  readonly #db: Kysely<any>;
+  readonly #db: Kysely<Database>;
   #windowMs = 60_000;
 
-  constructor(db: Kysely<any>, prefix: string) {
+  constructor(db: Kysely<Database>, prefix: string) {
     this.#db = db;
     this.prefix = prefix;
   }

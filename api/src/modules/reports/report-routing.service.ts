@@ -1,10 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/database-schema.ts';
+import type { Database, DatabaseExecutor } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { locatePoint, type LocateResult } from '../boundaries/boundaries.service.ts';
 import * as repository from './reports.repository.ts';
 
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface RoutingDecision {
   located: LocateResult & { commune: NonNullable<LocateResult['commune']> };
@@ -23,7 +22,7 @@ export interface RoutingDecision {
  * another commune is flagged so that the receiving office confirms it.
  */
 export async function routeReport(
-  db: Executor,
+  db: DatabaseExecutor,
   category: repository.CategoryRow,
   longitude: number,
   latitude: number,

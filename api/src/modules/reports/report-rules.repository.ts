@@ -1,11 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/database-schema.ts';
+import type { Database, DatabaseExecutor } from '../../db/database-schema.ts';
 import { defaultCalendarExceptions, defaultCategories, defaultPriorities } from './default-rules.ts';
 
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /** Inserts the default priorities, categories and calendar where missing; never overwrites an edit. */
-export async function insertMissingDefaultRules(db: Executor): Promise<void> {
+export async function insertMissingDefaultRules(db: DatabaseExecutor): Promise<void> {
   await db.insertInto('report_priority').values([...defaultPriorities]).onConflict((conflict) => conflict.column('code').doNothing()).execute();
   await db
     .insertInto('report_category')

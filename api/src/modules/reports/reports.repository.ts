@@ -1,12 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, LocationVerdict, PhotoRole, ReportPriority, ReportStatus, ActorRole, RejectionReason } from '../../db/database-schema.ts';
+import type { Database, LocationVerdict, PhotoRole, ReportPriority, ReportStatus, ActorRole, RejectionReason, DatabaseExecutor } from '../../db/database-schema.ts';
 import { asGeoJson, makePoint } from '../../db/postgis.ts';
 
-type Executor = Kysely<Database> | Transaction<Database>;
 
 // ---- rules -------------------------------------------------------------------------------------
 
-export async function listCategories(db: Executor, includeInactive = false) {
+export async function listCategories(db: DatabaseExecutor, includeInactive = false) {
   let query = db
     .selectFrom('report_category')
     .innerJoin('report_priority', 'report_priority.code', 'report_category.default_priority')
@@ -33,15 +32,15 @@ export async function listCategories(db: Executor, includeInactive = false) {
 
 export type CategoryRow = Awaited<ReturnType<typeof listCategories>>[number];
 
-export async function findCategory(db: Executor, code: string): Promise<CategoryRow | undefined> {
+export async function findCategory(db: DatabaseExecutor, code: string): Promise<CategoryRow | undefined> {
   return (await listCategories(db, true)).find((category) => category.code === code);
 }
 
-export async function findPriority(db: Executor, code: ReportPriority) {
+export async function findPriority(db: DatabaseExecutor, code: ReportPriority) {
   return db.selectFrom('report_priority').selectAll().where('code', '=', code).executeTakeFirstOrThrow();
 }
 
-export async function listCalendarExceptions(db: Executor) {
+export async function listCalendarExceptions(db: DatabaseExecutor) {
   return db.selectFrom('calendar_exception').select(['day', 'kind']).orderBy('day').execute();
 }
 
@@ -59,7 +58,7 @@ export interface OfficeSummaryRow {
  * The offices covering any of `unitCodes` (most specific first, as given) in a boundary set, that
  * have `responsibility` — or are commune People's Committees when it is null.
  */
-export async function findCoveringOffices(db: Executor, boundarySetId: string, unitCodes: string[], responsibility: string | null): Promise<Array<OfficeSummaryRow & { unit_code: string }>> {
+export async function findCoveringOffices(db: DatabaseExecutor, boundarySetId: string, unitCodes: string[], responsibility: string | null): Promise<Array<OfficeSummaryRow & { unit_code: string }>> {
   if (unitCodes.length === 0) return [];
   let query = db
     .selectFrom('office_coverage')
@@ -72,16 +71,16 @@ export async function findCoveringOffices(db: Executor, boundarySetId: string, u
   return rows.sort((a, b) => unitCodes.indexOf(a.unit_code) - unitCodes.indexOf(b.unit_code));
 }
 
-export async function findOfficeByCode(db: Executor, code: string): Promise<(OfficeSummaryRow & { supervisor_id: string | null }) | undefined> {
+export async function findOfficeByCode(db: DatabaseExecutor, code: string): Promise<(OfficeSummaryRow & { supervisor_id: string | null }) | undefined> {
   return db.selectFrom('office').select(['id', 'code', 'name', 'name_en', 'kind', 'supervisor_id']).where('code', '=', code).executeTakeFirst();
 }
 
-export async function findOfficeById(db: Executor, id: string): Promise<(OfficeSummaryRow & { supervisor_id: string | null }) | undefined> {
+export async function findOfficeById(db: DatabaseExecutor, id: string): Promise<(OfficeSummaryRow & { supervisor_id: string | null }) | undefined> {
   return db.selectFrom('office').select(['id', 'code', 'name', 'name_en', 'kind', 'supervisor_id']).where('id', '=', id).executeTakeFirst();
 }
 
 /** Other commune-level units of the set within `metres` of the point (the pin is near their border). */
-export async function findNeighbourUnitsWithin(db: Executor, boundarySetId: string, exceptCode: string, longitude: number, latitude: number, metres: number) {
+export async function findNeighbourUnitsWithin(db: DatabaseExecutor, boundarySetId: string, exceptCode: string, longitude: number, latitude: number, metres: number) {
   return db
     .selectFrom('admin_unit')
     .select(['code', 'name'])
@@ -93,7 +92,7 @@ export async function findNeighbourUnitsWithin(db: Executor, boundarySetId: stri
     .execute();
 }
 
-export async function findBoundarySetIdByName(db: Executor, name: string): Promise<string | undefined> {
+export async function findBoundarySetIdByName(db: DatabaseExecutor, name: string): Promise<string | undefined> {
   return (await db.selectFrom('boundary_set').select('id').where('name', '=', name).executeTakeFirst())?.id;
 }
 
@@ -120,7 +119,7 @@ export interface NewReport {
   dueAt: Date;
 }
 
-export async function insertReport(db: Executor, report: NewReport): Promise<{ id: string }> {
+export async function insertReport(db: DatabaseExecutor, report: NewReport): Promise<{ id: string }> {
   return db
     .insertInto('report')
     .values({
@@ -148,12 +147,12 @@ export async function insertReport(db: Executor, report: NewReport): Promise<{ i
     .executeTakeFirstOrThrow();
 }
 
-export async function trackingCodeExists(db: Executor, code: string): Promise<boolean> {
+export async function trackingCodeExists(db: DatabaseExecutor, code: string): Promise<boolean> {
   return (await db.selectFrom('report').select('id').where('tracking_code', '=', code).executeTakeFirst()) !== undefined;
 }
 
 export async function insertReporter(
-  db: Executor,
+  db: DatabaseExecutor,
   reporter: { reportId: string; name: string | null; phone: string | null; email: string | null; consentToContact: boolean; userId: string | null; tokenHash: string },
 ): Promise<void> {
   await db
@@ -184,7 +183,7 @@ export interface NewEvent {
   createdAt: Date;
 }
 
-export async function insertEvent(db: Executor, event: NewEvent): Promise<{ id: string; seq: number }> {
+export async function insertEvent(db: DatabaseExecutor, event: NewEvent): Promise<{ id: string; seq: number }> {
   return db
     .insertInto('report_event')
     .values({
@@ -221,7 +220,7 @@ export interface NewPhoto {
   takenLatitude: number | null;
 }
 
-export async function insertPhoto(db: Executor, photo: NewPhoto): Promise<void> {
+export async function insertPhoto(db: DatabaseExecutor, photo: NewPhoto): Promise<void> {
   await db
     .insertInto('report_photo')
     .values({
@@ -242,24 +241,24 @@ export async function insertPhoto(db: Executor, photo: NewPhoto): Promise<void> 
     .execute();
 }
 
-export async function insertOutboxMessage(db: Executor, message: { topic: string; reportId: string; officeId: string | null; payload: Record<string, unknown> }): Promise<void> {
+export async function insertOutboxMessage(db: DatabaseExecutor, message: { topic: string; reportId: string; officeId: string | null; payload: Record<string, unknown> }): Promise<void> {
   await db
     .insertInto('outbox_message')
     .values({ topic: message.topic, report_id: message.reportId, office_id: message.officeId, payload: JSON.stringify(message.payload) })
     .execute();
 }
 
-export async function findIdempotencyKey(db: Executor, key: string) {
+export async function findIdempotencyKey(db: DatabaseExecutor, key: string) {
   return db.selectFrom('idempotency_key').select(['request_hash', 'response', 'report_id']).where('key', '=', key).executeTakeFirst();
 }
 
-export async function insertIdempotencyKey(db: Executor, entry: { key: string; requestHash: string; reportId: string; response: Record<string, unknown> }): Promise<void> {
+export async function insertIdempotencyKey(db: DatabaseExecutor, entry: { key: string; requestHash: string; reportId: string; response: Record<string, unknown> }): Promise<void> {
   await db.insertInto('idempotency_key').values({ key: entry.key, request_hash: entry.requestHash, report_id: entry.reportId, response: JSON.stringify(entry.response) }).execute();
 }
 
 // ---- reading reports (public columns only unless the name says otherwise) -----------------------
 
-const publicReportColumns = (db: Executor) =>
+const publicReportColumns = (db: DatabaseExecutor) =>
   db
     .selectFrom('report')
     .innerJoin('report_category', 'report_category.code', 'report.category_code')
@@ -299,11 +298,11 @@ const publicReportColumns = (db: Executor) =>
 
 export type PublicReportRow = Awaited<ReturnType<ReturnType<typeof publicReportColumns>['executeTakeFirstOrThrow']>>;
 
-export async function findPublicReportByTrackingCode(db: Executor, trackingCode: string): Promise<PublicReportRow | undefined> {
+export async function findPublicReportByTrackingCode(db: DatabaseExecutor, trackingCode: string): Promise<PublicReportRow | undefined> {
   return publicReportColumns(db).where('report.tracking_code', '=', trackingCode).executeTakeFirst();
 }
 
-export async function findPublicReportById(db: Executor, id: string): Promise<PublicReportRow | undefined> {
+export async function findPublicReportById(db: DatabaseExecutor, id: string): Promise<PublicReportRow | undefined> {
   return publicReportColumns(db).where('report.id', '=', id).executeTakeFirst();
 }
 
@@ -320,7 +319,7 @@ export interface ReportListFilter {
   offset: number;
 }
 
-export async function listPublicReports(db: Executor, filter: ReportListFilter): Promise<{ rows: PublicReportRow[]; total: number }> {
+export async function listPublicReports(db: DatabaseExecutor, filter: ReportListFilter): Promise<{ rows: PublicReportRow[]; total: number }> {
   let query = publicReportColumns(db);
   let count = db.selectFrom('report').select(sql<number>`count(*)::int`.as('total'));
   const apply = <Q extends { where: (...args: any[]) => Q }>(builder: Q): Q => {
@@ -347,7 +346,7 @@ export async function listPublicReports(db: Executor, filter: ReportListFilter):
   return { rows, total: total.total };
 }
 
-export async function listNearbyOpenReports(db: Executor, longitude: number, latitude: number, categoryCode: string, radiusM: number, openStatuses: readonly ReportStatus[]) {
+export async function listNearbyOpenReports(db: DatabaseExecutor, longitude: number, latitude: number, categoryCode: string, radiusM: number, openStatuses: readonly ReportStatus[]) {
   const point = makePoint(longitude, latitude);
   return db
     .selectFrom('report')
@@ -369,7 +368,7 @@ export async function listNearbyOpenReports(db: Executor, longitude: number, lat
     .execute();
 }
 
-export async function listEvents(db: Executor, reportId: string, publicOnly: boolean) {
+export async function listEvents(db: DatabaseExecutor, reportId: string, publicOnly: boolean) {
   let query = db
     .selectFrom('report_event')
     .leftJoin('office', 'office.id', 'report_event.office_id')
@@ -394,7 +393,7 @@ export async function listEvents(db: Executor, reportId: string, publicOnly: boo
   return query.execute();
 }
 
-export async function listPhotos(db: Executor, reportId: string) {
+export async function listPhotos(db: DatabaseExecutor, reportId: string) {
   return db
     .selectFrom('report_photo')
     .select(['id', 'event_id', 'role', 'public_path', 'original_path', 'content_type', 'original_content_type', 'width', 'height', 'bytes', 'taken_at', 'created_at'])
@@ -404,7 +403,7 @@ export async function listPhotos(db: Executor, reportId: string) {
     .execute();
 }
 
-export async function findPhoto(db: Executor, photoId: string) {
+export async function findPhoto(db: DatabaseExecutor, photoId: string) {
   return db
     .selectFrom('report_photo')
     .select(['id', 'report_id', 'public_path', 'original_path', 'content_type', 'original_content_type'])
@@ -470,7 +469,7 @@ export interface ReportPatch {
   rated_at?: Date | null;
 }
 
-export async function updateReport(db: Executor, reportId: string, patch: ReportPatch, now: Date): Promise<void> {
+export async function updateReport(db: DatabaseExecutor, reportId: string, patch: ReportPatch, now: Date): Promise<void> {
   await db
     .updateTable('report')
     .set({ ...patch, updated_at: now, version: sql<number>`version + 1` })
@@ -478,15 +477,15 @@ export async function updateReport(db: Executor, reportId: string, patch: Report
     .execute();
 }
 
-export async function findReporterPrivate(db: Executor, reportId: string) {
+export async function findReporterPrivate(db: DatabaseExecutor, reportId: string) {
   return db.selectFrom('report_reporter').select(['name', 'phone', 'email', 'consent_to_contact', 'user_id', 'token_hash']).where('report_id', '=', reportId).executeTakeFirst();
 }
 
-export async function findReportIdByTrackingCode(db: Executor, trackingCode: string): Promise<string | undefined> {
+export async function findReportIdByTrackingCode(db: DatabaseExecutor, trackingCode: string): Promise<string | undefined> {
   return (await db.selectFrom('report').select('id').where('tracking_code', '=', trackingCode).executeTakeFirst())?.id;
 }
 
-export async function insertFollower(db: Executor, follower: { reportId: string; userId: string | null; tokenHash: string | null; movedFrom?: string | null }): Promise<boolean> {
+export async function insertFollower(db: DatabaseExecutor, follower: { reportId: string; userId: string | null; tokenHash: string | null; movedFrom?: string | null }): Promise<boolean> {
   const result = await db
     .insertInto('report_follower')
     .values({ report_id: follower.reportId, user_id: follower.userId, token_hash: follower.tokenHash, moved_from_report_id: follower.movedFrom ?? null })
@@ -496,7 +495,7 @@ export async function insertFollower(db: Executor, follower: { reportId: string;
 }
 
 /** Moves followers of a duplicate to its original, and the duplicate's reporter becomes a follower. */
-export async function moveFollowers(db: Executor, fromReportId: string, toReportId: string): Promise<number> {
+export async function moveFollowers(db: DatabaseExecutor, fromReportId: string, toReportId: string): Promise<number> {
   const followers = await db.selectFrom('report_follower').select(['user_id', 'token_hash']).where('report_id', '=', fromReportId).execute();
   const reporter = await findReporterPrivate(db, fromReportId);
   const moving = [...followers, ...(reporter ? [{ user_id: reporter.user_id, token_hash: reporter.token_hash }] : [])];
@@ -508,13 +507,13 @@ export async function moveFollowers(db: Executor, fromReportId: string, toReport
   return moved;
 }
 
-export async function countFollowers(db: Executor, reportId: string): Promise<number> {
+export async function countFollowers(db: DatabaseExecutor, reportId: string): Promise<number> {
   const row = await db.selectFrom('report_follower').select(sql<number>`count(*)::int`.as('count')).where('report_id', '=', reportId).executeTakeFirstOrThrow();
   return row.count;
 }
 
 /** Open reports whose current step deadline has passed and are not flagged yet. */
-export async function listNewlyOverdueReports(db: Executor, now: Date, openStatuses: readonly ReportStatus[]) {
+export async function listNewlyOverdueReports(db: DatabaseExecutor, now: Date, openStatuses: readonly ReportStatus[]) {
   return db
     .selectFrom('report')
     .select(['id', 'tracking_code', 'status', 'office_id', 'acknowledged_at', 'acknowledge_due_at', 'due_at'])
@@ -527,7 +526,7 @@ export async function listNewlyOverdueReports(db: Executor, now: Date, openStatu
 }
 
 /** Internal (staff-only) columns of a report, without locking it. */
-export async function lockFreeInternalState(db: Executor, reportId: string) {
+export async function lockFreeInternalState(db: DatabaseExecutor, reportId: string) {
   return db
     .selectFrom('report')
     .select([

@@ -1,45 +1,10 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import type { Database, ReportStatus } from '../../db/database-schema.ts';
+import type { Database, DatabaseExecutor, ReportStatisticsStateTable, ReportStatus, StatisticsDimension } from '../../db/database-schema.ts';
+
+export type { StatisticsDimension };
 import { asGeoJson } from '../../db/postgis.ts';
 import { unpackHistogram } from './stats-histogram.ts';
 import type { CalendarDate, PeriodCover } from './stats-periods.ts';
-
-type Executor = Kysely<Database> | Transaction<Database>;
-
-/** The aggregate tables of migration 0004 (see its header for what each column means). */
-export interface ReportStatisticsTable {
-  dimension: StatisticsDimension;
-  grain: 'day' | 'month';
-  period_start: string;
-  key: string;
-  received: number;
-  open: number;
-  overdue_open: number;
-  resolved: number;
-  resolved_on_time: number;
-  rejected: number;
-  duplicates: number;
-  acknowledged: number;
-  rated: number;
-  satisfied: number;
-  /** numeric, packed (stats-histogram.ts): select it as text. */
-  acknowledge_histogram: string;
-  resolve_histogram: string;
-}
-
-export interface ReportStatisticsStateTable {
-  singleton: boolean;
-  boundary_set_id: string | null;
-  units_changed: boolean;
-  regrouped_at: Date | null;
-}
-
-type StatisticsTables = {
-  report_statistics: ReportStatisticsTable;
-  report_statistics_state: ReportStatisticsStateTable;
-};
-
-export type StatisticsDimension = 'unit' | 'office' | 'category';
 
 export const statisticsCounters = ['received', 'open', 'overdue_open', 'resolved', 'resolved_on_time', 'rejected', 'duplicates', 'acknowledged', 'rated', 'satisfied'] as const;
 export type StatisticsCounter = (typeof statisticsCounters)[number];
@@ -48,12 +13,10 @@ export const openStatuses: readonly ReportStatus[] = ['received', 'accepted', 'i
 
 export type StatisticsSumRow = { key: string; acknowledge_histogram: number[]; resolve_histogram: number[] } & Record<StatisticsCounter, number>;
 
-const withStatistics = (db: Executor) => db.withTables<StatisticsTables>();
-
 // ---- grouping state ------------------------------------------------------------------------------
 
-export async function findStatisticsState(db: Executor): Promise<Pick<ReportStatisticsStateTable, 'boundary_set_id' | 'units_changed'> | undefined> {
-  return withStatistics(db).selectFrom('report_statistics_state').select(['boundary_set_id', 'units_changed']).executeTakeFirst();
+export async function findStatisticsState(db: DatabaseExecutor): Promise<Pick<ReportStatisticsStateTable, 'boundary_set_id' | 'units_changed'> | undefined> {
+  return db.selectFrom('report_statistics_state').select(['boundary_set_id', 'units_changed']).executeTakeFirst();
 }
 
 /**
@@ -61,7 +24,7 @@ export async function findStatisticsState(db: Executor): Promise<Pick<ReportStat
  * one transaction that holds report writers back meanwhile. With `onlyIfStale`, returns false without
  * doing anything when they already are grouped that way.
  */
-export async function regroupStatistics(db: Executor, boundarySetId: string | null, onlyIfStale: boolean): Promise<boolean> {
+export async function regroupStatistics(db: DatabaseExecutor, boundarySetId: string | null, onlyIfStale: boolean): Promise<boolean> {
   const result = await sql<{ regrouped: boolean }>`SELECT report_statistics_regroup(${boundarySetId}::uuid, ${onlyIfStale}) AS regrouped`.execute(db);
   return result.rows[0]?.regrouped ?? false;
 }
@@ -80,8 +43,8 @@ function unpackSums(rows: PackedSumRow[]): StatisticsSumRow[] {
 }
 
 /** Sums per key of one dimension over the rows that cover a period (no row for a key without reports). */
-export async function sumStatisticsByKey(db: Executor, dimension: StatisticsDimension, cover: PeriodCover): Promise<StatisticsSumRow[]> {
-  return withStatistics(db)
+export async function sumStatisticsByKey(db: DatabaseExecutor, dimension: StatisticsDimension, cover: PeriodCover): Promise<StatisticsSumRow[]> {
+  return db
     .selectFrom('report_statistics')
     .select(['key', ...counterSums(), histogramSum('acknowledge_histogram').as('acknowledge_histogram'), histogramSum('resolve_histogram').as('resolve_histogram')])
     .where('dimension', '=', dimension)
@@ -101,9 +64,9 @@ export async function sumStatisticsByKey(db: Executor, dimension: StatisticsDime
  * day rows: a period may start or end inside a month, which the month rows cannot cut. The cost
  * grows with the length of the period (bounded by the service), never with the number of reports.
  */
-export async function sumStatisticsByPeriod(db: Executor, period: 'day' | 'month', from: CalendarDate, to: CalendarDate): Promise<StatisticsSumRow[]> {
+export async function sumStatisticsByPeriod(db: DatabaseExecutor, period: 'day' | 'month', from: CalendarDate, to: CalendarDate): Promise<StatisticsSumRow[]> {
   const key = period === 'day' ? sql<string>`period_start::text` : sql<string>`to_char(period_start, 'YYYY-MM')`;
-  return withStatistics(db)
+  return db
     .selectFrom('report_statistics')
     .select([key.as('key'), ...counterSums(), histogramSum('acknowledge_histogram').as('acknowledge_histogram'), histogramSum('resolve_histogram').as('resolve_histogram')])
     .where('dimension', '=', 'category')
@@ -117,12 +80,12 @@ export async function sumStatisticsByPeriod(db: Executor, period: 'day' | 'month
 
 // ---- names of the groups ------------------------------------------------------------------------
 
-export async function findBoundarySetById(db: Executor, id: string) {
+export async function findBoundarySetById(db: DatabaseExecutor, id: string) {
   return db.selectFrom('boundary_set').select(['id', 'name', 'valid_from', 'valid_to']).where('id', '=', id).executeTakeFirst();
 }
 
 /** The communes, wards and towns of a boundary set. */
-export async function listCommuneLevelUnits(db: Executor, boundarySetId: string) {
+export async function listCommuneLevelUnits(db: DatabaseExecutor, boundarySetId: string) {
   return db
     .selectFrom('admin_unit')
     .select(['code', 'name'])
@@ -133,7 +96,7 @@ export async function listCommuneLevelUnits(db: Executor, boundarySetId: string)
 }
 
 /** Names of unit codes in whichever set has them, the most recent set first. */
-export async function findUnitNames(db: Executor, codes: string[]): Promise<Map<string, string>> {
+export async function findUnitNames(db: DatabaseExecutor, codes: string[]): Promise<Map<string, string>> {
   if (codes.length === 0) return new Map();
   const rows = await db
     .selectFrom('admin_unit')
@@ -148,11 +111,11 @@ export async function findUnitNames(db: Executor, codes: string[]): Promise<Map<
   return names;
 }
 
-export async function listOffices(db: Executor) {
+export async function listOffices(db: DatabaseExecutor) {
   return db.selectFrom('office').select(['id', 'code', 'name', 'name_en']).orderBy('code').execute();
 }
 
-export async function listCategories(db: Executor) {
+export async function listCategories(db: DatabaseExecutor) {
   return db.selectFrom('report_category').select(['code', 'name_vi', 'name_en', 'active']).orderBy('sort_order').orderBy('code').execute();
 }
 
@@ -169,7 +132,7 @@ export interface OverdueFilter {
 /** The unit a report counts for in statistics (the unit of the statistics set at its location): migration 0004's own definition. */
 const statisticsUnitOfReport = sql<string>`(SELECT f.unit_key FROM report_statistics_fact(report, (SELECT boundary_set_id FROM report_statistics_state)) AS f)`;
 
-function openOverdueReports(db: Executor, filter: OverdueFilter) {
+function openOverdueReports(db: DatabaseExecutor, filter: OverdueFilter) {
   let query = db
     .selectFrom('report')
     .innerJoin('report_category', 'report_category.code', 'report.category_code')
@@ -182,7 +145,7 @@ function openOverdueReports(db: Executor, filter: OverdueFilter) {
   return query;
 }
 
-export async function listOpenOverdueReports(db: Executor, filter: OverdueFilter) {
+export async function listOpenOverdueReports(db: DatabaseExecutor, filter: OverdueFilter) {
   const [rows, count] = await Promise.all([
     openOverdueReports(db, filter)
       .select([

@@ -1,11 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import { layerExtentQuery, type LayerDefinition, type LayerParameters } from '@bandoso/tiles';
-import type { Database } from '../../db/database-schema.ts';
+import type { Database, DatabaseExecutor } from '../../db/database-schema.ts';
 import type { BoundarySetRow } from '../boundaries/boundaries.repository.ts';
 
-type Executor = Kysely<Database> | Transaction<Database>;
 
-export async function findBoundarySetByName(db: Executor, name: string): Promise<BoundarySetRow | undefined> {
+export async function findBoundarySetByName(db: DatabaseExecutor, name: string): Promise<BoundarySetRow | undefined> {
   return db.selectFrom('boundary_set').select(['id', 'name', 'valid_from', 'valid_to']).where('name', '=', name).executeTakeFirst();
 }
 
@@ -16,7 +15,7 @@ export interface LayerExtent {
 }
 
 /** The layer's extent (WGS84) and time span; tile and feature SQL live in @bandoso/tiles. */
-export async function findLayerExtent(db: Executor, layer: LayerDefinition, parameters: LayerParameters): Promise<LayerExtent> {
+export async function findLayerExtent(db: DatabaseExecutor, layer: LayerDefinition, parameters: LayerParameters): Promise<LayerExtent> {
   const row = (await layerExtentQuery(layer, parameters).execute(db)).rows[0];
   const bbox = row && row.west !== null && row.south !== null && row.east !== null && row.north !== null ? ([row.west, row.south, row.east, row.north] as [number, number, number, number]) : null;
   return { bbox, interval: layer.temporal ? [row?.first ?? null, row?.last ?? null] : null };

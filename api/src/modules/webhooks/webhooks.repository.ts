@@ -1,63 +1,16 @@
 import { sql, type ColumnType, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../../db/database-schema.ts';
+import type { AttemptOutcome, Database, DatabaseExecutor, DeliveryStatus } from '../../db/database-schema.ts';
 
-/**
- * Row types of what migration 0006 added (new columns of 0003's tables, two new tables). Kept here,
- * beside the only code that reads them, and joined to the shared schema with `withTables`.
- */
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-
-export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
-export type AttemptOutcome = 'delivered' | 'retry' | 'dead';
-
-// A type alias, not an interface: `withTables` needs an implicit index signature.
-export type WebhookTables = {
-  outbox_message: { webhook_fanned_out_at: NullableTimestamp };
-  office_webhook: {
-    integration_user_id: ColumnType<string | null, string | null | undefined, string | null>;
-    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
-  };
-  webhook_delivery: { body: string };
-  webhook_delivery_attempt: {
-    id: ColumnType<number, never, never>;
-    delivery_id: number;
-    attempt: number;
-    url: string;
-    started_at: Timestamp;
-    duration_ms: number;
-    status_code: number | null;
-    error: string | null;
-    outcome: AttemptOutcome;
-  };
-  webhook_inbound_update: {
-    office_id: string;
-    external_id: string;
-    request_hash: string;
-    report_id: string;
-    action: string;
-    state: 'processing' | 'applied';
-    result_status: string | null;
-    occurred_at: NullableTimestamp;
-    received_at: Timestamp;
-    applied_at: NullableTimestamp;
-  };
-};
-
-type Executor = Kysely<Database> | Transaction<Database>;
-
-function tables(db: Executor) {
-  return db.withTables<WebhookTables>();
-}
+export type { AttemptOutcome, DeliveryStatus };
 
 // ---- configuration --------------------------------------------------------------------------------
 
-export async function findOfficeByCode(db: Executor, code: string) {
+export async function findOfficeByCode(db: DatabaseExecutor, code: string) {
   return db.selectFrom('office').select(['id', 'code', 'name']).where('code', '=', code).executeTakeFirst();
 }
 
-export async function findWebhookByOfficeId(db: Executor, officeId: string) {
-  return tables(db)
+export async function findWebhookByOfficeId(db: DatabaseExecutor, officeId: string) {
+  return db
     .selectFrom('office_webhook')
     .innerJoin('office', 'office.id', 'office_webhook.office_id')
     .select([
@@ -78,10 +31,10 @@ export async function findWebhookByOfficeId(db: Executor, officeId: string) {
 export type WebhookRow = NonNullable<Awaited<ReturnType<typeof findWebhookByOfficeId>>>;
 
 export async function upsertWebhook(
-  db: Executor,
+  db: DatabaseExecutor,
   webhook: { officeId: string; url: string; secret: string; active: boolean; integrationUserId: string; now: Date },
 ): Promise<{ created: boolean }> {
-  const row = await tables(db)
+  const row = await db
     .insertInto('office_webhook')
     .values({
       office_id: webhook.officeId,
@@ -106,12 +59,12 @@ export async function upsertWebhook(
   return { created: row.created };
 }
 
-export async function findUserIdByEmail(db: Executor, email: string): Promise<string | undefined> {
+export async function findUserIdByEmail(db: DatabaseExecutor, email: string): Promise<string | undefined> {
   return (await db.selectFrom('app_user').select('id').where('email', '=', email).executeTakeFirst())?.id;
 }
 
 /** An account that cannot sign in: inactive, and a password "hash" that no password verifies against. */
-export async function insertIntegrationUser(db: Executor, user: { email: string; displayName: string; officeId: string }): Promise<string> {
+export async function insertIntegrationUser(db: DatabaseExecutor, user: { email: string; displayName: string; officeId: string }): Promise<string> {
   const row = await db
     .insertInto('app_user')
     .values({ email: user.email, display_name: user.displayName, password_hash: '!integration-account-no-password', role: 'officer', office_id: user.officeId, active: false })
@@ -128,7 +81,7 @@ export async function insertIntegrationUser(db: Executor, user: { email: string;
  * (PGlite has one connection, so there the lock is simply uncontested).
  */
 export async function lockUnhandledMessages(db: Transaction<Database>, limit: number) {
-  return tables(db)
+  return db
     .selectFrom('outbox_message')
     .select(['id', 'topic', 'report_id', 'office_id', 'payload', 'created_at'])
     .where('webhook_fanned_out_at', 'is', null)
@@ -143,12 +96,12 @@ export type OutboxMessageRow = Awaited<ReturnType<typeof lockUnhandledMessages>>
 
 export async function markMessagesHandled(db: Transaction<Database>, messageIds: number[], now: Date): Promise<void> {
   if (messageIds.length === 0) return;
-  await tables(db).updateTable('outbox_message').set({ webhook_fanned_out_at: now }).where('id', 'in', messageIds).execute();
+  await db.updateTable('outbox_message').set({ webhook_fanned_out_at: now }).where('id', 'in', messageIds).execute();
 }
 
-export async function listActiveWebhooks(db: Executor, officeIds: string[]) {
+export async function listActiveWebhooks(db: DatabaseExecutor, officeIds: string[]) {
   if (officeIds.length === 0) return [];
-  return tables(db)
+  return db
     .selectFrom('office_webhook')
     .innerJoin('office', 'office.id', 'office_webhook.office_id')
     .select(['office_webhook.office_id', 'office.code as office_code', 'office.name as office_name', 'office_webhook.integration_user_id'])
@@ -158,7 +111,7 @@ export async function listActiveWebhooks(db: Executor, officeIds: string[]) {
 }
 
 /** Who made the change an outbox message announces: the report event written at the same instant. */
-export async function findEventActorAt(db: Executor, reportId: string, at: Date) {
+export async function findEventActorAt(db: DatabaseExecutor, reportId: string, at: Date) {
   return db
     .selectFrom('report_event')
     .select(['actor_role', 'actor_user_id'])
@@ -168,8 +121,8 @@ export async function findEventActorAt(db: Executor, reportId: string, at: Date)
     .executeTakeFirst();
 }
 
-export async function findInboundUpdateAppliedAt(db: Executor, officeId: string, reportId: string, at: Date): Promise<string | undefined> {
-  const row = await tables(db)
+export async function findInboundUpdateAppliedAt(db: DatabaseExecutor, officeId: string, reportId: string, at: Date): Promise<string | undefined> {
+  const row = await db
     .selectFrom('webhook_inbound_update')
     .select('external_id')
     .where('office_id', '=', officeId)
@@ -183,7 +136,7 @@ export async function insertDelivery(
   db: Transaction<Database>,
   delivery: { messageId: number; officeId: string; idempotencyId: string; body: string; nextAttemptAt: Date },
 ): Promise<boolean> {
-  const result = await tables(db)
+  const result = await db
     .insertInto('webhook_delivery')
     .values({
       message_id: delivery.messageId,
@@ -205,8 +158,8 @@ export async function insertDelivery(
  * mid-send, the lease runs out and another dispatcher tries again (at least once, never lost).
  * Only deliveries of active webhooks are due: a paused webhook keeps its deliveries waiting.
  */
-export async function claimDueDeliveries(db: Executor, now: Date, leaseUntil: Date, limit: number) {
-  return tables(db)
+export async function claimDueDeliveries(db: DatabaseExecutor, now: Date, leaseUntil: Date, limit: number) {
+  return db
     .updateTable('webhook_delivery')
     .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: leaseUntil }))
     .where('id', 'in', (eb) =>
@@ -228,7 +181,7 @@ export async function claimDueDeliveries(db: Executor, now: Date, leaseUntil: Da
 }
 
 /** Where and how to send claimed deliveries: read at send time, so a changed URL or secret applies at once. */
-export async function findDeliveryTargets(db: Executor, deliveryIds: number[]) {
+export async function findDeliveryTargets(db: DatabaseExecutor, deliveryIds: number[]) {
   if (deliveryIds.length === 0) return [];
   return db
     .selectFrom('webhook_delivery')
@@ -255,7 +208,7 @@ export interface AttemptRecord {
 /** Logs one attempt and moves the delivery on (delivered, next retry, or dead), in one transaction. */
 export async function recordAttempt(db: Kysely<Database>, record: AttemptRecord): Promise<void> {
   await db.transaction().execute(async (transaction) => {
-    await tables(transaction)
+    await transaction
       .insertInto('webhook_delivery_attempt')
       .values({
         delivery_id: record.deliveryId,
@@ -268,7 +221,7 @@ export async function recordAttempt(db: Kysely<Database>, record: AttemptRecord)
         outcome: record.outcome,
       })
       .execute();
-    await tables(transaction)
+    await transaction
       .updateTable('webhook_delivery')
       .set({
         status: record.outcome === 'retry' ? 'pending' : record.outcome,
@@ -294,8 +247,8 @@ export interface DeliveryListFilter {
   offset: number;
 }
 
-export async function listDeliveries(db: Executor, filter: DeliveryListFilter) {
-  let query = tables(db)
+export async function listDeliveries(db: DatabaseExecutor, filter: DeliveryListFilter) {
+  let query = db
     .selectFrom('webhook_delivery')
     .innerJoin('outbox_message', 'outbox_message.id', 'webhook_delivery.message_id')
     .innerJoin('office', 'office.id', 'webhook_delivery.office_id')
@@ -329,9 +282,9 @@ export async function listDeliveries(db: Executor, filter: DeliveryListFilter) {
   return { rows, total: Number(total.count) };
 }
 
-export async function listAttempts(db: Executor, deliveryIds: number[]) {
+export async function listAttempts(db: DatabaseExecutor, deliveryIds: number[]) {
   if (deliveryIds.length === 0) return [];
-  return tables(db)
+  return db
     .selectFrom('webhook_delivery_attempt')
     .select(['delivery_id', 'attempt', 'url', 'started_at', 'duration_ms', 'status_code', 'error', 'outcome'])
     .where('delivery_id', 'in', deliveryIds)
@@ -340,12 +293,12 @@ export async function listAttempts(db: Executor, deliveryIds: number[]) {
     .execute();
 }
 
-export async function findDelivery(db: Executor, deliveryId: number) {
+export async function findDelivery(db: DatabaseExecutor, deliveryId: number) {
   return db.selectFrom('webhook_delivery').select(['id', 'office_id', 'status']).where('id', '=', deliveryId).executeTakeFirst();
 }
 
 /** Sends a delivery again (same idempotency id), with a fresh series of attempts. */
-export async function requeueDelivery(db: Executor, deliveryId: number, now: Date): Promise<void> {
+export async function requeueDelivery(db: DatabaseExecutor, deliveryId: number, now: Date): Promise<void> {
   await db
     .updateTable('webhook_delivery')
     .set({ status: 'pending', attempts: 0, next_attempt_at: now, delivered_at: null })
@@ -355,8 +308,8 @@ export async function requeueDelivery(db: Executor, deliveryId: number, now: Dat
 
 // ---- inbound status updates -------------------------------------------------------------------------
 
-export async function findInboundUpdate(db: Executor, officeId: string, externalId: string) {
-  return tables(db)
+export async function findInboundUpdate(db: DatabaseExecutor, officeId: string, externalId: string) {
+  return db
     .selectFrom('webhook_inbound_update')
     .innerJoin('report', 'report.id', 'webhook_inbound_update.report_id')
     .select([
@@ -376,10 +329,10 @@ export type InboundUpdateRow = NonNullable<Awaited<ReturnType<typeof findInbound
 
 /** Records that an update is being applied; false when its id was recorded before. */
 export async function insertInboundUpdate(
-  db: Executor,
+  db: DatabaseExecutor,
   update: { officeId: string; externalId: string; requestHash: string; reportId: string; action: string; occurredAt: Date | null; receivedAt: Date },
 ): Promise<boolean> {
-  const result = await tables(db)
+  const result = await db
     .insertInto('webhook_inbound_update')
     .values({
       office_id: update.officeId,
@@ -400,8 +353,8 @@ export async function insertInboundUpdate(
  * Takes over an update whose processing was abandoned (began before `abandonedBefore`; its process
  * died). Of several requests retaking it at once, one wins: the others then see it freshly begun.
  */
-export async function retakeInboundUpdate(db: Executor, officeId: string, externalId: string, abandonedBefore: Date, receivedAt: Date): Promise<boolean> {
-  const result = await tables(db)
+export async function retakeInboundUpdate(db: DatabaseExecutor, officeId: string, externalId: string, abandonedBefore: Date, receivedAt: Date): Promise<boolean> {
+  const result = await db
     .updateTable('webhook_inbound_update')
     .set({ received_at: receivedAt })
     .where('office_id', '=', officeId)
@@ -412,8 +365,8 @@ export async function retakeInboundUpdate(db: Executor, officeId: string, extern
   return Number(result.numUpdatedRows) > 0;
 }
 
-export async function markInboundUpdateApplied(db: Executor, officeId: string, externalId: string, resultStatus: string, appliedAt: Date): Promise<void> {
-  await tables(db)
+export async function markInboundUpdateApplied(db: DatabaseExecutor, officeId: string, externalId: string, resultStatus: string, appliedAt: Date): Promise<void> {
+  await db
     .updateTable('webhook_inbound_update')
     .set({ state: 'applied', result_status: resultStatus, applied_at: appliedAt })
     .where('office_id', '=', officeId)
@@ -422,12 +375,12 @@ export async function markInboundUpdateApplied(db: Executor, officeId: string, e
 }
 
 /** Forgets an update that was refused (nothing changed), so a corrected one may reuse its id. */
-export async function deleteInboundUpdate(db: Executor, officeId: string, externalId: string): Promise<void> {
-  await tables(db).deleteFrom('webhook_inbound_update').where('office_id', '=', officeId).where('external_id', '=', externalId).where('state', '=', 'processing').execute();
+export async function deleteInboundUpdate(db: DatabaseExecutor, officeId: string, externalId: string): Promise<void> {
+  await db.deleteFrom('webhook_inbound_update').where('office_id', '=', officeId).where('external_id', '=', externalId).where('state', '=', 'processing').execute();
 }
 
 /** Whether the integration account wrote an event on the report at exactly that instant (a crashed update that did apply). */
-export async function integrationEventExists(db: Executor, reportId: string, userId: string, at: Date): Promise<{ status: string } | undefined> {
+export async function integrationEventExists(db: DatabaseExecutor, reportId: string, userId: string, at: Date): Promise<{ status: string } | undefined> {
   const row = await db
     .selectFrom('report_event')
     .select('to_status')
