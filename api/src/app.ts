@@ -18,6 +18,7 @@ import { createPhotoStorage } from './modules/photos/photo-storage.ts';
 import { ReportCalendarSource } from './modules/reports/report-calendar.ts';
 import { ReportFeed } from './modules/reports/report-feed.service.ts';
 import type { ReportsContext } from './modules/reports/reports-context.ts';
+import { createOfficesRouter } from './modules/offices/offices.routes.ts';
 import { createReportsRouter } from './modules/reports/reports.routes.ts';
 import { createStatisticsRouter } from './modules/stats/stats.routes.ts';
 import { createOpen311Router, createOpen311ErrorHandler } from './modules/open311/open311.routes.ts';
@@ -99,6 +100,7 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   app.use(createClientConfigRouter(config));
   app.use(createBoundariesRouter(database.db));
   app.use(createAuthRouter(database.db));
+  app.use(createOfficesRouter(database.db));
   app.use(createReportsRouter(reports, reportFeed, { submissionsPerHour: config.reports.submissionsPerHour }));
   app.use(createAdminRouter(database.db, reports.calendar));
   app.use(createStatisticsRouter(database.db));

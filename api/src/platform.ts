@@ -5,7 +5,7 @@ import type { AppConfig } from './config/config.ts';
 import { openDatabase, waitForDatabase, type DatabaseHandle } from './db/database.ts';
 import { ThrottledLog } from './logging/throttled-log.ts';
 import { isDatabaseEmpty, seedSampleData } from './modules/imports/sample-data.ts';
-import { insertMissingDefaultRules } from './modules/reports/report-rules.repository.ts';
+import { insertMissingDefaultRules } from './modules/reports/reports.service.ts';
 import { listen, type RunningServer } from './server.ts';
 import { flagOverdueReports } from './modules/reports/report-workflow.service.ts';
 import type { ReportsContext } from './modules/reports/reports-context.ts';

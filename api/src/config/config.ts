@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { networksProblem } from '../modules/webhooks/webhook-target-policy.ts';
+import { networksProblem } from '../http/networks.ts';
 
 /**
  * The platform's configuration: one typed, frozen object read once from the environment.

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, UserRole } from '../../db/database-schema.ts';
+import { findOfficeByCode } from '../offices/offices.service.ts';
 import { createUser } from './auth.service.ts';
 
 /**
@@ -17,7 +18,7 @@ export const demoAccounts: ReadonlyArray<{ email: string; displayName: string; r
 export async function seedDemoAccounts(db: Kysely<Database>, password: string): Promise<string[]> {
   const created: string[] = [];
   for (const account of demoAccounts) {
-    const office = account.officeCode ? await db.selectFrom('office').select('id').where('code', '=', account.officeCode).executeTakeFirst() : undefined;
+    const office = account.officeCode ? await findOfficeByCode(db, account.officeCode) : undefined;
     if (account.officeCode && !office) continue;
     await createUser(db, { email: account.email, displayName: account.displayName, password, role: account.role, officeId: office?.id ?? null }, 'keep');
     created.push(account.email);

@@ -1,13 +1,31 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { AdminLevel, Database, DatabaseExecutor } from '../../db/database-schema.ts';
+import { sql } from 'kysely';
+import type { AdminLevel, BoundarySetRow as BoundarySetTableRow, DatabaseExecutor } from '../../db/database-schema.ts';
 import { makePoint, stCovers } from '../../db/postgis.ts';
 
+export type BoundarySetRow = Pick<BoundarySetTableRow, 'id' | 'name' | 'valid_from' | 'valid_to'>;
 
-export interface BoundarySetRow {
-  id: string;
-  name: string;
-  valid_from: string;
-  valid_to: string | null;
+export async function findBoundarySetByName(db: DatabaseExecutor, name: string): Promise<BoundarySetRow | undefined> {
+  return db.selectFrom('boundary_set').select(['id', 'name', 'valid_from', 'valid_to']).where('name', '=', name).executeTakeFirst();
+}
+
+/** Which of `codes` are units of the set. */
+export async function listUnitCodesInSet(db: DatabaseExecutor, boundarySetId: string, codes: string[]): Promise<string[]> {
+  if (codes.length === 0) return [];
+  const rows = await db.selectFrom('admin_unit').select('code').where('boundary_set_id', '=', boundarySetId).where('code', 'in', codes).execute();
+  return rows.map((row) => row.code);
+}
+
+/** Other commune-level units of the set within `metres` of the point (the pin is near their border). */
+export async function findNeighbourUnitsWithin(db: DatabaseExecutor, boundarySetId: string, exceptCode: string, longitude: number, latitude: number, metres: number) {
+  return db
+    .selectFrom('admin_unit')
+    .select(['code', 'name'])
+    .where('boundary_set_id', '=', boundarySetId)
+    .where('level', 'in', ['commune', 'ward', 'town'])
+    .where('code', '<>', exceptCode)
+    .where(sql<boolean>`ST_DWithin(admin_unit.geom::geography, ${makePoint(longitude, latitude)}::geography, ${metres}::double precision)`)
+    .orderBy('code')
+    .execute();
 }
 
 /**

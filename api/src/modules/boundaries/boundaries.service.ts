@@ -74,3 +74,6 @@ export async function locatePoint(db: Kysely<Database>, longitude: number, latit
 function summarize(unit: CoveringUnitRow): UnitSummary {
   return { code: unit.code, name: unit.name, level: unit.level };
 }
+
+// Lookups other modules make (routing, tiles, statistics, offices): the module's public surface.
+export { findBoundarySetByName, findLatestBoundarySetStartingBy, findNeighbourUnitsWithin, listUnitCodesInSet, type BoundarySetRow } from './boundaries.repository.ts';

@@ -42,15 +42,15 @@ function repairedSql(geometry: ReturnType<typeof sql>, type: Geometry['type']) {
 
 // ---- boundary sets -------------------------------------------------------------------------------
 
+export async function hasAnyBoundarySet(db: DatabaseExecutor): Promise<boolean> {
+  return (await db.selectFrom('boundary_set').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export interface BoundarySetInput {
   name: string;
   validFrom: string | undefined;
   validTo: string | null | undefined;
   description: string | undefined;
-}
-
-export async function findBoundarySetByName(db: DatabaseExecutor, name: string) {
-  return db.selectFrom('boundary_set').select(['id', 'name', 'valid_from', 'valid_to', 'description']).where('name', '=', name).executeTakeFirst();
 }
 
 export async function upsertBoundarySet(db: DatabaseExecutor, input: BoundarySetInput & { validFrom: string }): Promise<string> {

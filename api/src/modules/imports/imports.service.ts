@@ -4,6 +4,7 @@ import { prepareImportData, prepareImportFile, type ImportLayer, type PreparedFe
 import type { AdminLevel, CameraStatus, Database, FacilityKind, HeritageRank, Hotline } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
 import * as repository from './imports.repository.ts';
+import { findBoundarySetByName } from '../boundaries/boundaries.service.ts';
 
 export interface BoundarySetOptions {
   name: string;
@@ -189,7 +190,7 @@ async function resolveBoundarySet(db: Kysely<Database>, request: ImportRequest):
       vi: 'Cần chỉ định bộ ranh giới: --set TÊN (và --valid-from YYYY-MM-DD nếu là bộ mới).',
     });
   }
-  const existing = await repository.findBoundarySetByName(db, options.name);
+  const existing = await findBoundarySetByName(db, options.name);
   const validFrom = options.validFrom ?? existing?.valid_from;
   if (!validFrom) {
     throw new AppError('VALIDATION_FAILED', `Boundary set "${options.name}" does not exist yet: pass --valid-from YYYY-MM-DD to create it.`, {

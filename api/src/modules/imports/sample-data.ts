@@ -6,6 +6,7 @@ import type { Database } from '../../db/database-schema.ts';
 import { upsertOffices } from '../offices/offices.service.ts';
 import { officeSeedFileSchema } from '../offices/offices.schema.ts';
 import { importReferenceFile, type BoundarySetOptions, type ImportProgress } from './imports.service.ts';
+import * as repository from './imports.repository.ts';
 
 export const sampleDataDirectory = fileURLToPath(new URL('../../../../gis-data/sample/', import.meta.url));
 
@@ -45,9 +46,9 @@ export const sampleFiles: readonly SampleFile[] = [
   { layer: 'facilities', file: 'facilities.geojson' },
 ];
 
+/** True before the first import: no boundary set at all. */
 export async function isDatabaseEmpty(db: Kysely<Database>): Promise<boolean> {
-  const row = await db.selectFrom('boundary_set').select('id').limit(1).executeTakeFirst();
-  return row === undefined;
+  return !(await repository.hasAnyBoundarySet(db));
 }
 
 export interface SeedProgress extends ImportProgress {

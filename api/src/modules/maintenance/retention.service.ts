@@ -1,7 +1,8 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/database-schema.ts';
 import { ThrottledLog } from '../../logging/throttled-log.ts';
+import * as repository from './retention.repository.ts';
 
 /**
  * How long the platform keeps the records that only exist to make something else work: they are
@@ -31,9 +32,6 @@ export interface RetentionSummary {
   rateLimitCounters: number;
 }
 
-/** Rows deleted per statement: short transactions, short locks, whatever the backlog. */
-const BATCH = 2_000;
-
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Deletes what the policy no longer keeps, as of `now`. Safe to run from several processes at once. */
@@ -41,42 +39,13 @@ export async function purgeExpiredRecords(db: Kysely<Database>, policy: Retentio
   const keysBefore = new Date(now.getTime() - policy.idempotencyKeyDays * DAY_MS);
   const logBefore = new Date(now.getTime() - policy.webhookLogDays * DAY_MS);
   return {
-    idempotencyKeys: await deleteInBatches(db, (limit) => sql`
-      DELETE FROM idempotency_key WHERE key IN (SELECT key FROM idempotency_key WHERE created_at < ${keysBefore} LIMIT ${limit})`),
-    // Sessions past their expiry can no longer sign anybody in (auth checks expires_at).
-    expiredSessions: await deleteInBatches(db, (limit) => sql`
-      DELETE FROM user_session WHERE id IN (SELECT id FROM user_session WHERE expires_at < ${now} LIMIT ${limit})`),
-    // A delivery's last activity: delivered_at, or for a dead one the time of its last attempt
-    // (next_attempt_at is set to it when a delivery ends). Its attempts go with it (ON DELETE CASCADE).
-    webhookDeliveries: await deleteInBatches(db, (limit) => sql`
-      DELETE FROM webhook_delivery WHERE id IN (
-        SELECT id FROM webhook_delivery
-        WHERE status IN ('delivered', 'dead') AND greatest(created_at, coalesce(delivered_at, next_attempt_at)) < ${logBefore}
-        LIMIT ${limit})`),
-    // Messages already fanned out to deliveries, once none of their deliveries is left.
-    outboxMessages: await deleteInBatches(db, (limit) => sql`
-      DELETE FROM outbox_message WHERE id IN (
-        SELECT m.id FROM outbox_message m
-        WHERE m.webhook_fanned_out_at IS NOT NULL AND m.created_at < ${logBefore}
-          AND NOT EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.message_id = m.id)
-        LIMIT ${limit})`),
-    inboundUpdates: await deleteInBatches(db, (limit) => sql`
-      DELETE FROM webhook_inbound_update WHERE ctid = ANY (ARRAY(
-        SELECT ctid FROM webhook_inbound_update WHERE state = 'applied' AND received_at < ${logBefore} LIMIT ${limit}))`),
-    // Rate-limit windows that have ended count nothing any more.
-    rateLimitCounters: await deleteInBatches(db, (limit) => sql`
-      DELETE FROM rate_limit_counter WHERE ctid = ANY (ARRAY(SELECT ctid FROM rate_limit_counter WHERE window_end < ${now} LIMIT ${limit}))`),
+    idempotencyKeys: await repository.deleteIdempotencyKeysBefore(db, keysBefore),
+    expiredSessions: await repository.deleteSessionsExpiredBy(db, now),
+    webhookDeliveries: await repository.deleteEndedDeliveriesBefore(db, logBefore),
+    outboxMessages: await repository.deleteDeliveredOutboxMessagesBefore(db, logBefore),
+    inboundUpdates: await repository.deleteAppliedInboundUpdatesBefore(db, logBefore),
+    rateLimitCounters: await repository.deleteRateLimitCountersEndedBy(db, now),
   };
-}
-
-async function deleteInBatches(db: Kysely<Database>, statement: (limit: number) => RawBuilder<unknown>): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const result = await statement(BATCH).execute(db);
-    const deleted = Number(result.numAffectedRows ?? 0n);
-    total += deleted;
-    if (deleted < BATCH) return total;
-  }
 }
 
 /**

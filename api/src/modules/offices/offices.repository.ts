@@ -1,6 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, OfficeKind, DatabaseExecutor } from '../../db/database-schema.ts';
-
+import { sql } from 'kysely';
+import type { DatabaseExecutor, OfficeKind, OfficeRow } from '../../db/database-schema.ts';
 
 export interface OfficeInput {
   code: string;
@@ -62,13 +61,34 @@ export async function replaceOfficeCoverage(db: DatabaseExecutor, officeId: stri
     .execute();
 }
 
-export async function findBoundarySetIdByName(db: DatabaseExecutor, name: string): Promise<string | undefined> {
-  const row = await db.selectFrom('boundary_set').select('id').where('name', '=', name).executeTakeFirst();
-  return row?.id;
+export type OfficeSummaryRow = Pick<OfficeRow, 'id' | 'code' | 'name' | 'name_en' | 'kind'>;
+
+/** Every office, for the public list (GET /api/offices). */
+export async function listOffices(db: DatabaseExecutor) {
+  return db.selectFrom('office').select(['code', 'name', 'name_en', 'kind']).orderBy('kind').orderBy('code').execute();
 }
 
-export async function listUnitCodesInSet(db: DatabaseExecutor, boundarySetId: string, codes: string[]): Promise<string[]> {
-  if (codes.length === 0) return [];
-  const rows = await db.selectFrom('admin_unit').select('code').where('boundary_set_id', '=', boundarySetId).where('code', 'in', codes).execute();
-  return rows.map((row) => row.code);
+/**
+ * The offices covering any of `unitCodes` (most specific first, as given) in a boundary set, that
+ * have `responsibility` — or are commune People's Committees when it is null.
+ */
+export async function findCoveringOffices(db: DatabaseExecutor, boundarySetId: string, unitCodes: string[], responsibility: string | null): Promise<Array<OfficeSummaryRow & { unit_code: string }>> {
+  if (unitCodes.length === 0) return [];
+  let query = db
+    .selectFrom('office_coverage')
+    .innerJoin('office', 'office.id', 'office_coverage.office_id')
+    .select(['office.id', 'office.code', 'office.name', 'office.name_en', 'office.kind', 'office_coverage.unit_code'])
+    .where('office_coverage.boundary_set_id', '=', boundarySetId)
+    .where('office_coverage.unit_code', 'in', unitCodes);
+  query = responsibility === null ? query.where('office.kind', '=', 'commune_committee') : query.where(sql<boolean>`${responsibility} = ANY(office.responsibilities)`);
+  const rows = await query.orderBy('office.code').execute();
+  return rows.sort((a, b) => unitCodes.indexOf(a.unit_code) - unitCodes.indexOf(b.unit_code));
+}
+
+export async function findOfficeByCode(db: DatabaseExecutor, code: string): Promise<(OfficeSummaryRow & { supervisor_id: string | null }) | undefined> {
+  return db.selectFrom('office').select(['id', 'code', 'name', 'name_en', 'kind', 'supervisor_id']).where('code', '=', code).executeTakeFirst();
+}
+
+export async function findOfficeById(db: DatabaseExecutor, id: string): Promise<(OfficeSummaryRow & { supervisor_id: string | null }) | undefined> {
+  return db.selectFrom('office').select(['id', 'code', 'name', 'name_en', 'kind', 'supervisor_id']).where('id', '=', id).executeTakeFirst();
 }

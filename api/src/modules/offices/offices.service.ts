@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database-schema.ts';
+import type { Database, DatabaseExecutor } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
+import { findBoundarySetByName, listUnitCodesInSet } from '../boundaries/boundaries.service.ts';
 import * as repository from './offices.repository.ts';
 import type { OfficeSeed } from './offices.schema.ts';
 
@@ -23,9 +24,9 @@ export async function upsertOffices(db: Kysely<Database>, offices: OfficeSeed[])
         address: office.address ?? null,
       });
       if (!office.covers) continue;
-      const setId = await repository.findBoundarySetIdByName(transaction, office.covers.set);
+      const setId = (await findBoundarySetByName(transaction, office.covers.set))?.id;
       if (!setId) throw new AppError('VALIDATION_FAILED', `Office ${office.code} covers boundary set "${office.covers.set}", which does not exist.`);
-      const found = new Set(await repository.listUnitCodesInSet(transaction, setId, office.covers.unit_codes));
+      const found = new Set(await listUnitCodesInSet(transaction, setId, office.covers.unit_codes));
       const missing = office.covers.unit_codes.filter((code) => !found.has(code));
       if (missing.length > 0) {
         throw new AppError('VALIDATION_FAILED', `Office ${office.code} covers units ${missing.join(', ')}, which are not in boundary set "${office.covers.set}".`);
@@ -42,3 +43,12 @@ export async function upsertOffices(db: Kysely<Database>, offices: OfficeSeed[])
   });
   return offices.length;
 }
+
+/** Every office, as the public list shows it. */
+export async function listPublicOffices(db: DatabaseExecutor) {
+  const offices = await repository.listOffices(db);
+  return offices.map((office) => ({ code: office.code, name: office.name, nameEn: office.name_en, kind: office.kind }));
+}
+
+// Lookups other modules make (routing, the workflow, partners): the module's public surface.
+export { findCoveringOffices, findOfficeByCode, findOfficeById, type OfficeSummaryRow } from './offices.repository.ts';

@@ -4,7 +4,7 @@ import type { Database } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { LayerQuery } from '../tiles/tiles.schema.ts';
 import type { TilesService } from '../tiles/tiles.service.ts';
-import { findLayerExtent } from '../tiles/tiles.repository.ts';
+import { findLayerExtent } from '../tiles/tiles.service.ts';
 import { countFeatures, findFeature, listFeatures } from './ogc.repository.ts';
 import { DEFAULT_LIMIT, encodeCursor } from './ogc.schema.ts';
 

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { databaseFingerprint, getSharedTestDatabase, startTestServer, type TestServer } from '../../testing/index.ts';
 import { createApiClient, createUser } from '../auth/auth.service.ts';
-import { findReporterPrivate } from '../reports/reports.repository.ts';
+import { findReporterPrivate } from '../reports/report-workflow.repository.ts';
 
 let server: TestServer;
 let database: DatabaseHandle;

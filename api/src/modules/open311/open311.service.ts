@@ -6,9 +6,17 @@ import { authenticateApiKey } from '../auth/auth.service.ts';
 import { submitReport } from '../reports/report-intake.service.ts';
 import { photoUrl } from '../reports/report-views.ts';
 import type { ReportsContext } from '../reports/reports-context.ts';
-import * as reportsRepository from '../reports/reports.repository.ts';
 import { openStatuses, reportStatusValues, submitReportSchema, type SubmitReportInput } from '../reports/reports.schema.ts';
-import { instantOf, listPublicCategories } from '../reports/reports.service.ts';
+import { findOfficeByCode } from '../offices/offices.service.ts';
+import {
+  findPublicReportByTrackingCode,
+  findReportIdByTrackingCode,
+  instantOf,
+  listPublicCategories,
+  listPublicReports,
+  type PublicReportRow,
+  type ReportListFilter,
+} from '../reports/reports.service.ts';
 import type { Open311Document, Open311Value } from './open311-format.ts';
 import * as repository from './open311.repository.ts';
 import {
@@ -286,7 +294,7 @@ export async function createServiceRequest(
   });
   const { body } = result;
   let officeName = body.office.name;
-  if (options.locale === 'en') officeName = (await reportsRepository.findOfficeByCode(context.db, body.office.code))?.name_en ?? officeName;
+  if (options.locale === 'en') officeName = (await findOfficeByCode(context.db, body.office.code))?.name_en ?? officeName;
   return {
     created: result.status === 201,
     trackingCode: body.trackingCode,
@@ -305,7 +313,6 @@ export async function createServiceRequest(
 
 // ---- GET requests -------------------------------------------------------------------------------------
 
-type PublicReportRow = reportsRepository.PublicReportRow;
 
 const statusLabels: Record<ReportStatus, { vi: string; en: string }> = {
   received: { vi: 'Đã tiếp nhận.', en: 'Received.' },
@@ -411,7 +418,7 @@ export function requestWindow(startDate: string | undefined, endDate: string | u
  */
 export async function listServiceRequests(db: Kysely<Database>, query: ListRequestsQuery, view: Open311View, now = new Date()): Promise<Open311Document> {
   if (query.service_request_id?.length) {
-    const found = await Promise.all(query.service_request_id.map((id) => reportsRepository.findPublicReportByTrackingCode(db, id)));
+    const found = await Promise.all(query.service_request_id.map((id) => findPublicReportByTrackingCode(db, id)));
     return toServiceRequests(
       db,
       found.filter((row): row is PublicReportRow => row !== undefined),
@@ -420,11 +427,11 @@ export async function listServiceRequests(db: Kysely<Database>, query: ListReque
   }
   const window = requestWindow(query.start_date, query.end_date, now);
   const statuses = new Set(query.status ?? []);
-  const filter: reportsRepository.ReportListFilter = { createdFrom: window.from, limit: MAX_REQUESTS_PER_QUERY, offset: 0 };
+  const filter: ReportListFilter = { createdFrom: window.from, limit: MAX_REQUESTS_PER_QUERY, offset: 0 };
   if (window.before) filter.createdBefore = window.before;
   if (query.service_code?.length) filter.categories = query.service_code;
   if (statuses.size === 1) filter.statuses = statuses.has('open') ? [...openStatuses] : [...closedStatuses];
-  const { rows } = await reportsRepository.listPublicReports(db, filter);
+  const { rows } = await listPublicReports(db, filter);
   return toServiceRequests(db, rows, view);
 }
 
@@ -435,7 +442,7 @@ function requestNotFound(id: string): AppError {
 }
 
 export async function getServiceRequest(db: Kysely<Database>, id: string, view: Open311View): Promise<Open311Document> {
-  const row = await reportsRepository.findPublicReportByTrackingCode(db, id);
+  const row = await findPublicReportByTrackingCode(db, id);
   if (!row) throw requestNotFound(id);
   return toServiceRequests(db, [row], view);
 }
@@ -445,7 +452,7 @@ export async function getServiceRequest(db: Kysely<Database>, id: string, view: 
  * asks anyway may use the service_request_id as its token, which names itself.
  */
 export async function resolveToken(db: Kysely<Database>, token: string): Promise<Open311Document> {
-  const reportId = await reportsRepository.findReportIdByTrackingCode(db, token);
+  const reportId = await findReportIdByTrackingCode(db, token);
   if (!reportId) {
     throw new AppError('NOT_FOUND', `token "${token}" was not found: this server answers with service_request_id at once, and a token is a service_request_id.`, {
       vi: `Không tìm thấy token "${token}".`,

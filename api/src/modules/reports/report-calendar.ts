@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database-schema.ts';
-import { listCalendarExceptions } from './reports.repository.ts';
+import { listCalendarExceptions } from './report-rules.repository.ts';
 import { calendarDataFromExceptions, createWorkingCalendar, parseWorkingHours, type WorkingCalendar } from './working-time.ts';
 
 /**

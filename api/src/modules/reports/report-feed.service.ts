@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DatabaseHandle } from '../../db/database.ts';
 import type { Database } from '../../db/database-schema.ts';
-import { asGeoJson } from '../../db/postgis.ts';
 import { databaseUnavailableError } from '../../errors/app-error.ts';
+import * as repository from './reports.repository.ts';
 
 export interface FeedEvent {
   seq: number;
@@ -27,39 +27,10 @@ export interface FeedEvent {
 
 const BACKLOG_LIMIT = 1000;
 
-async function selectLastEventSeq(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('report_event').select(sql<number>`coalesce(max(seq), 0)`.as('max')).executeTakeFirstOrThrow();
-  return Number(row.max);
-}
-
 async function selectPublicEventsAfter(db: Kysely<Database>, afterSeq: number, limit: number): Promise<FeedEvent[]> {
-  const rows = await db
-    .selectFrom('report_event')
-    .innerJoin('report', 'report.id', 'report_event.report_id')
-    .innerJoin('office', 'office.id', 'report.office_id')
-    .select([
-      'report_event.seq',
-      'report_event.kind',
-      'report_event.created_at as at',
-      'report.id',
-      'report.tracking_code',
-      'report.category_code',
-      'report.status',
-      'report.overdue',
-      asGeoJson(sql.ref('report.location')).as('location'),
-      'report.unit_code',
-      'report.unit_name',
-      'office.code as office_code',
-      'office.name as office_name',
-      'report.created_at',
-    ])
-    .where('report_event.seq', '>', afterSeq)
-    .where('report_event.public', '=', true)
-    .orderBy('report_event.seq')
-    .limit(limit)
-    .execute();
+  const rows = await repository.listPublicEventsAfter(db, afterSeq, limit);
   return rows.map((row) => ({
-    seq: Number(row.seq),
+    seq: row.seq,
     type: row.kind === 'routed' ? 'report.created' : 'report.updated',
     data: {
       kind: row.kind,
@@ -162,8 +133,7 @@ export class ReportFeed {
     if (this.#closed) return;
     try {
       if (this.#cursor === undefined) {
-        const row = await selectLastEventSeq(this.database.db);
-        this.#cursor = row;
+        this.#cursor = await repository.findLastEventSeq(this.database.db);
       }
       for (;;) {
         const events = await selectPublicEventsAfter(this.database.db, this.#cursor, 500);

@@ -12,6 +12,7 @@ import * as repository from './reports.repository.ts';
 import type { SubmitReportInput } from './reports.schema.ts';
 import { newTrackingCode } from './tracking-code.ts';
 import { isUniqueViolation } from '../../db/postgres-errors.ts';
+import * as rules from './report-rules.repository.ts';
 
 export interface UploadedFile {
   bytes: Buffer;
@@ -68,9 +69,9 @@ export async function submitReport(
     if (replay) return replay;
   }
 
-  const category = await repository.findCategory(db, input.category);
+  const category = await rules.findCategory(db, input.category);
   if (!category || !category.active) {
-    const known = (await repository.listCategories(db)).map((item) => item.code);
+    const known = (await rules.listCategories(db)).map((item) => item.code);
     throw new AppError('VALIDATION_FAILED', `Unknown category "${input.category}". Use one of: ${known.join(', ')} (GET /api/categories).`, {
       vi: `Lĩnh vực "${input.category}" không tồn tại. Hãy chọn một lĩnh vực trong danh sách.`,
       details: [{ parameter: 'category', problem: 'unknown category' }],
@@ -88,7 +89,7 @@ export async function submitReport(
   });
 
   const calendar = await context.calendar.get();
-  const priority = await repository.findPriority(db, category.default_priority);
+  const priority = await rules.findPriority(db, category.default_priority);
   const acknowledgeDueAt = calendar.addWorkingMinutes(now, category.acknowledge_working_minutes);
   const dueAt = calendar.addWorkingMinutes(now, category.resolve_working_minutes ?? priority.resolve_working_minutes);
   const reporterToken = newSecret();

@@ -1,14 +1,15 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, DatabaseExecutor } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { locatePoint, type LocateResult } from '../boundaries/boundaries.service.ts';
+import { findBoundarySetByName, findNeighbourUnitsWithin, locatePoint, type LocateResult } from '../boundaries/boundaries.service.ts';
+import { findCoveringOffices, type OfficeSummaryRow } from '../offices/offices.service.ts';
 import * as repository from './reports.repository.ts';
-
+import * as rules from './report-rules.repository.ts';
 
 export interface RoutingDecision {
   located: LocateResult & { commune: NonNullable<LocateResult['commune']> };
   boundarySetId: string;
-  office: repository.OfficeSummaryRow;
+  office: OfficeSummaryRow;
   /** Why this office: the rule that matched, for the report's first event. */
   rule: string;
   nearBorder: boolean;
@@ -23,7 +24,7 @@ export interface RoutingDecision {
  */
 export async function routeReport(
   db: DatabaseExecutor,
-  category: repository.CategoryRow,
+  category: rules.CategoryRow,
   longitude: number,
   latitude: number,
   at: Date,
@@ -36,24 +37,24 @@ export async function routeReport(
     });
   }
   const commune = located.commune;
-  const boundarySetId = await repository.findBoundarySetIdByName(db, located.boundarySet.name);
+  const boundarySetId = (await findBoundarySetByName(db, located.boundarySet.name))?.id;
   if (!boundarySetId) throw new Error(`boundary set ${located.boundarySet.name} vanished`);
   const unitCodes = [commune.code, located.district?.code, located.province?.code].filter((code): code is string => Boolean(code));
 
-  let office: repository.OfficeSummaryRow | undefined;
+  let office: OfficeSummaryRow | undefined;
   let rule: string;
   if (category.responsible_kind === 'commune_committee') {
-    office = (await repository.findCoveringOffices(db, boundarySetId, [commune.code], null))[0];
+    office = (await findCoveringOffices(db, boundarySetId, [commune.code], null))[0];
     rule = `category ${category.code} → People's Committee of ${commune.name}`;
   } else {
-    const offices = await repository.findCoveringOffices(db, boundarySetId, unitCodes, category.responsibility);
+    const offices = await findCoveringOffices(db, boundarySetId, unitCodes, category.responsibility);
     office = offices[0];
     rule = office
       ? `category ${category.code} → responsibility "${category.responsibility}" → ${office.code} (covers ${offices[0]!.unit_code})`
       : `category ${category.code} → responsibility "${category.responsibility}": no office covers this point`;
     if (!office) {
       // Nobody has that responsibility here: the commune answers rather than nobody.
-      office = (await repository.findCoveringOffices(db, boundarySetId, [commune.code], null))[0];
+      office = (await findCoveringOffices(db, boundarySetId, [commune.code], null))[0];
       rule += `; fallback to the People's Committee of ${commune.name}`;
     }
   }
@@ -62,6 +63,6 @@ export async function routeReport(
       vi: `Chưa có cơ quan tiếp nhận phản ánh tại ${commune.name}. Vui lòng liên hệ quản trị hệ thống.`,
     });
   }
-  const neighbours = borderFlagDistanceM > 0 ? await repository.findNeighbourUnitsWithin(db, boundarySetId, commune.code, longitude, latitude, borderFlagDistanceM) : [];
+  const neighbours = borderFlagDistanceM > 0 ? await findNeighbourUnitsWithin(db, boundarySetId, commune.code, longitude, latitude, borderFlagDistanceM) : [];
   return { located: { ...located, commune }, boundarySetId, office, rule, nearBorder: neighbours.length > 0, neighbours };
 }

@@ -6,6 +6,8 @@ import { canActOnReport } from './report-workflow.service.ts';
 import { publicSummary, staffTimeline } from './report-views.ts';
 import * as repository from './reports.repository.ts';
 import { instantOf } from './reports.service.ts';
+import { findOfficeByCode } from '../offices/offices.service.ts';
+import * as workflowRepository from './report-workflow.repository.ts';
 
 /**
  * What staff see. An officer sees only the reports of their own office; IOC operators and admins see
@@ -33,7 +35,7 @@ export async function listReportsForStaff(db: Kysely<Database>, principal: Princ
   if (principal.role === 'officer') {
     filter.officeId = principal.officeId!;
   } else if (query.office) {
-    const office = await repository.findOfficeByCode(db, query.office);
+    const office = await findOfficeByCode(db, query.office);
     if (!office) throw new AppError('VALIDATION_FAILED', `office ${query.office} does not exist.`, { vi: `Không có cơ quan mã ${query.office}.` });
     filter.officeId = office.id;
   }
@@ -48,15 +50,15 @@ export async function listReportsForStaff(db: Kysely<Database>, principal: Princ
 
 export async function getReportForStaff(db: Kysely<Database>, principal: Principal, reportId: string) {
   const row = await repository.findPublicReportById(db, reportId);
-  const internal = row ? await repository.lockFreeInternalState(db, reportId) : undefined;
+  const internal = row ? await workflowRepository.lockFreeInternalState(db, reportId) : undefined;
   if (!row || !internal || !canActOnReport(principal, internal)) {
     throw new AppError('NOT_FOUND', 'No such report among those your office handles.', { vi: 'Không tìm thấy phản ánh trong danh sách của đơn vị bạn.' });
   }
   const [events, photos, reporter, followers] = await Promise.all([
     repository.listEvents(db, reportId, false),
     repository.listPhotos(db, reportId),
-    repository.findReporterPrivate(db, reportId),
-    repository.countFollowers(db, reportId),
+    workflowRepository.findReporterPrivate(db, reportId),
+    workflowRepository.countFollowers(db, reportId),
   ]);
   const consent = reporter?.consent_to_contact ?? false;
   return {
@@ -82,7 +84,7 @@ export async function getReportForStaff(db: Kysely<Database>, principal: Princip
 /** The private original of a photo (evidence), for staff who may see its report. */
 export async function getOriginalPhotoForStaff(db: Kysely<Database>, principal: Principal, photoId: string) {
   const photo = await repository.findPhoto(db, photoId);
-  const internal = photo ? await repository.lockFreeInternalState(db, photo.report_id) : undefined;
+  const internal = photo ? await workflowRepository.lockFreeInternalState(db, photo.report_id) : undefined;
   if (!photo || !internal || !canActOnReport(principal, internal)) {
     throw new AppError('NOT_FOUND', 'No such photo among your office’s reports.', { vi: 'Không tìm thấy ảnh.' });
   }
@@ -94,7 +96,7 @@ export async function getOriginalPhotoForStaff(db: Kysely<Database>, principal: 
  * the public view once it has left their office (a transfer or "not our responsibility").
  */
 export async function viewAfterAction(db: Kysely<Database>, principal: Principal, reportId: string) {
-  const internal = await repository.lockFreeInternalState(db, reportId);
+  const internal = await workflowRepository.lockFreeInternalState(db, reportId);
   if (internal && canActOnReport(principal, internal)) return getReportForStaff(db, principal, reportId);
   const row = await repository.findPublicReportById(db, reportId);
   if (!row) throw new AppError('NOT_FOUND', 'No such report.', { vi: 'Không tìm thấy phản ánh.' });

@@ -9,6 +9,9 @@ import type { ReportsContext } from './reports-context.ts';
 import * as repository from './reports.repository.ts';
 import type { StaffAction } from './report-workflow.schema.ts';
 import type { WorkingCalendar } from './working-time.ts';
+import { findOfficeByCode, findOfficeById } from '../offices/offices.service.ts';
+import * as rules from './report-rules.repository.ts';
+import * as workflowRepository from './report-workflow.repository.ts';
 
 /**
  * The report life cycle. Each action checks who may do it and from which states, changes the report,
@@ -64,7 +67,7 @@ export async function performStaffAction(
   const processedPhotos = await storeEventPhotos(context, photos);
   try {
     return await db.transaction().execute(async (transaction) => {
-      const report = await repository.lockReport(transaction, reportId);
+      const report = await workflowRepository.lockReport(transaction, reportId);
       if (!report || !canActOnReport(principal, report)) {
         // Officers of other offices learn nothing about the report, not even that it exists.
         throw new AppError('NOT_FOUND', 'No such report among those your office handles.', { vi: 'Không tìm thấy phản ánh trong danh sách của đơn vị bạn.' });
@@ -77,7 +80,7 @@ export async function performStaffAction(
       }
       const actor = { userId: principal.userId, role: principal.role as ActorRole, officeId: principal.officeId ?? report.office_id };
       const change = await planChange(transaction, calendar, report, action, now);
-      if (change.patch) await repository.updateReport(transaction, report.id, change.patch, now);
+      if (change.patch) await workflowRepository.updateReport(transaction, report.id, change.patch, now);
       const event = await repository.insertEvent(transaction, {
         reportId: report.id,
         kind: change.kind,
@@ -93,7 +96,7 @@ export async function performStaffAction(
       });
       await processedPhotos.attach(transaction, report.id, event.id, action.action === 'resolve' ? 'after' : 'before');
       if (action.action === 'mark_duplicate' && change.data.originalId) {
-        await repository.moveFollowers(transaction, report.id, String(change.data.originalId));
+        await workflowRepository.moveFollowers(transaction, report.id, String(change.data.originalId));
       }
       const newOfficeId = change.patch?.office_id;
       await repository.insertOutboxMessage(transaction, {
@@ -121,15 +124,15 @@ export async function performStaffAction(
 
 interface PlannedChange {
   kind: string;
-  patch: repository.ReportPatch | null;
+  patch: workflowRepository.ReportPatch | null;
   note: string | null;
   isPublic: boolean;
   data: Record<string, unknown>;
 }
 
-async function planChange(db: Transaction<Database>, calendar: WorkingCalendar, report: repository.LockedReport, action: StaffAction, now: Date): Promise<PlannedChange> {
-  const category = await repository.findCategory(db, report.category_code);
-  const priority = await repository.findPriority(db, report.priority);
+async function planChange(db: Transaction<Database>, calendar: WorkingCalendar, report: workflowRepository.LockedReport, action: StaffAction, now: Date): Promise<PlannedChange> {
+  const category = await rules.findCategory(db, report.category_code);
+  const priority = await rules.findPriority(db, report.priority);
   const resolveMinutes = category?.resolve_working_minutes ?? priority.resolve_working_minutes;
   const acknowledgeMinutes = category?.acknowledge_working_minutes ?? 480;
   const acknowledged = report.acknowledged_at ? {} : { acknowledged_at: now };
@@ -216,7 +219,7 @@ async function planChange(db: Transaction<Database>, calendar: WorkingCalendar, 
   }
 }
 
-function resumePatch(calendar: WorkingCalendar, report: repository.LockedReport, now: Date): repository.ReportPatch {
+function resumePatch(calendar: WorkingCalendar, report: workflowRepository.LockedReport, now: Date): workflowRepository.ReportPatch {
   return {
     status: 'in_progress',
     due_at: calendar.addWorkingMinutes(now, report.paused_remaining_minutes ?? 0),
@@ -226,7 +229,7 @@ function resumePatch(calendar: WorkingCalendar, report: repository.LockedReport,
 }
 
 /** A new office starts its own steps: a fresh acknowledgement and handling deadline. */
-function transferPatch(calendar: WorkingCalendar, now: Date, officeId: string, acknowledgeMinutes: number, resolveMinutes: number): repository.ReportPatch {
+function transferPatch(calendar: WorkingCalendar, now: Date, officeId: string, acknowledgeMinutes: number, resolveMinutes: number): workflowRepository.ReportPatch {
   return {
     status: 'transferred',
     office_id: officeId,
@@ -241,7 +244,7 @@ function transferPatch(calendar: WorkingCalendar, now: Date, officeId: string, a
 }
 
 async function targetOffice(db: Transaction<Database>, code: string, currentOfficeId: string) {
-  const office = await repository.findOfficeByCode(db, code);
+  const office = await findOfficeByCode(db, code);
   if (!office) {
     throw new AppError('VALIDATION_FAILED', `targetOfficeCode ${code} is not an office.`, { vi: `Không có cơ quan mã ${code}.`, details: [{ parameter: 'targetOfficeCode', problem: 'unknown office' }] });
   }
@@ -255,11 +258,11 @@ async function targetOffice(db: Transaction<Database>, code: string, currentOffi
 
 async function lockByTrackingCodeForReporter(db: Transaction<Database>, trackingCode: string, token: string | undefined) {
   const id = await repository.findReportIdByTrackingCode(db, trackingCode);
-  const report = id ? await repository.lockReport(db, id) : undefined;
+  const report = id ? await workflowRepository.lockReport(db, id) : undefined;
   if (!report) {
     throw new AppError('NOT_FOUND', `No report has the tracking code ${trackingCode}.`, { vi: `Không tìm thấy phản ánh mã ${trackingCode}.` });
   }
-  const reporter = await repository.findReporterPrivate(db, report.id);
+  const reporter = await workflowRepository.findReporterPrivate(db, report.id);
   if (!token || !reporter || reporter.token_hash !== hashSecret(token)) {
     throw new AppError('FORBIDDEN', 'Only the person who sent the report can do this: give the reporter token you received when you sent it.', {
       vi: 'Chỉ người gửi phản ánh mới thực hiện được: hãy dùng mã bí mật nhận được khi gửi.',
@@ -289,12 +292,12 @@ export async function rateReport(
       throw new AppError('CONFLICT', 'This answer was already rated.', { vi: 'Bạn đã đánh giá kết quả này.' });
     }
     const satisfied = rating === 'satisfied';
-    let patch: repository.ReportPatch = { rating, rating_comment: comment ?? null, rated_at: now };
+    let patch: workflowRepository.ReportPatch = { rating, rating_comment: comment ?? null, rated_at: now };
     if (satisfied) {
       patch = { ...patch, closed_at: now };
     } else {
-      const category = await repository.findCategory(transaction, report.category_code);
-      const priority = await repository.findPriority(transaction, report.priority);
+      const category = await rules.findCategory(transaction, report.category_code);
+      const priority = await rules.findPriority(transaction, report.priority);
       patch = {
         ...patch,
         status: 'reopened',
@@ -305,7 +308,7 @@ export async function rateReport(
         due_at: calendar.addWorkingMinutes(now, category?.resolve_working_minutes ?? priority.resolve_working_minutes),
       };
     }
-    await repository.updateReport(transaction, report.id, patch, now);
+    await workflowRepository.updateReport(transaction, report.id, patch, now);
     const event = await repository.insertEvent(transaction, {
       reportId: report.id,
       kind: satisfied ? 'rated_satisfied' : 'reopened',
@@ -341,7 +344,7 @@ export async function addCitizenInformation(context: ReportsContext, trackingCod
         throw new AppError('CONFLICT', 'The office has not asked for more information on this report.', { vi: 'Cơ quan xử lý chưa yêu cầu bổ sung thông tin.' });
       }
       const patch = resumePatch(calendar, report, now);
-      await repository.updateReport(transaction, report.id, patch, now);
+      await workflowRepository.updateReport(transaction, report.id, patch, now);
       const event = await repository.insertEvent(transaction, {
         reportId: report.id,
         kind: 'information_added',
@@ -375,21 +378,21 @@ export async function addCitizenInformation(context: ReportsContext, trackingCod
 export async function followReport(db: Kysely<Database>, trackingCode: string, userId: string | null, followerToken: string | null): Promise<boolean> {
   const reportId = await repository.findReportIdByTrackingCode(db, trackingCode);
   if (!reportId) throw new AppError('NOT_FOUND', `No report has the tracking code ${trackingCode}.`, { vi: `Không tìm thấy phản ánh mã ${trackingCode}.` });
-  return repository.insertFollower(db, { reportId, userId, tokenHash: followerToken ? hashSecret(followerToken) : null });
+  return workflowRepository.insertFollower(db, { reportId, userId, tokenHash: followerToken ? hashSecret(followerToken) : null });
 }
 
 // ---- deadlines: flag what is overdue and escalate it to the supervising office -------------------
 
 export async function flagOverdueReports(context: ReportsContext, now: Date = new Date()): Promise<number> {
-  const candidates = await repository.listNewlyOverdueReports(context.db, now, ['received', 'accepted', 'in_progress', 'transferred', 'reopened']);
+  const candidates = await workflowRepository.listNewlyOverdueReports(context.db, now, ['received', 'accepted', 'in_progress', 'transferred', 'reopened']);
   let flagged = 0;
   for (const candidate of candidates) {
     await context.db.transaction().execute(async (transaction) => {
-      const report = await repository.lockReport(transaction, candidate.id);
+      const report = await workflowRepository.lockReport(transaction, candidate.id);
       if (!report || report.overdue) return;
-      const office = await repository.findOfficeById(transaction, report.office_id);
+      const office = await findOfficeById(transaction, report.office_id);
       const step = report.acknowledged_at === null && report.acknowledge_due_at < now ? 'acknowledge' : 'resolve';
-      await repository.updateReport(transaction, report.id, { overdue: true, escalated_at: now }, now);
+      await workflowRepository.updateReport(transaction, report.id, { overdue: true, escalated_at: now }, now);
       const event = await repository.insertEvent(transaction, {
         reportId: report.id,
         kind: 'escalated',

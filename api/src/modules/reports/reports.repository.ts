@@ -1,100 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, LocationVerdict, PhotoRole, ReportPriority, ReportStatus, ActorRole, RejectionReason, DatabaseExecutor } from '../../db/database-schema.ts';
+import { sql, type Transaction } from 'kysely';
+import type { ActorRole, Database, DatabaseExecutor, LocationVerdict, PhotoRole, RejectionReason, ReportPriority, ReportStatus } from '../../db/database-schema.ts';
 import { asGeoJson, makePoint } from '../../db/postgis.ts';
 
-
-// ---- rules -------------------------------------------------------------------------------------
-
-export async function listCategories(db: DatabaseExecutor, includeInactive = false) {
-  let query = db
-    .selectFrom('report_category')
-    .innerJoin('report_priority', 'report_priority.code', 'report_category.default_priority')
-    .select([
-      'report_category.code',
-      'report_category.name_vi',
-      'report_category.name_en',
-      'report_category.description_vi',
-      'report_category.description_en',
-      'report_category.responsible_kind',
-      'report_category.responsibility',
-      'report_category.default_priority',
-      'report_category.acknowledge_working_minutes',
-      'report_category.resolve_working_minutes',
-      'report_priority.resolve_working_minutes as priority_resolve_working_minutes',
-      'report_category.active',
-      'report_category.sort_order',
-    ])
-    .orderBy('report_category.sort_order')
-    .orderBy('report_category.code');
-  if (!includeInactive) query = query.where('report_category.active', '=', true);
-  return query.execute();
-}
-
-export type CategoryRow = Awaited<ReturnType<typeof listCategories>>[number];
-
-export async function findCategory(db: DatabaseExecutor, code: string): Promise<CategoryRow | undefined> {
-  return (await listCategories(db, true)).find((category) => category.code === code);
-}
-
-export async function findPriority(db: DatabaseExecutor, code: ReportPriority) {
-  return db.selectFrom('report_priority').selectAll().where('code', '=', code).executeTakeFirstOrThrow();
-}
-
-export async function listCalendarExceptions(db: DatabaseExecutor) {
-  return db.selectFrom('calendar_exception').select(['day', 'kind']).orderBy('day').execute();
-}
-
-// ---- routing -----------------------------------------------------------------------------------
-
-export interface OfficeSummaryRow {
-  id: string;
-  code: string;
-  name: string;
-  name_en: string | null;
-  kind: string;
-}
-
-/**
- * The offices covering any of `unitCodes` (most specific first, as given) in a boundary set, that
- * have `responsibility` — or are commune People's Committees when it is null.
- */
-export async function findCoveringOffices(db: DatabaseExecutor, boundarySetId: string, unitCodes: string[], responsibility: string | null): Promise<Array<OfficeSummaryRow & { unit_code: string }>> {
-  if (unitCodes.length === 0) return [];
-  let query = db
-    .selectFrom('office_coverage')
-    .innerJoin('office', 'office.id', 'office_coverage.office_id')
-    .select(['office.id', 'office.code', 'office.name', 'office.name_en', 'office.kind', 'office_coverage.unit_code'])
-    .where('office_coverage.boundary_set_id', '=', boundarySetId)
-    .where('office_coverage.unit_code', 'in', unitCodes);
-  query = responsibility === null ? query.where('office.kind', '=', 'commune_committee') : query.where(sql<boolean>`${responsibility} = ANY(office.responsibilities)`);
-  const rows = await query.orderBy('office.code').execute();
-  return rows.sort((a, b) => unitCodes.indexOf(a.unit_code) - unitCodes.indexOf(b.unit_code));
-}
-
-export async function findOfficeByCode(db: DatabaseExecutor, code: string): Promise<(OfficeSummaryRow & { supervisor_id: string | null }) | undefined> {
-  return db.selectFrom('office').select(['id', 'code', 'name', 'name_en', 'kind', 'supervisor_id']).where('code', '=', code).executeTakeFirst();
-}
-
-export async function findOfficeById(db: DatabaseExecutor, id: string): Promise<(OfficeSummaryRow & { supervisor_id: string | null }) | undefined> {
-  return db.selectFrom('office').select(['id', 'code', 'name', 'name_en', 'kind', 'supervisor_id']).where('id', '=', id).executeTakeFirst();
-}
-
-/** Other commune-level units of the set within `metres` of the point (the pin is near their border). */
-export async function findNeighbourUnitsWithin(db: DatabaseExecutor, boundarySetId: string, exceptCode: string, longitude: number, latitude: number, metres: number) {
-  return db
-    .selectFrom('admin_unit')
-    .select(['code', 'name'])
-    .where('boundary_set_id', '=', boundarySetId)
-    .where('level', 'in', ['commune', 'ward', 'town'])
-    .where('code', '<>', exceptCode)
-    .where(sql<boolean>`ST_DWithin(admin_unit.geom::geography, ${makePoint(longitude, latitude)}::geography, ${metres}::double precision)`)
-    .orderBy('code')
-    .execute();
-}
-
-export async function findBoundarySetIdByName(db: DatabaseExecutor, name: string): Promise<string | undefined> {
-  return (await db.selectFrom('boundary_set').select('id').where('name', '=', name).executeTakeFirst())?.id;
-}
+/** A report's own rows: writing a new report, and reading reports with their public columns. */
 
 // ---- writing a report --------------------------------------------------------------------------
 
@@ -298,6 +206,28 @@ const publicReportColumns = (db: DatabaseExecutor) =>
 
 export type PublicReportRow = Awaited<ReturnType<ReturnType<typeof publicReportColumns>['executeTakeFirstOrThrow']>>;
 
+/**
+ * Public events after `afterSeq` (the live feed), each with its report's public columns: the same
+ * column list as every public read, so the feed can never show what a public page may not.
+ */
+export async function listPublicEventsAfter(db: DatabaseExecutor, afterSeq: number, limit: number) {
+  const rows = await publicReportColumns(db)
+    .innerJoin('report_event', 'report_event.report_id', 'report.id')
+    .select(['report_event.seq', 'report_event.kind', 'report_event.created_at as at'])
+    .where('report_event.seq', '>', afterSeq)
+    .where('report_event.public', '=', true)
+    .orderBy('report_event.seq')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
+}
+
+/** The sequence number of the latest event (0 when there is none). */
+export async function findLastEventSeq(db: DatabaseExecutor): Promise<number> {
+  const row = await db.selectFrom('report_event').select(sql<number>`coalesce(max(seq), 0)`.as('max')).executeTakeFirstOrThrow();
+  return Number(row.max);
+}
+
 export async function findPublicReportByTrackingCode(db: DatabaseExecutor, trackingCode: string): Promise<PublicReportRow | undefined> {
   return publicReportColumns(db).where('report.tracking_code', '=', trackingCode).executeTakeFirst();
 }
@@ -411,135 +341,6 @@ export async function findPhoto(db: DatabaseExecutor, photoId: string) {
     .executeTakeFirst();
 }
 
-// ---- state for the workflow (staff) ---------------------------------------------------------------
-
-export async function lockReport(db: Transaction<Database>, reportId: string) {
-  return db
-    .selectFrom('report')
-    .select([
-      'id',
-      'tracking_code',
-      'category_code',
-      'priority',
-      'status',
-      'office_id',
-      'boundary_set_id',
-      'unit_code',
-      'created_at',
-      'acknowledged_at',
-      'resolved_at',
-      'acknowledge_due_at',
-      'due_at',
-      'paused_at',
-      'paused_remaining_minutes',
-      'overdue',
-      'escalated_at',
-      'near_border',
-      'border_confirmed_at',
-      'duplicate_of',
-      'rating',
-      'version',
-    ])
-    .where('id', '=', reportId)
-    .forUpdate()
-    .executeTakeFirst();
-}
-
-export type LockedReport = NonNullable<Awaited<ReturnType<typeof lockReport>>>;
-
-export interface ReportPatch {
-  status?: ReportStatus;
-  office_id?: string;
-  rejection_reason?: RejectionReason | null;
-  duplicate_of?: string | null;
-  public_answer?: string | null;
-  answered_at?: Date | null;
-  acknowledged_at?: Date | null;
-  resolved_at?: Date | null;
-  closed_at?: Date | null;
-  acknowledge_due_at?: Date;
-  due_at?: Date | null;
-  paused_at?: Date | null;
-  paused_remaining_minutes?: number | null;
-  overdue?: boolean;
-  escalated_at?: Date | null;
-  border_confirmed_at?: Date | null;
-  rating?: 'satisfied' | 'not_satisfied' | null;
-  rating_comment?: string | null;
-  rated_at?: Date | null;
-}
-
-export async function updateReport(db: DatabaseExecutor, reportId: string, patch: ReportPatch, now: Date): Promise<void> {
-  await db
-    .updateTable('report')
-    .set({ ...patch, updated_at: now, version: sql<number>`version + 1` })
-    .where('id', '=', reportId)
-    .execute();
-}
-
-export async function findReporterPrivate(db: DatabaseExecutor, reportId: string) {
-  return db.selectFrom('report_reporter').select(['name', 'phone', 'email', 'consent_to_contact', 'user_id', 'token_hash']).where('report_id', '=', reportId).executeTakeFirst();
-}
-
 export async function findReportIdByTrackingCode(db: DatabaseExecutor, trackingCode: string): Promise<string | undefined> {
   return (await db.selectFrom('report').select('id').where('tracking_code', '=', trackingCode).executeTakeFirst())?.id;
-}
-
-export async function insertFollower(db: DatabaseExecutor, follower: { reportId: string; userId: string | null; tokenHash: string | null; movedFrom?: string | null }): Promise<boolean> {
-  const result = await db
-    .insertInto('report_follower')
-    .values({ report_id: follower.reportId, user_id: follower.userId, token_hash: follower.tokenHash, moved_from_report_id: follower.movedFrom ?? null })
-    .onConflict((conflict) => conflict.doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-}
-
-/** Moves followers of a duplicate to its original, and the duplicate's reporter becomes a follower. */
-export async function moveFollowers(db: DatabaseExecutor, fromReportId: string, toReportId: string): Promise<number> {
-  const followers = await db.selectFrom('report_follower').select(['user_id', 'token_hash']).where('report_id', '=', fromReportId).execute();
-  const reporter = await findReporterPrivate(db, fromReportId);
-  const moving = [...followers, ...(reporter ? [{ user_id: reporter.user_id, token_hash: reporter.token_hash }] : [])];
-  let moved = 0;
-  for (const follower of moving) {
-    if (await insertFollower(db, { reportId: toReportId, userId: follower.user_id, tokenHash: follower.token_hash, movedFrom: fromReportId })) moved += 1;
-  }
-  await db.deleteFrom('report_follower').where('report_id', '=', fromReportId).execute();
-  return moved;
-}
-
-export async function countFollowers(db: DatabaseExecutor, reportId: string): Promise<number> {
-  const row = await db.selectFrom('report_follower').select(sql<number>`count(*)::int`.as('count')).where('report_id', '=', reportId).executeTakeFirstOrThrow();
-  return row.count;
-}
-
-/** Open reports whose current step deadline has passed and are not flagged yet. */
-export async function listNewlyOverdueReports(db: DatabaseExecutor, now: Date, openStatuses: readonly ReportStatus[]) {
-  return db
-    .selectFrom('report')
-    .select(['id', 'tracking_code', 'status', 'office_id', 'acknowledged_at', 'acknowledge_due_at', 'due_at'])
-    .where('overdue', '=', false)
-    .where('status', 'in', [...openStatuses].filter((status) => status !== 'waiting_for_citizen'))
-    .where((eb) => eb.or([eb('due_at', '<', now), eb.and([eb('acknowledged_at', 'is', null), eb('acknowledge_due_at', '<', now)])]))
-    .orderBy('created_at')
-    .limit(500)
-    .execute();
-}
-
-/** Internal (staff-only) columns of a report, without locking it. */
-export async function lockFreeInternalState(db: DatabaseExecutor, reportId: string) {
-  return db
-    .selectFrom('report')
-    .select([
-      'id',
-      'office_id',
-      'near_border',
-      'border_confirmed_at',
-      'accuracy_m',
-      'location_verdict',
-      'location_verdict_detail',
-      'escalated_at',
-      'paused_at',
-    ])
-    .where('id', '=', reportId)
-    .executeTakeFirst();
 }

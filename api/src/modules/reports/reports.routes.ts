@@ -121,11 +121,6 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
     response.set('Cache-Control', 'public, max-age=60').json({ categories: await listPublicCategories(db) });
   });
 
-  router.get('/api/offices', async (_request, response) => {
-    const offices = await db.selectFrom('office').select(['code', 'name', 'name_en', 'kind']).orderBy('kind').orderBy('code').execute();
-    response.set('Cache-Control', 'public, max-age=60').json({ offices: offices.map((office) => ({ code: office.code, name: office.name, nameEn: office.name_en, kind: office.kind })) });
-  });
-
   const submissionLimiter = rateLimit({
     windowMs: 60 * 60 * 1000,
     limit: options.submissionsPerHour,

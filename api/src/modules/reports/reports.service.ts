@@ -6,9 +6,11 @@ import { publicPhoto, publicSummary, publicTimeline } from './report-views.ts';
 import * as repository from './reports.repository.ts';
 import { routeReport } from './report-routing.service.ts';
 import { openStatuses } from './reports.schema.ts';
+import * as rules from './report-rules.repository.ts';
+import * as workflowRepository from './report-workflow.repository.ts';
 
 export async function listPublicCategories(db: Kysely<Database>) {
-  const categories = await repository.listCategories(db);
+  const categories = await rules.listCategories(db);
   return categories.map((category) => ({
     code: category.code,
     nameVi: category.name_vi,
@@ -32,7 +34,7 @@ export function reportNotFound(trackingCode: string): AppError {
 export async function getPublicReport(db: Kysely<Database>, trackingCode: string) {
   const row = await repository.findPublicReportByTrackingCode(db, trackingCode);
   if (!row) throw reportNotFound(trackingCode);
-  const [events, photos, followers] = await Promise.all([repository.listEvents(db, row.id, true), repository.listPhotos(db, row.id), repository.countFollowers(db, row.id)]);
+  const [events, photos, followers] = await Promise.all([repository.listEvents(db, row.id, true), repository.listPhotos(db, row.id), workflowRepository.countFollowers(db, row.id)]);
   const publicEventIds = new Set(events.map((event) => event.id));
   return {
     ...publicSummary(row),
@@ -103,7 +105,7 @@ export async function listReports(db: Kysely<Database>, query: PublicListQuery) 
  * Same routing as the intake, without writing anything.
  */
 export async function previewRouting(db: Kysely<Database>, longitude: number, latitude: number, categoryCode: string, borderFlagDistanceM: number) {
-  const category = await repository.findCategory(db, categoryCode);
+  const category = await rules.findCategory(db, categoryCode);
   if (!category || !category.active) {
     throw new AppError('VALIDATION_FAILED', `Unknown category "${categoryCode}" (GET /api/categories lists them).`, { vi: `Lĩnh vực "${categoryCode}" không tồn tại.` });
   }
@@ -117,3 +119,9 @@ export async function previewRouting(db: Kysely<Database>, longitude: number, la
     boundarySet: routing.located.boundarySet,
   };
 }
+
+// Public reads that partners' interfaces (Open311) shape their own way: only public columns.
+export { findPublicReportById, findPublicReportByTrackingCode, findReportIdByTrackingCode, listPublicReports, type PublicReportRow, type ReportListFilter } from './reports.repository.ts';
+
+// Start-up fills in the default categories, priorities and calendar where missing.
+export { insertMissingDefaultRules } from './report-rules.repository.ts';

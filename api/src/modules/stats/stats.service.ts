@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { findLatestBoundarySetStartingBy } from '../boundaries/boundaries.repository.ts';
+import { findLatestBoundarySetStartingBy } from '../boundaries/boundaries.service.ts';
 import { administrativeDate } from '../boundaries/boundaries.service.ts';
 import { addHistogram, emptyHistogram, medianFromHistogram } from './stats-histogram.ts';
 import { coverPeriod, daysInPeriod, eachDay, eachMonth, startOfYear, type CalendarDate } from './stats-periods.ts';

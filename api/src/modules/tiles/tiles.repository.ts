@@ -1,12 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
 import { layerExtentQuery, type LayerDefinition, type LayerParameters } from '@bandoso/tiles';
-import type { Database, DatabaseExecutor } from '../../db/database-schema.ts';
-import type { BoundarySetRow } from '../boundaries/boundaries.repository.ts';
-
-
-export async function findBoundarySetByName(db: DatabaseExecutor, name: string): Promise<BoundarySetRow | undefined> {
-  return db.selectFrom('boundary_set').select(['id', 'name', 'valid_from', 'valid_to']).where('name', '=', name).executeTakeFirst();
-}
+import type { DatabaseExecutor } from '../../db/database-schema.ts';
 
 export interface LayerExtent {
   bbox: [number, number, number, number] | null;

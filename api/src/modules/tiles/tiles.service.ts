@@ -13,9 +13,12 @@ import {
 } from '@bandoso/tiles';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { findLatestBoundarySetStartingBy, type BoundarySetRow } from '../boundaries/boundaries.repository.ts';
+import { findBoundarySetByName, findLatestBoundarySetStartingBy, type BoundarySetRow } from '../boundaries/boundaries.service.ts';
 import { administrativeDate } from '../boundaries/boundaries.service.ts';
-import { findBoundarySetByName, findLayerExtent } from './tiles.repository.ts';
+import { findLayerExtent } from './tiles.repository.ts';
+
+// The extent of a layer's features, for TileJSON and OGC API collections.
+export { findLayerExtent } from './tiles.repository.ts';
 import type { LayerQuery } from './tiles.schema.ts';
 
 /** Roughly Điện Biên: what TileJSON says while a layer has no data yet. */

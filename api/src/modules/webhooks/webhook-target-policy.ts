@@ -2,6 +2,7 @@ import dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent } from 'undici';
+import { parseNetworks, type Network } from '../../http/networks.ts';
 
 /**
  * Where webhook deliveries may go. An office's URL is typed by its staff, and the platform POSTs to
@@ -23,29 +24,7 @@ export interface WebhookTargetPolicy {
 
 export const publicInternetOnly: WebhookTargetPolicy = Object.freeze({ allowedNetworks: Object.freeze([]) });
 
-type Network = [ipaddr.IPv4 | ipaddr.IPv6, number];
-
-/** Parses CIDRs (`10.0.0.0/8`) or single addresses (`10.0.0.5`); throws on anything else. */
-export function parseNetworks(list: readonly string[]): Network[] {
-  return list.map((entry) => {
-    const text = entry.trim();
-    if (text.includes('/')) return ipaddr.parseCIDR(text);
-    const address = ipaddr.parse(text);
-    return [address, address.kind() === 'ipv4' ? 32 : 128];
-  });
-}
-
-/** `undefined` when a comma-separated list of networks is valid, else what is wrong with it. */
-export function networksProblem(list: string): string | undefined {
-  for (const entry of list.split(',').filter((item) => item.trim() !== '')) {
-    try {
-      parseNetworks([entry]);
-    } catch {
-      return `${JSON.stringify(entry.trim())} is not a network: write a CIDR such as 10.20.0.0/16, or an address`;
-    }
-  }
-  return undefined;
-}
+export { networksProblem, parseNetworks } from '../../http/networks.ts';
 
 /** Thrown (as the cause of the fetch failure) when a delivery would connect to a refused address. */
 export class RefusedTargetError extends Error {
