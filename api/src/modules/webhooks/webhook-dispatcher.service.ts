@@ -5,8 +5,20 @@ import { fetch, type Agent } from 'undici';
 import type { Database } from '../../db/database-schema.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { publicSummary } from '../reports/report-views.ts';
-import * as reportsRepository from '../reports/reports.repository.ts';
-import { ATTEMPT_HEADER, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './signing.ts';
+import { findPublicReportById } from '../reports/reports.service.ts';
+import {
+  ATTEMPT_HEADER,
+  DELIVERY_HEADER,
+  EVENT_HEADER,
+  SIGNATURE_HEADER,
+  signPayload,
+  signStandardWebhook,
+  TIMESTAMP_HEADER,
+  WEBHOOK_ID_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+  webhookSigningKey,
+} from './signing.ts';
 import * as repository from './webhooks.repository.ts';
 import { publicInternetOnly, RefusedTargetError, WebhookTargetGuard, type WebhookTargetPolicy } from './webhook-target-policy.ts';
 import { ThrottledLog } from '../../logging/throttled-log.ts';
@@ -25,7 +37,8 @@ import { ThrottledLog } from '../../logging/throttled-log.ts';
  *    and sending the same bytes again cannot change its answer (an office can redeliver by hand).
  *
  * At least once: a delivery is marked delivered only after a 2xx, so a receiver may see a delivery
- * again (e.g. it processed it but answered 500, or timed out): it must dedupe by `X-Bandoso-Delivery`.
+ * again (e.g. it processed it but answered 500, or timed out): it must dedupe by `webhook-id` (the
+ * same value as the deprecated `X-Bandoso-Delivery`).
  */
 export interface WebhookDispatcherOptions {
   /** How often to look for due work even without a notification; 0: never (tests call `runOnce`). */
@@ -193,7 +206,7 @@ type ActiveWebhook = Awaited<ReturnType<typeof repository.listActiveWebhooks>>[n
  * phone or e-mail, which stay in the platform.
  */
 async function buildDeliveryBody(db: Transaction<Database>, message: repository.OutboxMessageRow, webhook: ActiveWebhook, idempotencyId: string): Promise<string> {
-  const report = message.report_id ? await reportsRepository.findPublicReportById(db, message.report_id) : undefined;
+  const report = message.report_id ? await findPublicReportById(db, message.report_id) : undefined;
   return JSON.stringify({
     id: idempotencyId,
     event: message.topic,
@@ -303,8 +316,14 @@ async function attemptDelivery(
         'Content-Type': 'application/json; charset=utf-8',
         'User-Agent': 'Bandoso-Webhooks/1',
         [EVENT_HEADER]: target.topic,
-        [DELIVERY_HEADER]: delivery.idempotency_id,
         [ATTEMPT_HEADER]: String(delivery.attempts),
+        // Standard Webhooks: the id is the delivery's, fixed when it was prepared, so every retry and
+        // redelivery carries the same one and receivers can dedupe by it.
+        [WEBHOOK_ID_HEADER]: delivery.idempotency_id,
+        [WEBHOOK_TIMESTAMP_HEADER]: String(timestamp),
+        [WEBHOOK_SIGNATURE_HEADER]: signStandardWebhook(webhookSigningKey(target.secret), delivery.idempotency_id, timestamp, delivery.body),
+        // The earlier headers, for receivers not yet moved over: sent until 0.3.0 (docs/webhooks.md).
+        [DELIVERY_HEADER]: delivery.idempotency_id,
         [TIMESTAMP_HEADER]: String(timestamp),
         [SIGNATURE_HEADER]: signPayload(target.secret, timestamp, delivery.body),
       },

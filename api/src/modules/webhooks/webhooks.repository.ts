@@ -5,10 +5,6 @@ export type { AttemptOutcome, DeliveryStatus };
 
 // ---- configuration --------------------------------------------------------------------------------
 
-export async function findOfficeByCode(db: DatabaseExecutor, code: string) {
-  return db.selectFrom('office').select(['id', 'code', 'name']).where('code', '=', code).executeTakeFirst();
-}
-
 export async function findWebhookByOfficeId(db: DatabaseExecutor, officeId: string) {
   return db
     .selectFrom('office_webhook')

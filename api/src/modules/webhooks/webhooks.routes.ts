@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { parseInput } from '../../http/validate-input.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
 import type { ReportsContext } from '../reports/reports-context.ts';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signing.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, WEBHOOK_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER } from './signing.ts';
 import { WebhookTargetGuard, type WebhookTargetPolicy } from './webhook-target-policy.ts';
 import { configureWebhook, getWebhook, listDeliveryLog, receiveInboundUpdate, redeliver } from './webhooks.service.ts';
 import { deliveriesQuerySchema, deliveryIdSchema, inboundOfficeCodeSchema, putWebhookSchema, webhookQuerySchema } from './webhooks.schema.ts';
@@ -11,8 +11,8 @@ export { keepRawWebhookBody } from './signing.ts';
 
 /**
  * Webhooks to the offices' document systems: their configuration and delivery log (staff), and the
- * signed endpoint where a document system posts status updates back. README.md in this folder is the
- * integrator's guide.
+ * signed endpoint where a document system posts status updates back. docs/webhooks.md is the
+ * integrator's guide to the signatures (README.md in this folder to the rest).
  */
 export function createWebhooksRouter(context: ReportsContext, targetPolicy: WebhookTargetPolicy): Router {
   const router = Router();
@@ -47,8 +47,13 @@ export function createWebhooksRouter(context: ReportsContext, targetPolicy: Webh
       officeCode,
       rawBody: request.rawBody,
       body: request.body,
-      timestamp: request.get(TIMESTAMP_HEADER),
-      signature: request.get(SIGNATURE_HEADER),
+      signature: {
+        webhookId: request.get(WEBHOOK_ID_HEADER),
+        webhookTimestamp: request.get(WEBHOOK_TIMESTAMP_HEADER),
+        webhookSignature: request.get(WEBHOOK_SIGNATURE_HEADER),
+        legacyTimestamp: request.get(TIMESTAMP_HEADER),
+        legacySignature: request.get(SIGNATURE_HEADER),
+      },
     });
     response.set('Cache-Control', 'no-store').json(result);
   });

@@ -7,8 +7,9 @@ import type { Principal } from '../auth/auth.service.ts';
 import { performStaffAction } from '../reports/report-workflow.service.ts';
 import { staffActionSchema, type StaffAction } from '../reports/report-workflow.schema.ts';
 import type { ReportsContext } from '../reports/reports-context.ts';
-import * as reportsRepository from '../reports/reports.repository.ts';
-import { generateWebhookSecret, verifySignature, type SignatureProblem } from './signing.ts';
+import { findOfficeByCode } from '../offices/offices.service.ts';
+import { findReportIdByTrackingCode } from '../reports/reports.service.ts';
+import { generateWebhookSecret, standardWebhooksSecret, verifySignedRequest, type SignatureHeaders, type SignatureProblem, type SignatureScheme } from './signing.ts';
 import * as repository from './webhooks.repository.ts';
 import type { WebhookTargetGuard } from './webhook-target-policy.ts';
 import { inboundEnvelopeSchema, type DeliveriesQuery, type PutWebhookInput } from './webhooks.schema.ts';
@@ -35,7 +36,7 @@ async function resolveOffice(db: Kysely<Database>, principal: Principal, officeC
       details: [{ parameter: 'officeCode', problem: 'required for administrators' }],
     });
   }
-  const office = await repository.findOfficeByCode(db, officeCode);
+  const office = await findOfficeByCode(db, officeCode);
   if (!office) throw officeNotFound(officeCode);
   return office;
 }
@@ -52,7 +53,8 @@ function describeWebhook(webhook: repository.WebhookRow) {
 
 /**
  * Sets an office's webhook. A secret is generated when the webhook is created without one, or when
- * asked to rotate it; only then is it in the answer (it is never shown again).
+ * asked to rotate it; only then is it in the answer (it is never shown again), as `secret` and as
+ * `standardWebhooksSecret` (the same key in the `whsec_` form Standard Webhooks libraries take).
  */
 export async function configureWebhook(db: Kysely<Database>, principal: Principal, input: PutWebhookInput, guard: WebhookTargetGuard, now: Date = new Date()) {
   if (principal.role !== 'officer' && principal.role !== 'admin') {
@@ -74,7 +76,14 @@ export async function configureWebhook(db: Kysely<Database>, principal: Principa
     const integrationUserId = existing?.integration_user_id ?? (await ensureIntegrationUser(transaction, office));
     const { created } = await repository.upsertWebhook(transaction, { officeId: office.id, url: input.url, secret, active: input.active, integrationUserId, now });
     const webhook = (await repository.findWebhookByOfficeId(transaction, office.id))!;
-    return { created, webhook: { ...describeWebhook(webhook), ...(generated ? { secret: generated } : {}) } };
+    // The office's own secret is not echoed, but its Standard Webhooks form is: they hold the secret
+    // already, and the form saves them working it out (see `standardWebhooksSecret`).
+    const shown = generated
+      ? { secret: generated, standardWebhooksSecret: standardWebhooksSecret(generated) }
+      : input.secret
+        ? { standardWebhooksSecret: standardWebhooksSecret(input.secret) }
+        : {};
+    return { created, webhook: { ...describeWebhook(webhook), ...shown } };
   });
 }
 
@@ -157,8 +166,8 @@ export interface InboundRequest {
   rawBody: Buffer | undefined;
   /** The parsed JSON body. */
   body: unknown;
-  timestamp: string | undefined;
-  signature: string | undefined;
+  /** Standard Webhooks headers, or the earlier X-Bandoso ones (accepted until 0.3.0). */
+  signature: SignatureHeaders;
 }
 
 export interface InboundResult {
@@ -172,12 +181,32 @@ export interface InboundResult {
 /** An update whose processing began this long ago and never finished is taken to have been abandoned. */
 const ABANDONED_AFTER_MS = 2 * 60_000;
 
-const signatureMessages: Record<SignatureProblem, string> = {
-  missing: 'The request must be signed: send X-Bandoso-Timestamp and X-Bandoso-Signature.',
-  malformed: 'X-Bandoso-Timestamp must be Unix seconds and X-Bandoso-Signature "sha256=<64 hex digits>".',
-  stale: 'X-Bandoso-Timestamp is more than 5 minutes from our clock: sign each request when you send it (and check your clock).',
-  mismatch: "The signature does not match: sign \"<timestamp>.<raw body>\" with HMAC-SHA256 and the office's webhook secret.",
+const STANDARD_HEADERS = 'webhook-id, webhook-timestamp and webhook-signature (Standard Webhooks)';
+const LEGACY_HEADERS = 'X-Bandoso-Timestamp and X-Bandoso-Signature (deprecated)';
+
+const signatureMessages: Record<SignatureScheme, Record<SignatureProblem, string>> = {
+  'standard-webhooks': {
+    missing: 'send all three of webhook-id, webhook-timestamp and webhook-signature.',
+    malformed:
+      'webhook-id must be 1–256 printable ASCII characters without "." or spaces, webhook-timestamp Unix seconds, and webhook-signature space-separated "v1,<base64 of the 32-byte HMAC>" entries.',
+    stale: 'webhook-timestamp is more than 5 minutes from our clock: sign each request when you send it (and check your clock).',
+    mismatch:
+      'webhook-signature does not match: sign "<webhook-id>.<webhook-timestamp>.<raw body>" with HMAC-SHA256 and the office\'s secret (a Standard Webhooks library takes its whsec_ form, standardWebhooksSecret, not secret itself: see docs/webhooks.md).',
+  },
+  legacy: {
+    missing: 'send both X-Bandoso-Timestamp and X-Bandoso-Signature.',
+    malformed: 'X-Bandoso-Timestamp must be Unix seconds and X-Bandoso-Signature "sha256=<64 hex digits>".',
+    stale: 'X-Bandoso-Timestamp is more than 5 minutes from our clock: sign each request when you send it (and check your clock).',
+    mismatch: 'X-Bandoso-Signature does not match: sign "<timestamp>.<raw body>" with HMAC-SHA256 and the office\'s webhook secret.',
+  },
 };
+
+/** Why a request is refused, naming the headers it should have sent (docs/webhooks.md explains both). */
+function describeSignatureProblems(problems: { scheme: SignatureScheme; problem: SignatureProblem }[]): string {
+  if (problems.length === 0) return `The request must be signed: send ${STANDARD_HEADERS}, or ${LEGACY_HEADERS}.`;
+  const parts = problems.map(({ scheme, problem }) => `${scheme === 'standard-webhooks' ? 'Standard Webhooks' : 'X-Bandoso headers'}: ${signatureMessages[scheme][problem]}`);
+  return `The signature does not verify. ${parts.join(' ')}`;
+}
 
 /**
  * A status update from an office's document system, applied through the same workflow as staff
@@ -188,7 +217,7 @@ const signatureMessages: Record<SignatureProblem, string> = {
  */
 export async function receiveInboundUpdate(context: ReportsContext, request: InboundRequest, now: Date = new Date()): Promise<InboundResult> {
   const { db } = context;
-  const office = await repository.findOfficeByCode(db, request.officeCode);
+  const office = await findOfficeByCode(db, request.officeCode);
   if (!office) throw officeNotFound(request.officeCode);
   const webhook = await repository.findWebhookByOfficeId(db, office.id);
   if (!webhook || !webhook.active || !webhook.integration_user_id) {
@@ -199,12 +228,12 @@ export async function receiveInboundUpdate(context: ReportsContext, request: Inb
   if (!request.rawBody) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the update as JSON (Content-Type: application/json).', { vi: 'Hãy gửi dữ liệu dạng JSON (Content-Type: application/json).' });
   }
-  const problem = verifySignature(webhook.secret, request.rawBody, request.timestamp, request.signature, Math.floor(now.getTime() / 1000));
-  if (problem) throw new AppError('UNAUTHENTICATED', signatureMessages[problem], { vi: 'Chữ ký của yêu cầu không hợp lệ.' });
+  const verdict = verifySignedRequest(webhook.secret, request.rawBody, request.signature, Math.floor(now.getTime() / 1000));
+  if (!verdict.genuine) throw new AppError('UNAUTHENTICATED', describeSignatureProblems(verdict.problems), { vi: 'Chữ ký của yêu cầu không hợp lệ.' });
 
   const { envelope, action } = parseInboundBody(request.body);
   const requestHash = inboundRequestHash(envelope.trackingCode, action);
-  const reportId = await reportsRepository.findReportIdByTrackingCode(db, envelope.trackingCode);
+  const reportId = await findReportIdByTrackingCode(db, envelope.trackingCode);
   if (!reportId) {
     throw new AppError('NOT_FOUND', `No report of ${office.code} has the tracking code ${envelope.trackingCode}.`, { vi: `Không tìm thấy phản ánh mã ${envelope.trackingCode}.` });
   }
