@@ -1,17 +1,11 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { QueuedReport } from './report-queue.ts';
-import type { SavedReport } from '../reports/my-reports-store.ts';
+import { openDB, type IDBPDatabase } from 'idb';
+import type { LocalSchema } from './local-database-schema.ts';
 
 /**
  * What the map keeps on the device, in one IndexedDB database: the reports waiting to be sent
  * (with their photos) and the reports the person sent or follows, with the tokens that let them rate
  * and answer. Nothing here is sent anywhere except the queued reports, to this platform.
  */
-export interface LocalSchema extends DBSchema {
-  'report-queue': { key: string; value: QueuedReport };
-  'my-reports': { key: string; value: SavedReport };
-}
-
 export type LocalDatabase = IDBPDatabase<LocalSchema>;
 
 export const localDatabaseName = 'bandoso';

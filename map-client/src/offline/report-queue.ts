@@ -1,6 +1,13 @@
 import { ApiError, NetworkError } from '../app/api-client.ts';
 import type { SubmissionReceipt } from '../reports/report-api.ts';
 import type { LocalDatabase } from './local-database.ts';
+import type { QueuedReport } from './local-database-schema.ts';
+
+/** What the report form hands to the queue; the queue adds the id, the time and the state. */
+export type ReportDraft = Pick<QueuedReport, 'category' | 'description' | 'location' | 'photos' | 'contact' | 'label'>;
+
+/** Sends one report; resolves with the platform's receipt, rejects with ApiError / NetworkError. */
+export type SendReport = (report: QueuedReport, onProgress: (share: number) => void) => Promise<SubmissionReceipt>;
 
 /**
  * The offline report queue (an outbox). Every report goes through it, with a connection or without:
@@ -19,39 +26,6 @@ import type { LocalDatabase } from './local-database.ts';
  * - The person sees each report's state: waiting (and when the next attempt is), sending (with the
  *   upload progress), sent (with the tracking code), failed (with the message and what to do).
  */
-export type QueuedReportState =
-  | { status: 'waiting'; attempts: number; nextAttemptAt: string | undefined; lastError: string | undefined }
-  | { status: 'sending'; attempt: number; progress: number }
-  | { status: 'sent'; trackingCode: string; sentAt: string }
-  | { status: 'failed'; code: string; message: string; messageVi: string | undefined };
-
-export interface QueuedPhoto {
-  name: string;
-  type: string;
-  /** The prepared photo (downscaled, with its EXIF position and time): the exact bytes sent each time. */
-  bytes: ArrayBuffer;
-}
-
-export interface QueuedReport {
-  /** Also the Idempotency-Key (a UUID made on the device). */
-  id: string;
-  createdAt: string;
-  category: string;
-  description: string;
-  location: { lon: number; lat: number; accuracyM: number | undefined };
-  photos: QueuedPhoto[];
-  contact: { name?: string; phone?: string; email?: string; consentToContact: boolean } | undefined;
-  /** What the person saw when sending, to show the report while it waits. */
-  label: { categoryName: string; placeName: string | undefined };
-  state: QueuedReportState;
-  receipt: SubmissionReceipt | undefined;
-}
-
-export type ReportDraft = Pick<QueuedReport, 'category' | 'description' | 'location' | 'photos' | 'contact' | 'label'>;
-
-/** Sends one report; resolves with the platform's receipt, rejects with ApiError / NetworkError. */
-export type SendReport = (report: QueuedReport, onProgress: (share: number) => void) => Promise<SubmissionReceipt>;
-
 export interface ReportQueue {
   /** Stores the report and starts sending it; resolves once it is safely stored. */
   enqueue(draft: ReportDraft): Promise<QueuedReport>;

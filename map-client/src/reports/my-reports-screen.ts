@@ -1,9 +1,8 @@
 import { h, replaceChildren } from '../app/dom.ts';
 import { formatDateTime, getLanguage, t } from '../app/i18n.ts';
+import type { QueuedReport, SavedReport } from '../offline/local-database-schema.ts';
 import { getReportStorage } from '../offline/report-queue-runtime.ts';
-import type { QueuedReport } from '../offline/report-queue.ts';
 import type { CitizenNavigator, CitizenScreen } from '../views/citizen-screens.ts';
-import type { SavedReport } from './my-reports-store.ts';
 import { trackingCodePattern } from './report-api.ts';
 
 /**

@@ -1,21 +1,10 @@
+import type { SavedReport } from '../offline/local-database-schema.ts';
 import type { LocalDatabase } from '../offline/local-database.ts';
 
 /**
- * "My reports": the reports sent from this device (with the reporter token, shown once by the
- * platform, that proves it is theirs when they rate or answer) and the reports followed from here.
+ * "My reports": the reports sent from this device (with the reporter token that proves it is theirs
+ * when they rate or answer) and the reports followed from here, newest first.
  */
-export interface SavedReport {
-  trackingCode: string;
-  role: 'reporter' | 'follower';
-  /** The reporter token (reporter) or follower token (follower). */
-  token: string | undefined;
-  category: string;
-  categoryName: string;
-  description: string;
-  officeName: string | undefined;
-  savedAt: string;
-}
-
 export interface MyReports {
   list(): Promise<SavedReport[]>;
   get(trackingCode: string): Promise<SavedReport | undefined>;

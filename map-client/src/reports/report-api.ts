@@ -2,8 +2,9 @@ import { fetchJson, postJson } from '../app/api-client.ts';
 import { getLanguage } from '../app/i18n.ts';
 
 /**
- * The platform's report endpoints as the map reads them (api/src/modules/reports). Every type here
- * is the part of an answer the client uses, not the whole answer.
+ * The platform's report endpoints as the map reads them (api/src/modules/reports), and the locate
+ * endpoint a report starts from. Every type here is the part of an answer the client uses, not the
+ * whole answer.
  */
 export type ReportStatus = 'received' | 'accepted' | 'in_progress' | 'waiting_for_citizen' | 'resolved' | 'rejected' | 'transferred' | 'reopened' | 'duplicate';
 export const reportStatuses: readonly ReportStatus[] = ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'resolved', 'rejected', 'transferred', 'reopened', 'duplicate'];
@@ -15,6 +16,13 @@ export interface Category {
   nameEn: string;
   descriptionVi: string | null;
   descriptionEn: string | null;
+}
+
+/** `GET /api/locate` (api/src/modules/boundaries): the commune of a pinned place, before anything is reported. */
+export interface LocateResponse {
+  province: { code: string; name: string } | null;
+  commune: { code: string; name: string; level: string } | null;
+  onBorderWith: { code: string; name: string }[];
 }
 
 export interface RoutingPreview {
@@ -124,6 +132,10 @@ export function categoryName(category: Pick<Category, 'nameVi' | 'nameEn'>): str
 }
 
 const point = (lngLat: readonly [number, number]) => `lon=${lngLat[0].toFixed(6)}&lat=${lngLat[1].toFixed(6)}`;
+
+export function locatePoint(lngLat: readonly [number, number], signal?: AbortSignal): Promise<LocateResponse> {
+  return fetchJson<LocateResponse>(`/api/locate?${point(lngLat)}`, signal ? { signal } : {});
+}
 
 export function previewRouting(lngLat: readonly [number, number], category: string, signal?: AbortSignal): Promise<RoutingPreview> {
   return fetchJson<RoutingPreview>(`/api/reports/routing-preview?${point(lngLat)}&category=${encodeURIComponent(category)}`, signal ? { signal } : {});

@@ -1,9 +1,9 @@
 import { describeError } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
 import { formatDateTime, getLanguage, isMessageKey, t } from '../app/i18n.ts';
+import type { SavedReport } from '../offline/local-database-schema.ts';
 import { getReportStorage } from '../offline/report-queue-runtime.ts';
 import type { CitizenNavigator, CitizenScreen } from '../views/citizen-screens.ts';
-import type { SavedReport } from './my-reports-store.ts';
 import { addInformation, categoryName, getPublicReport, rateReport, type PublicReport, type TimelineEntry } from './report-api.ts';
 
 type State = { status: 'loading' } | { status: 'loaded'; report: PublicReport } | { status: 'failed'; error: unknown };

@@ -1,5 +1,5 @@
 import { ApiError, fetchJson, postWithProgress, setCsrfToken } from '../app/api-client.ts';
-import type { QueuedReport } from '../offline/report-queue.ts';
+import type { QueuedReport } from '../offline/local-database-schema.ts';
 import type { SubmissionReceipt } from './report-api.ts';
 
 /** The JSON of `POST /api/reports`, built the same way on every attempt (the platform hashes it with the key). */

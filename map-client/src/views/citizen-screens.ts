@@ -1,22 +1,6 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { ClientConfig } from '../app/client-config.ts';
-
-/** `GET /api/locate` (api/src/modules/boundaries). */
-export interface LocateResponse {
-  province: { code: string; name: string } | null;
-  commune: { code: string; name: string; level: string } | null;
-  onBorderWith: { code: string; name: string }[];
-}
-
-export type LocateState = { status: 'loading' } | { status: 'loaded'; result: LocateResponse } | { status: 'failed'; error: unknown };
-
-/** The place a citizen pinned: a tap, the map centre, or the device position (with its accuracy). */
-export interface Place {
-  lngLat: [number, number];
-  accuracyM: number | undefined;
-  source: 'map' | 'centre' | 'device';
-  locate: LocateState;
-}
+import type { Place } from './citizen-place.ts';
 
 /**
  * What the citizen view's screens (the report form, the public detail, "my reports", each loaded

@@ -1,12 +1,14 @@
 import { Marker, type GeoJSONSource, type MapMouseEvent } from 'maplibre-gl';
-import { describeError, fetchJson, NetworkError } from '../app/api-client.ts';
+import { describeError } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
-import { formatDistance, formatNumber, onLanguageChange, t } from '../app/i18n.ts';
+import { onLanguageChange, t } from '../app/i18n.ts';
 import { tileJsonUrl } from '../map/tile-catalog.ts';
-import type { QueuedReport } from '../offline/report-queue.ts';
 import { applyReportFilters, noReportFilters, reportAt, type ReportFilters } from '../overlays/reports-overlay.ts';
-import { categoryName, loadCategories, type Category } from '../reports/report-api.ts';
-import type { CitizenNavigator, CitizenScreen, LocateResponse, Place } from './citizen-screens.ts';
+import { loadCategories, locatePoint, type Category } from '../reports/report-api.ts';
+import { createCitizenHome, createPlaceCard } from './citizen-panels.ts';
+import type { Place } from './citizen-place.ts';
+import type { CitizenNavigator, CitizenScreen } from './citizen-screens.ts';
+import { unsentReports, type CitizenScreenId } from './citizen-view-state.ts';
 import type { AppView, ViewContext } from './view.ts';
 
 /** The heavier screens, each in its own chunk (precached by the service worker for offline use). */
@@ -15,8 +17,7 @@ export const loadReportDetail = () => import('../reports/report-detail.ts');
 export const loadMyReports = () => import('../reports/my-reports-screen.ts');
 export const loadReportStorage = () => import('../offline/report-queue-runtime.ts');
 
-type ScreenId = 'home' | 'place' | 'form' | 'detail' | 'mine';
-
+// Outside the view: the filters stay as chosen when the person leaves the view and comes back.
 let filters: ReportFilters = noReportFilters;
 
 /**
@@ -25,16 +26,19 @@ let filters: ReportFilters = noReportFilters;
  * receive it, the category, the description, photos, nearby reports of the same category to follow
  * instead; "send" queues it (offline too) and shows its tracking code. A tap on a report pin opens
  * its public detail; on a cluster, zooms in. "My reports" lists what this device sent or follows.
+ *
+ * This module holds the map's part (the pin, the accuracy circle, the clicks) and which screen the
+ * panel shows; citizen-panels.ts draws home and the place card, report-api.ts asks the platform.
  */
 export function enterCitizenView({ map, panel, config, announce }: ViewContext): AppView {
   let place: Place | undefined;
   let marker: Marker | undefined;
   let screen: CitizenScreen | undefined;
-  let screenId: ScreenId = 'home';
+  let screenId: CitizenScreenId = 'home';
   let shownCode: string | undefined;
   let generation = 0;
   let locateRequest: AbortController | undefined;
-  let pending: QueuedReport[] = [];
+  let unsentCount = 0;
   let categories: Category[] = [];
   let left = false;
   let unsubscribeQueue: (() => void) | undefined;
@@ -90,7 +94,7 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
     } else marker.setLngLat(lngLat);
     drawAccuracy(place);
     const current = place;
-    fetchJson<LocateResponse>(`/api/locate?lon=${lngLat[0].toFixed(6)}&lat=${lngLat[1].toFixed(6)}`, { signal })
+    locatePoint(lngLat, signal)
       .then((result) => {
         current.locate = { status: 'loaded', result };
       })
@@ -100,7 +104,7 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
       })
       .finally(() => {
         if (signal.aborted || place !== current) return;
-        if (screenId === 'place') renderPlace();
+        if (screenId === 'place') placeCard.render(current);
         screen?.setPlace?.(current);
       });
     if (screenId === 'form' && screen?.setPlace) screen.setPlace(place);
@@ -109,122 +113,33 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
 
   // ---- screens ----------------------------------------------------------------------------------
 
-  const placeCard = h('section', { className: 'place-card', 'aria-labelledby': 'place-title' });
-  const renderPlace = () => {
-    if (!place) return;
-    const [lon, lat] = place.lngLat;
-    const close = h('button', { type: 'button', className: 'dialog-close', 'aria-label': t('citizen.close') }, '×');
-    close.addEventListener('click', () => {
+  const placeCard = createPlaceCard({
+    close() {
       clearPlace();
       void show('home');
-    });
-    const locate = place.locate;
-    const offline = locate.status === 'failed' && locate.error instanceof NetworkError;
-    const body =
-      locate.status === 'loading'
-        ? h('p', { role: 'status' }, t('citizen.locating'))
-        : locate.status === 'failed'
-          ? h('p', { role: offline ? 'status' : 'alert', className: offline ? 'muted' : 'error' }, offline ? t('citizen.offlinePlace') : describeError(locate.error))
-          : h(
-              'dl',
-              { className: 'facts' },
-              h('dt', {}, t('citizen.commune')),
-              h('dd', { className: 'place-commune' }, locate.result.commune?.name ?? '—'),
-              h('dt', {}, t('citizen.province')),
-              h('dd', {}, locate.result.province?.name ?? '—'),
-              locate.result.onBorderWith.length ? h('dd', { className: 'muted' }, t('citizen.onBorder', { names: locate.result.onBorderWith.map((unit) => unit.name).join(', ') })) : null,
-            );
-    // Outside the province (404) nothing can be reported; offline, the platform decides later.
-    const canReport = locate.status === 'loaded' ? locate.result.commune !== null : offline;
-    const report = h('button', { type: 'button', className: 'primary-button report-here', disabled: !canReport }, t('citizen.reportHere'));
-    report.addEventListener('click', () => void show('form'));
-    replaceChildren(
-      placeCard,
-      h('div', { className: 'dialog-header' }, h('h2', { id: 'place-title' }, t('citizen.placeTitle')), close),
-      body,
-      h('p', { className: 'muted' }, `${t('citizen.coordinates')}: ${formatNumber(lat, 5)}, ${formatNumber(lon, 5)}`),
-      place.accuracyM !== undefined ? h('p', { className: 'muted place-accuracy' }, t('citizen.accuracy', { accuracy: formatDistance(place.accuracyM) })) : null,
-      report,
-      h('p', { className: 'muted' }, t('citizen.movePin')),
-    );
-  };
+    },
+    report: () => void show('form'),
+  });
 
-  const homeStatus = h('p', { className: 'muted', role: 'status' });
-  const renderHome = (): HTMLElement => {
-    const useLocation = h('button', { type: 'button', className: 'secondary-button use-location' }, h('span', { 'aria-hidden': 'true' }, '◎ '), t('citizen.useMyLocation'));
-    useLocation.addEventListener('click', locateDevice);
-    const pinCentre = h('button', { type: 'button', className: 'secondary-button pin-centre' }, t('citizen.pinCentre'));
-    pinCentre.addEventListener('click', () => {
+  const home = createCitizenHome({
+    useLocation: () => locateDevice(),
+    pinCentre() {
       const centre = map.getCenter();
       setPlace([centre.lng, centre.lat], 'centre');
-    });
-    const mine = h('button', { type: 'button', className: 'secondary-button my-reports-button' }, t('citizen.myReports'), pending.length ? h('span', { className: 'badge', 'aria-label': t('citizen.queueSummary', { count: pending.length }) }, String(pending.length)) : null);
-    mine.addEventListener('click', () => void show('mine'));
-    return h(
-      'div',
-      { className: 'citizen-home' },
-      h('p', { className: 'hint' }, t('citizen.hint')),
-      h('div', { className: 'button-row' }, useLocation, pinCentre, mine),
-      pending.length ? h('p', { className: 'queue-summary muted' }, t('citizen.queueSummary', { count: pending.length })) : null,
-      homeStatus,
-      renderFilters(),
-    );
-  };
-
-  const renderFilters = (): HTMLElement => {
-    const category = h(
-      'select',
-      { id: 'filter-category' },
-      h('option', { value: '' }, t('filters.allCategories')),
-      categories.map((item) => h('option', { value: item.code, selected: filters.category === item.code }, categoryName(item))),
-    );
-    const status = h(
-      'select',
-      { id: 'filter-status' },
-      h('option', { value: '' }, t('filters.allStatuses')),
-      (['open', 'resolved', 'closed'] as const).map((value) => h('option', { value, selected: filters.statusGroup === value }, t(`filters.${value}`))),
-    );
-    const period = h(
-      'select',
-      { id: 'filter-period' },
-      h('option', { value: '' }, t('filters.periodAll')),
-      ([7, 30, 365] as const).map((days) => h('option', { value: String(days), selected: filters.periodDays === days }, t(`filters.period${days}`))),
-    );
-    const reset = h('button', { type: 'button', className: 'link-button' }, t('filters.reset'));
-    const apply = () => {
-      filters = {
-        category: category.value || undefined,
-        statusGroup: (status.value || undefined) as ReportFilters['statusGroup'],
-        periodDays: period.value ? Number(period.value) : undefined,
-      };
+    },
+    showMine: () => void show('mine'),
+    changeFilters(next) {
+      filters = next;
       applyReportFilters(map, reportsTileJson, filters);
-    };
-    for (const select of [category, status, period]) select.addEventListener('change', apply);
-    reset.addEventListener('click', () => {
-      category.value = status.value = period.value = '';
-      apply();
-    });
-    const active = filters.category || filters.statusGroup || filters.periodDays;
-    return h(
-      'details',
-      { className: 'report-filters', open: Boolean(active) },
-      h('summary', {}, t('filters.title')),
-      h('label', { for: 'filter-category' }, t('filters.category')),
-      category,
-      h('label', { for: 'filter-status' }, t('filters.status')),
-      status,
-      h('label', { for: 'filter-period' }, t('filters.period')),
-      period,
-      reset,
-    );
-  };
+    },
+  });
 
   const locateDevice = () => {
     if (!('geolocation' in globalThis.navigator)) {
-      homeStatus.textContent = t('citizen.locationDenied');
+      home.setStatus(t('citizen.locationDenied'));
       return;
     }
-    homeStatus.textContent = t('citizen.locatingDevice');
+    home.setStatus(t('citizen.locatingDevice'));
     globalThis.navigator.geolocation.getCurrentPosition(
       (position) => {
         if (left) return;
@@ -233,14 +148,14 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
         map.flyTo({ center: lngLat, zoom: Math.max(map.getZoom(), 16) });
       },
       () => {
-        homeStatus.textContent = t('citizen.locationDenied');
+        home.setStatus(t('citizen.locationDenied'));
         announce(t('citizen.locationDenied'));
       },
       { enableHighAccuracy: true, timeout: 15_000, maximumAge: 30_000 },
     );
   };
 
-  const show = async (next: ScreenId, trackingCode?: string) => {
+  const show = async (next: CitizenScreenId, trackingCode?: string) => {
     const mine = ++generation;
     screen?.destroy();
     screen = undefined;
@@ -249,12 +164,12 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
     if (next === 'home') {
       // Home has no pinned place: a pin left from a sent report or a closed card would mislead.
       clearPlace();
-      replaceChildren(panel, renderHome());
+      replaceChildren(panel, home.render({ unsentCount, categories, filters }));
       return;
     }
     if (next === 'place') {
-      renderPlace();
-      replaceChildren(panel, placeCard);
+      if (place) placeCard.render(place);
+      replaceChildren(panel, placeCard.element);
       return;
     }
     replaceChildren(panel, h('p', { role: 'status', className: 'muted' }, t('app.loading')));
@@ -294,7 +209,7 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
     // The form keeps what the person typed (its labels change on its next opening); the others are redrawn.
     if (screenId === 'home' || screenId === 'mine') void show(screenId);
     else if (screenId === 'detail' && shownCode) void show('detail', shownCode);
-    else if (screenId === 'place') renderPlace();
+    else if (screenId === 'place' && place) placeCard.render(place);
   });
   void show('home');
 
@@ -315,9 +230,9 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
       .then(({ queue }) => {
         if (left) return;
         unsubscribeQueue = queue.subscribe((reports) => {
-          const waiting = reports.filter((report) => report.state.status !== 'sent');
-          const changed = waiting.length !== pending.length;
-          pending = waiting;
+          const unsent = unsentReports(reports).length;
+          const changed = unsent !== unsentCount;
+          unsentCount = unsent;
           if (changed && screenId === 'home') void show('home');
         });
       })
