@@ -22,6 +22,7 @@ import {
 import * as repository from './webhooks.repository.ts';
 import { publicInternetOnly, RefusedTargetError, WebhookTargetGuard, type WebhookTargetPolicy } from './webhook-target-policy.ts';
 import { ThrottledLog } from '../../logging/throttled-log.ts';
+import * as deliveries from './webhook-deliveries.repository.ts';
 
 /**
  * Delivers the transactional outbox to the offices' document systems (e.g. TDOffice).
@@ -179,18 +180,18 @@ async function runPass(db: Kysely<Database>, now: Date, options: WebhookDispatch
 async function prepareDeliveries(db: Kysely<Database>, now: Date, batchSize: number, summary: DispatchSummary): Promise<void> {
   for (;;) {
     const handled = await db.transaction().execute(async (transaction) => {
-      const messages = await repository.lockUnhandledMessages(transaction, batchSize);
+      const messages = await deliveries.lockUnhandledMessages(transaction, batchSize);
       const officeIds = [...new Set(messages.flatMap((message) => (message.office_id ? [message.office_id] : [])))];
-      const webhooks = new Map((await repository.listActiveWebhooks(transaction, officeIds)).map((webhook) => [webhook.office_id, webhook]));
+      const webhooks = new Map((await deliveries.listActiveWebhooks(transaction, officeIds)).map((webhook) => [webhook.office_id, webhook]));
       for (const message of messages) {
         const webhook = message.office_id ? webhooks.get(message.office_id) : undefined;
         if (!webhook) continue;
         const idempotencyId = randomUUID();
         const body = await buildDeliveryBody(transaction, message, webhook, idempotencyId);
-        const inserted = await repository.insertDelivery(transaction, { messageId: message.id, officeId: webhook.office_id, idempotencyId, body, nextAttemptAt: now });
+        const inserted = await deliveries.insertDelivery(transaction, { messageId: message.id, officeId: webhook.office_id, idempotencyId, body, nextAttemptAt: now });
         if (inserted) summary.prepared += 1;
       }
-      await repository.markMessagesHandled(transaction, messages.map((message) => message.id), now);
+      await deliveries.markMessagesHandled(transaction, messages.map((message) => message.id), now);
       return messages.length;
     });
     summary.messages += handled;
@@ -198,14 +199,14 @@ async function prepareDeliveries(db: Kysely<Database>, now: Date, batchSize: num
   }
 }
 
-type ActiveWebhook = Awaited<ReturnType<typeof repository.listActiveWebhooks>>[number];
+type ActiveWebhook = Awaited<ReturnType<typeof deliveries.listActiveWebhooks>>[number];
 
 /**
  * What the document system receives. The report part is the public view (the same as
  * `GET /api/reports/:code`) as it stands when the delivery is prepared: never the reporter's name,
  * phone or e-mail, which stay in the platform.
  */
-async function buildDeliveryBody(db: Transaction<Database>, message: repository.OutboxMessageRow, webhook: ActiveWebhook, idempotencyId: string): Promise<string> {
+async function buildDeliveryBody(db: Transaction<Database>, message: deliveries.OutboxMessageRow, webhook: ActiveWebhook, idempotencyId: string): Promise<string> {
   const report = message.report_id ? await findPublicReportById(db, message.report_id) : undefined;
   return JSON.stringify({
     id: idempotencyId,
@@ -225,13 +226,13 @@ async function buildDeliveryBody(db: Transaction<Database>, message: repository.
  * Who made the change: the citizen, the office (its staff on the platform), the system (deadlines), or
  * this office's own document system — so the receiver recognises the echo of an update it posted.
  */
-async function describeOrigin(db: Transaction<Database>, message: repository.OutboxMessageRow, webhook: ActiveWebhook) {
+async function describeOrigin(db: Transaction<Database>, message: deliveries.OutboxMessageRow, webhook: ActiveWebhook) {
   const at = typeof message.payload.at === 'string' ? new Date(message.payload.at) : null;
   if (!message.report_id || !at || Number.isNaN(at.getTime())) return null;
-  const actor = await repository.findEventActorAt(db, message.report_id, at);
+  const actor = await deliveries.findEventActorAt(db, message.report_id, at);
   if (!actor) return null;
   if (webhook.integration_user_id !== null && actor.actor_user_id === webhook.integration_user_id) {
-    const externalId = await repository.findInboundUpdateAppliedAt(db, webhook.office_id, message.report_id, at);
+    const externalId = await deliveries.findInboundUpdateAppliedAt(db, webhook.office_id, message.report_id, at);
     return { by: 'document_system' as const, externalId: externalId ?? null };
   }
   return { by: actor.actor_role === 'citizen' ? ('citizen' as const) : actor.actor_role === 'system' ? ('system' as const) : ('office' as const) };
@@ -239,7 +240,7 @@ async function describeOrigin(db: Transaction<Database>, message: repository.Out
 
 // ---- 2. sending -------------------------------------------------------------------------------------
 
-type ClaimedDelivery = Awaited<ReturnType<typeof repository.claimDueDeliveries>>[number];
+type ClaimedDelivery = Awaited<ReturnType<typeof deliveries.claimDueDeliveries>>[number];
 type Outcome = repository.AttemptOutcome;
 
 async function sendDueDeliveries(
@@ -255,17 +256,17 @@ async function sendDueDeliveries(
   const clock = () => new Date(now.getTime() + (performance.now() - passStarted));
   for (let round = 0; round < MAX_SEND_ROUNDS && !shutdown.aborted; round += 1) {
     const claimedAt = clock();
-    const claimed = await repository.claimDueDeliveries(db, claimedAt, new Date(claimedAt.getTime() + options.requestTimeoutMs + LEASE_MARGIN_MS), options.batchSize);
+    const claimed = await deliveries.claimDueDeliveries(db, claimedAt, new Date(claimedAt.getTime() + options.requestTimeoutMs + LEASE_MARGIN_MS), options.batchSize);
     if (claimed.length === 0) return;
-    const targets = new Map((await repository.findDeliveryTargets(db, claimed.map((delivery) => delivery.id))).map((target) => [target.id, target]));
+    const targets = new Map((await deliveries.findDeliveryTargets(db, claimed.map((delivery) => delivery.id))).map((target) => [target.id, target]));
     // One office's deliveries go one after another, in the order they were written; offices in parallel.
     const byOffice = new Map<string, ClaimedDelivery[]>();
     for (const delivery of [...claimed].sort((a, b) => a.message_id - b.message_id)) {
       byOffice.set(delivery.office_id, [...(byOffice.get(delivery.office_id) ?? []), delivery]);
     }
     await Promise.all(
-      [...byOffice.values()].map(async (deliveries) => {
-        for (const delivery of deliveries) {
+      [...byOffice.values()].map(async (officeDeliveries) => {
+        for (const delivery of officeDeliveries) {
           const target = targets.get(delivery.id);
           if (!target) continue; // the webhook was removed meanwhile: the delivery waits for a new one
           const outcome = await attemptDelivery(db, delivery, target, options, transport, shutdown, clock, log);
@@ -353,7 +354,7 @@ async function attemptDelivery(
     error = `${error}; gave up after ${delivery.attempts} attempts`;
   }
   const nextAttemptAt = outcome === 'retry' ? new Date(finishedAt.getTime() + retryDelayMs(delivery.attempts, options, retryAfterSeconds)) : finishedAt;
-  await repository.recordAttempt(db, {
+  await deliveries.recordAttempt(db, {
     deliveryId: delivery.id,
     attempt: delivery.attempts,
     url: target.url,

@@ -13,6 +13,8 @@ import { generateWebhookSecret, standardWebhooksSecret, verifySignedRequest, typ
 import * as repository from './webhooks.repository.ts';
 import type { WebhookTargetGuard } from './webhook-target-policy.ts';
 import { inboundEnvelopeSchema, type DeliveriesQuery, type PutWebhookInput } from './webhooks.schema.ts';
+import * as deliveries from './webhook-deliveries.repository.ts';
+import * as inbound from './webhook-inbound.repository.ts';
 
 // ---- configuration (staff) --------------------------------------------------------------------------
 
@@ -106,14 +108,14 @@ export async function getWebhook(db: Kysely<Database>, principal: Principal, off
 /** The delivery log: officers see their office's; administrators and the IOC everyone's (or one office's). */
 export async function listDeliveryLog(db: Kysely<Database>, principal: Principal, query: DeliveriesQuery) {
   const office = await resolveOffice(db, principal, query.office, false);
-  const { rows, total } = await repository.listDeliveries(db, {
+  const { rows, total } = await deliveries.listDeliveries(db, {
     ...(office ? { officeId: office.id } : {}),
     ...(query.status ? { status: query.status } : {}),
     ...(query.trackingCode ? { trackingCode: query.trackingCode } : {}),
     limit: query.limit,
     offset: query.offset,
   });
-  const attempts = await repository.listAttempts(db, rows.map((row) => row.id));
+  const attempts = await deliveries.listAttempts(db, rows.map((row) => row.id));
   return {
     total,
     limit: query.limit,
@@ -149,13 +151,13 @@ export async function listDeliveryLog(db: Kysely<Database>, principal: Principal
 
 /** Sends a delivery again, with its original id and body (e.g. once the receiver is fixed). */
 export async function redeliver(db: Kysely<Database>, principal: Principal, deliveryId: number, now: Date = new Date()) {
-  const delivery = await repository.findDelivery(db, deliveryId);
+  const delivery = await deliveries.findDelivery(db, deliveryId);
   const allowed = delivery && (principal.role === 'admin' || (principal.role === 'officer' && principal.officeId === delivery.office_id));
   if (!delivery || !allowed) throw new AppError('NOT_FOUND', `No delivery ${deliveryId} among your office's.`, { vi: 'Không tìm thấy lần gửi này.' });
   if (delivery.status === 'pending') {
     throw new AppError('CONFLICT', 'That delivery is still being tried; wait for its next attempt.', { vi: 'Lần gửi này vẫn đang được thử lại.' });
   }
-  await repository.requeueDelivery(db, deliveryId, now);
+  await deliveries.requeueDelivery(db, deliveryId, now);
 }
 
 // ---- inbound status updates (the document system posts back) ----------------------------------------
@@ -240,7 +242,7 @@ export async function receiveInboundUpdate(context: ReportsContext, request: Inb
   const principal = integrationPrincipal(webhook.integration_user_id, office);
   const occurredAt = envelope.occurredAt ? new Date(envelope.occurredAt) : null;
 
-  const recorded = await repository.insertInboundUpdate(db, {
+  const recorded = await inbound.insertInboundUpdate(db, {
     officeId: office.id,
     externalId: envelope.externalId,
     requestHash,
@@ -250,7 +252,7 @@ export async function receiveInboundUpdate(context: ReportsContext, request: Inb
     receivedAt: now,
   });
   if (!recorded) {
-    const earlier = await repository.findInboundUpdate(db, office.id, envelope.externalId);
+    const earlier = await inbound.findInboundUpdate(db, office.id, envelope.externalId);
     if (!earlier) return receiveInboundUpdate(context, request, now); // refused meanwhile and forgotten: try afresh
     if (earlier.request_hash !== requestHash) {
       throw new AppError('CONFLICT', `externalId ${envelope.externalId} was already used for a different update; give each update its own id.`, {
@@ -268,12 +270,12 @@ export async function receiveInboundUpdate(context: ReportsContext, request: Inb
       });
     }
     // Did the abandoned attempt get as far as changing the report? Its event has its exact instant.
-    const applied = await repository.integrationEventExists(db, earlier.report_id, webhook.integration_user_id, earlier.received_at);
+    const applied = await inbound.integrationEventExists(db, earlier.report_id, webhook.integration_user_id, earlier.received_at);
     if (applied) {
-      await repository.markInboundUpdateApplied(db, office.id, envelope.externalId, applied.status, now);
+      await inbound.markInboundUpdateApplied(db, office.id, envelope.externalId, applied.status, now);
       return { externalId: envelope.externalId, trackingCode: earlier.tracking_code, status: applied.status, replayed: true };
     }
-    if (!(await repository.retakeInboundUpdate(db, office.id, envelope.externalId, abandonedBefore, now))) {
+    if (!(await inbound.retakeInboundUpdate(db, office.id, envelope.externalId, abandonedBefore, now))) {
       throw new AppError('CONFLICT', `The update ${envelope.externalId} is being applied right now; send it again in a minute.`, {
         vi: 'Cập nhật này đang được xử lý; hãy gửi lại sau ít phút.',
       });
@@ -283,11 +285,11 @@ export async function receiveInboundUpdate(context: ReportsContext, request: Inb
   try {
     // `now` becomes the event's instant, which is how the outbound delivery of this change names its externalId.
     const result = await performStaffAction(context, principal, reportId, action, [], now);
-    await repository.markInboundUpdateApplied(db, office.id, envelope.externalId, result.status, now);
+    await inbound.markInboundUpdateApplied(db, office.id, envelope.externalId, result.status, now);
     return { externalId: envelope.externalId, trackingCode: result.trackingCode, status: result.status, replayed: false };
   } catch (error) {
     // Refused (e.g. an impossible transition): nothing changed, so the id is free for a corrected update.
-    await repository.deleteInboundUpdate(db, office.id, envelope.externalId);
+    await inbound.deleteInboundUpdate(db, office.id, envelope.externalId);
     throw error;
   }
 }
