@@ -97,7 +97,7 @@ export async function startPlatform(config: AppConfig, logger: Logger): Promise<
       await maintenance.close();
     }
   }
-  const database = await openDatabase(config.database, { logger });
+  const database = await openDatabase(config.database, { logger, command: config.command });
   try {
     if (database.backend === 'embedded') await prepareDatabase(database, { seed: config.seedSampleData, logger, demoPassword: config.demoPassword });
     const instance = createApp({ config, database, logger });

@@ -49,7 +49,7 @@ export function command(usage: string): Command {
       try {
         // Commands do maintenance work (imports, migrations): statements get the import timeout.
         const statementTimeoutMs = config.database.kind === 'server' ? config.database.importStatementTimeoutMs : undefined;
-        return { config, database: await openDatabase(config.database, statementTimeoutMs === undefined ? {} : { statementTimeoutMs }) };
+        return { config, database: await openDatabase(config.database, { command: config.command, ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }) }) };
       } catch (error) {
         if (error instanceof EmbeddedDatabaseLockedError) {
           console.error(`${error.message}\nWhile \`npm start\` is running, stop it (Ctrl+C), ${task}, then start it again.`);

@@ -143,6 +143,11 @@ export type AppConfig = Readonly<{
   healthTimeoutMs: number;
   /** How long requests in flight may take to finish at shutdown (ms). */
   shutdownGraceMs: number;
+  /**
+   * What this process is, in a person's words (`npm run import`), for messages such as "the embedded
+   * database is held by …": npm's lifecycle event when run through npm, else the script's name.
+   */
+  command: string;
   seedSampleData: boolean;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   basemapStyleUrl: string | undefined;
@@ -195,6 +200,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     trustProxy: values.TRUST_PROXY,
     database: Object.freeze(database),
     healthTimeoutMs: seconds(values.HEALTH_TIMEOUT_S),
+    command: environment.npm_lifecycle_event ? `npm run ${environment.npm_lifecycle_event}` : path.basename(process.argv[1] ?? 'node'),
     shutdownGraceMs: seconds(values.SHUTDOWN_GRACE_S),
     seedSampleData: values.SEED_SAMPLE_DATA,
     logLevel: values.LOG_LEVEL,

@@ -48,6 +48,8 @@ export interface OpenEmbeddedOptions {
   dataDir: string;
   /** Start from a dumped data folder (a `dumpDataDir` tarball): tests use it to skip migrations. */
   loadDataDir?: Blob;
+  /** What this process is, for the message another process gets while it holds the folder. */
+  command?: string;
 }
 
 /** How long the platform waits for a server, in milliseconds; 0 turns a limit off. */
@@ -70,8 +72,8 @@ export interface ServerDatabaseOptions {
   applicationName?: string;
 }
 
-export async function openDatabase(database: AppConfig['database'], options: { logger?: Logger; statementTimeoutMs?: number } = {}): Promise<DatabaseHandle> {
-  if (database.kind === 'embedded') return openEmbeddedDatabase({ dataDir: database.dataDir });
+export async function openDatabase(database: AppConfig['database'], options: { logger?: Logger; statementTimeoutMs?: number; command?: string } = {}): Promise<DatabaseHandle> {
+  if (database.kind === 'embedded') return openEmbeddedDatabase({ dataDir: database.dataDir, ...(options.command ? { command: options.command } : {}) });
   return openServerDatabase(database.url, {
     poolSize: database.poolSize,
     timeouts: { ...database.timeouts, ...(options.statementTimeoutMs === undefined ? {} : { statementMs: options.statementTimeoutMs }) },
@@ -190,7 +192,7 @@ export async function waitForDatabase(handle: DatabaseHandle, options: { maxWait
 export async function openEmbeddedDatabase(options: OpenEmbeddedOptions): Promise<DatabaseHandle> {
   const inMemory = options.dataDir === 'memory://';
   let lock: EmbeddedLock | undefined;
-  if (!inMemory) lock = acquireEmbeddedLock(options.dataDir);
+  if (!inMemory) lock = acquireEmbeddedLock(options.dataDir, options.command);
   let client: PGlite;
   try {
     client = await PGlite.create({

@@ -33,13 +33,14 @@ export interface EmbeddedLock {
   release(): void;
 }
 
-export function acquireEmbeddedLock(dataDir: string): EmbeddedLock {
+/** `command`: what this process is, as the holder's message to a second process names it (`npm start`). */
+export function acquireEmbeddedLock(dataDir: string, command: string = processCommandLine()): EmbeddedLock {
   fs.mkdirSync(dataDir, { recursive: true });
   const lockPath = path.join(dataDir, 'database.lock');
   const me: LockHolder = {
     pid: process.pid,
     hostname: os.hostname(),
-    command: describeCommand(),
+    command,
     startedAt: new Date().toISOString(),
   };
   for (let attempt = 0; attempt < 2; attempt += 1) {
@@ -89,8 +90,7 @@ function isAlive(holder: LockHolder): boolean {
   }
 }
 
-function describeCommand(): string {
-  const lifecycle = process.env.npm_lifecycle_event;
-  if (lifecycle) return `npm run ${lifecycle}`;
+/** The script and arguments this process runs, without folders. */
+function processCommandLine(): string {
   return process.argv.slice(1).map((part) => path.basename(part)).join(' ');
 }
