@@ -5,6 +5,7 @@ FROM node:20-bookworm-slim AS manifests
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY api/package.json api/
+COPY api/contracts/package.json api/contracts/
 COPY migrations/package.json migrations/
 COPY gis-data/package.json gis-data/
 COPY tiles/package.json tiles/

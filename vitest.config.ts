@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{api,gis-data,tiles,migrations,scripts}/src/**/*.test.ts', 'map-client/{src,test,tools}/**/*.test.ts'],
+    include: ['{api,api/contracts,gis-data,tiles,migrations,scripts}/src/**/*.test.ts', 'map-client/{src,test,tools}/**/*.test.ts'],
     globalSetup: ['api/src/testing/global-setup.ts', 'scripts/src/e2e/client-build.global-setup.ts'],
     pool: 'forks',
     // Files of one worker share its module state, so each worker opens the shared test database once.

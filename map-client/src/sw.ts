@@ -16,7 +16,8 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url:
  * Also precached: the citizen's report screens and the photo preparation, so that a report can be
  * written and queued with no connection (offline/report-queue.ts sends it when the page is back online).
  */
-self.skipWaiting();
+// Take over at once (the promise only says when): a new deploy serves its own files on the next load.
+void self.skipWaiting();
 clientsClaim();
 cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);

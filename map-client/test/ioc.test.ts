@@ -1,9 +1,10 @@
+import type { ReportStatus } from '@bandoso/contracts';
 import { describe, expect, it } from 'vitest';
 import { liveReportColour, newReportMs, onTimeColour } from '../src/ioc/ioc-colours.ts';
 import { mergeLiveReport, type FeedEventData } from '../src/ioc/live-reports.ts';
 import { chartRows } from '../src/ioc/stats-panel.ts';
 
-const event = (code: string, status = 'received'): FeedEventData => ({
+const event = (code: string, status: ReportStatus = 'received'): FeedEventData => ({
   kind: status === 'received' ? 'routed' : 'accepted',
   at: '2026-11-27T07:00:00.000Z',
   report: {

@@ -22,7 +22,7 @@ const receipt = (code = 'DB-7K3M9Q'): SubmissionReceipt => ({
   id: randomUUID(),
   trackingCode: code,
   status: 'received',
-  commune: { code: '03127', name: 'Phường Điện Biên Phủ' },
+  commune: { code: '03127', name: 'Phường Điện Biên Phủ', level: 'ward' },
   office: { code: 'UBND-03127', name: 'UBND phường Điện Biên Phủ' },
   acknowledgeDueAt: '2026-11-30T02:00:00.000Z',
   dueAt: '2026-12-03T10:00:00.000Z',

@@ -5,6 +5,8 @@
  *   within the budget in gzip bytes: it is what a phone on 3G downloads before the map appears.
  * - deck.gl, luma.gl, three.js and hls.js never reach that static graph: they load with their views;
  *   nor do exifr (photos) and idb (the report queue): they load when a report is written or queued.
+ * - A chunk the service worker precaches (works offline) imports only precached chunks: a shared
+ *   chunk Rollup splits out of two views would otherwise be missing offline.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -96,12 +98,30 @@ export function checkBundleBudget(distDirectory: string): BudgetReport {
     chunks.push({ file: chunk.file, role: 'lazy', ...size(chunk.file), ...(loader ? { loadedBy: loader } : {}) });
   }
 
+  problems.push(...offlineGaps(distDirectory, manifest));
+
   const sum = (role: ChunkSize['role']) => chunks.filter((chunk) => chunk.role === role).reduce((total, chunk) => total + chunk.gzipBytes, 0);
   const report: BudgetReport = { chunks, entryScriptGzipBytes: sum('entry script'), entryStyleGzipBytes: sum('entry style'), mapWorkerGzipBytes: sum('map worker'), problems };
   if (report.entryScriptGzipBytes > budgets.entryScriptGzipBytes) problems.push(`entry scripts are ${kib(report.entryScriptGzipBytes)} gzipped, over the budget of ${kib(budgets.entryScriptGzipBytes)}`);
   if (report.entryStyleGzipBytes > budgets.entryStyleGzipBytes) problems.push(`entry CSS is ${kib(report.entryStyleGzipBytes)} gzipped, over the budget of ${kib(budgets.entryStyleGzipBytes)}`);
   if (report.mapWorkerGzipBytes > budgets.mapWorkerGzipBytes) problems.push(`the map worker is ${kib(report.mapWorkerGzipBytes)} gzipped, over the budget of ${kib(budgets.mapWorkerGzipBytes)}`);
   return report;
+}
+
+/** Static imports of precached chunks that the service worker does not precache (dist/sw.js lists what it does). */
+function offlineGaps(distDirectory: string, manifest: Record<string, ManifestChunk>): string[] {
+  const worker = path.join(distDirectory, 'sw.js');
+  if (!fs.existsSync(worker)) return [];
+  const precached = new Set([...fs.readFileSync(worker, 'utf8').matchAll(/"url":"([^"]+)"/g)].map((match) => match[1]!));
+  const gaps: string[] = [];
+  for (const chunk of Object.values(manifest)) {
+    if (!precached.has(chunk.file)) continue;
+    for (const imported of chunk.imports ?? []) {
+      const file = manifest[imported]?.file;
+      if (file && !precached.has(file)) gaps.push(`${chunk.file} works offline but imports ${file}, which the service worker does not precache: add it to injectManifest.globPatterns (vite.config.ts)`);
+    }
+  }
+  return gaps;
 }
 
 export function formatBudgetReport(report: BudgetReport): string {

@@ -7,8 +7,11 @@ export const clientRoot = fileURLToPath(new URL('../', import.meta.url));
 export const distDirectory = path.join(clientRoot, 'dist');
 const fingerprintFile = '.build-fingerprint';
 
-/** Everything a build reads from this workspace; a change in any of them makes the build stale. */
-const buildInputs = ['index.html', 'vite.config.ts', 'package.json', 'tsconfig.json', 'src', 'public'];
+/**
+ * Everything a build reads from this workspace, and the shared contracts it bundles
+ * (@bandoso/contracts); a change in any of them makes the build stale.
+ */
+const buildInputs = ['index.html', 'vite.config.ts', 'package.json', 'tsconfig.json', 'src', 'public', '../api/contracts/package.json', '../api/contracts/src'];
 
 /** A hash of the build's inputs (and of the installed Vite/MapLibre versions, via the lockfile). */
 export function clientSourceFingerprint(): string {

@@ -8,7 +8,6 @@ export {
   listLayers,
   findLayer,
   layersFedBy,
-  reportStatuses,
   tileSourceTables,
   clusterFields,
   type LayerId,
@@ -19,7 +18,6 @@ export {
   type LayerFilterName,
   type LayerFilterSpec,
   type LayerParameters,
-  type ReportStatusCode,
   type TileSourceTable,
   type VectorFieldType,
 } from './layer-registry.ts';

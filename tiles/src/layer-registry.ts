@@ -1,3 +1,4 @@
+import { reportStatuses, type ReportStatus } from '@bandoso/contracts';
 import { sql, type RawBuilder } from 'kysely';
 
 /**
@@ -12,9 +13,6 @@ import { sql, type RawBuilder } from 'kysely';
 
 export const layerIds = ['province', 'communes', 'commune-labels', 'planning-zones', 'heritage-sites', 'cameras', 'camera-fov', 'facilities', 'reports'] as const;
 export type LayerId = (typeof layerIds)[number];
-
-export const reportStatuses = ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'resolved', 'rejected', 'transferred', 'reopened', 'duplicate'] as const;
-export type ReportStatusCode = (typeof reportStatuses)[number];
 
 /** Tables whose writes change tiles; each has a row in `tile_source_version` (migration 0005). */
 export const tileSourceTables = ['boundary_set', 'admin_unit', 'planning_zone', 'heritage_site', 'camera', 'emergency_facility', 'report'] as const;
@@ -38,7 +36,7 @@ export interface LayerFilters {
   /** Report category codes. */
   category?: string[];
   /** Report statuses. */
-  status?: ReportStatusCode[];
+  status?: ReportStatus[];
   /** First and last day (YYYY-MM-DD, Vietnam time) of the creation date, inclusive. */
   from?: string;
   to?: string;

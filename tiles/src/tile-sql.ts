@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import { reportStatuses, type LayerDefinition, type LayerParameters } from './layer-registry.ts';
+import { reportStatuses } from '@bandoso/contracts';
+import type { LayerDefinition, LayerParameters } from './layer-registry.ts';
 import { orderByClause } from './feature-sql.ts';
 import { simplifyToleranceMeters, TILE_BUFFER, TILE_EXTENT, type TileAddress } from './tile-coordinates.ts';
 

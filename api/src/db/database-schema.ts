@@ -1,3 +1,4 @@
+import type { ReportStatus } from '@bandoso/contracts';
 import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely';
 
 /**
@@ -135,16 +136,8 @@ export interface EmergencyFacilityTable {
   updated_at: UpdatedAt;
 }
 
-export type ReportStatus =
-  | 'received'
-  | 'accepted'
-  | 'in_progress'
-  | 'waiting_for_citizen'
-  | 'resolved'
-  | 'rejected'
-  | 'transferred'
-  | 'reopened'
-  | 'duplicate';
+/** The statuses have their home in @bandoso/contracts (report-status.ts), shared with every side. */
+export type { ReportStatus };
 export type ReportPriority = 'urgent' | 'normal' | 'complex';
 export type UserRole = 'citizen' | 'officer' | 'ioc_operator' | 'planner' | 'admin';
 export type ActorRole = UserRole | 'system' | 'integration';

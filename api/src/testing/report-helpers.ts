@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { SubmissionReceipt } from '@bandoso/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { Database, UserRole } from '../db/database-schema.ts';
 import { createUser } from '../modules/auth/auth.service.ts';
@@ -67,16 +68,8 @@ export async function bearerToken(baseUrl: string, user: TestUser): Promise<stri
   return ((await response.json()) as { token: string }).token;
 }
 
-export interface SubmittedReport {
-  id: string;
-  trackingCode: string;
-  reporterToken: string;
-  commune: { code: string; name: string };
-  office: { code: string; name: string };
-  dueAt: string;
-  acknowledgeDueAt: string;
-  nearBorder: boolean;
-}
+/** The receipt of `POST /api/reports` (@bandoso/contracts). */
+export type SubmittedReport = SubmissionReceipt;
 
 /** Sends a report through `POST /api/reports` and expects 201. */
 export async function submitTestReport(

@@ -1,3 +1,4 @@
+import tokenizeWkt, { type WktList } from 'wkt-parser/parser.js';
 import { normalizeKey } from '../text/fold-vietnamese.ts';
 import { findSourceSrs, sourceSrsDefinitions, type SourceSrs } from './crs-registry.ts';
 
@@ -26,78 +27,18 @@ interface WktNode {
 }
 type WktValue = WktNode | string | number;
 
-/** Parses WKT (1 or 2) into keyword nodes. Throws on malformed input. */
+/**
+ * Parses WKT (1 or 2) into keyword nodes with wkt-parser's tokenizer, the one proj4 reads WKT with.
+ * Not the package's default export, which goes on to make proj4 parameters and, for WKT2, loses the
+ * datum's name and the authority codes the rules below read. Quoted strings and bare words (EAST)
+ * both come out as strings. Throws on malformed input.
+ */
 export function parseWkt(text: string): WktNode {
-  let index = 0;
-  const skipSpace = () => {
-    while (index < text.length && /\s/.test(text[index]!)) index++;
-  };
-  const parseNode = (): WktNode => {
-    skipSpace();
-    const keyword = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(index))?.[0];
-    if (!keyword) throw new Error(`expected a WKT keyword at character ${index + 1}`);
-    index += keyword.length;
-    skipSpace();
-    const open = text[index];
-    if (open !== '[' && open !== '(') return { keyword: keyword.toUpperCase(), values: [] };
-    const close = open === '[' ? ']' : ')';
-    index++;
-    const values: WktValue[] = [];
-    for (;;) {
-      skipSpace();
-      const char = text[index];
-      if (char === undefined) throw new Error('unexpected end of WKT');
-      if (char === close) {
-        index++;
-        break;
-      }
-      if (char === ',') {
-        index++;
-        continue;
-      }
-      if (char === '"') {
-        let value = '';
-        index++;
-        for (;;) {
-          const next = text[index];
-          if (next === undefined) throw new Error('unterminated string in WKT');
-          if (next === '"') {
-            if (text[index + 1] === '"') {
-              value += '"';
-              index += 2;
-              continue;
-            }
-            index++;
-            break;
-          }
-          value += next;
-          index++;
-        }
-        values.push(value);
-      } else if (/[-+.\d]/.test(char)) {
-        const number = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/.exec(text.slice(index))?.[0];
-        if (!number) throw new Error(`bad number at character ${index + 1}`);
-        values.push(Number(number));
-        index += number.length;
-      } else {
-        const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(index))?.[0];
-        if (!word) throw new Error(`unexpected "${char}" at character ${index + 1}`);
-        let after = index + word.length;
-        while (after < text.length && /\s/.test(text[after]!)) after++;
-        if (text[after] === '[' || text[after] === '(') {
-          values.push(parseNode());
-        } else {
-          // A bare word (EAST, NORTH) is an enumeration value, not a node.
-          values.push(word.toUpperCase());
-          index += word.length;
-        }
-      }
-    }
-    return { keyword: keyword.toUpperCase(), values };
-  };
-  const root = parseNode();
-  skipSpace();
-  return root;
+  const toNode = ([keyword, ...values]: WktList): WktNode => ({
+    keyword: keyword.toUpperCase(),
+    values: values.map((value) => (typeof value === 'object' ? toNode(value) : value)),
+  });
+  return toNode(tokenizeWkt(text));
 }
 
 const children = (node: WktNode, ...keywords: string[]): WktNode[] =>
@@ -149,10 +90,11 @@ export function detectSrsFromPrj(wkt: string): SrsDetection {
   let root: WktNode;
   try {
     root = horizontalCrs(parseWkt(wkt.replace(/^\uFEFF/, '')));
-  } catch (error) {
+  } catch {
+    // wkt-parser's messages quote the whole text back and name its internal states.
     return {
       srs: null,
-      declared: `unreadable .prj (${(error as Error).message})`,
+      declared: 'unreadable .prj (not well-formed WKT)',
       reason: 'the .prj file is not WKT that can be read; pass --srs to say which system the coordinates are in',
     };
   }

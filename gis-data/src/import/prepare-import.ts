@@ -11,7 +11,7 @@ import {
   reprojectAndCheckExtent,
   validateFeatureWithGeojsonValidation,
 } from './geometry-checks.ts';
-import type { AttributeValue, FeatureProblem, ImportLayer, PreparedFeature, PreparedFile, PrepareOptions } from './import-types.ts';
+import type { AttributeValue, ImportLayer, PreparedFeature, PreparedFile, PrepareOptions } from './import-types.ts';
 import { hotlineByFacilityKind, layerSpecs, type AttributeSpec, type LayerSpec } from './layer-specs.ts';
 import { readGeoJson, type RawSource } from './read-geojson.ts';
 import { readShapefileParts, readShapefileZip } from './read-shapefile.ts';
@@ -68,7 +68,7 @@ export async function prepareImportData(data: Buffer | Uint8Array | string, file
   }
   if (isZip || extension === '.zip') {
     if (!bytes || !isZip) return emptyResult(options, 'shapefile', fileName, `${fileName} is not a zip archive`);
-    const source = await readShapefileZip(bytes, options.encoding ? { encoding: options.encoding } : {});
+    const source = readShapefileZip(bytes, options.encoding ? { encoding: options.encoding } : {});
     return prepareSource(source, fileName, options);
   }
   const text = typeof data === 'string' ? data : new TextDecoder().decode(bytes!);

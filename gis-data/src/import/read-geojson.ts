@@ -1,3 +1,4 @@
+import { printParseErrorCode, visit } from 'jsonc-parser';
 import { detectSrsFromGeoJsonCrs, type SrsDetection } from '../crs/prj-detection.ts';
 
 /** What a reader hands to the preparation step: raw features plus what the file says about itself. */
@@ -22,141 +23,113 @@ export interface JsonSyntaxError {
   truncated: boolean;
 }
 
-class ScanError extends Error {
-  constructor(
-    readonly offset: number,
-    readonly description: string,
-  ) {
-    super(description);
-  }
-}
+type JsonErrorName = ReturnType<typeof printParseErrorCode>;
+/** What the text should hold where an error is: for messages about a stray character. */
+type Expected = 'property name' | 'value' | 'end of document' | 'separator';
 
 /**
  * Finds where and why a text is not JSON (JSON.parse's messages and positions differ between Node
- * versions, and some have none). Only called after JSON.parse failed.
+ * versions, and some have none), with jsonc-parser in strict mode. Only called after JSON.parse failed.
  */
 export function locateJsonSyntaxError(text: string): JsonSyntaxError | null {
-  let index = 0;
-  const end = text.length;
-  const fail = (description: string): never => {
-    throw new ScanError(index, index >= end ? 'unexpected end of file' : description);
+  const containers: Array<'object' | 'array'> = [];
+  let expected: Expected = 'value';
+  const valueDone = () => {
+    expected = containers.length === 0 ? 'end of document' : 'separator';
   };
-  const skipSpace = () => {
-    while (index < end && (text[index] === ' ' || text[index] === '\t' || text[index] === '\n' || text[index] === '\r')) index++;
-  };
-  const character = () => {
-    if (index >= end) return 'end of file';
-    const char = text[index]!;
-    return char < ' ' ? JSON.stringify(char) : `'${char}'`;
-  };
-  const scanString = () => {
-    index++; // opening quote
-    for (;;) {
-      if (index >= end) fail('unexpected end of file inside a string');
-      const char = text.charCodeAt(index);
-      if (char === 0x22) {
-        index++;
-        return;
-      }
-      if (char < 0x20) fail('a line break or control character inside a string (strings must be on one line; escape it as \\n)');
-      if (char === 0x5c) {
-        const escape = text[index + 1];
-        if (escape === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(index + 2, index + 6))) {
-            index++;
-            fail('a bad \\u escape in a string');
-          }
-          index += 6;
-          continue;
-        }
-        if (escape === undefined || !'"\\/bfnrt'.includes(escape)) {
-          index++;
-          fail(`a bad escape \\${escape ?? ''} in a string`);
-        }
-        index += 2;
-        continue;
-      }
-      index++;
-    }
-  };
-  const scanValue = (depth: number): void => {
-    if (depth > 5000) fail('nesting too deep');
-    skipSpace();
-    const char = text[index];
-    if (char === '{') {
-      index++;
-      skipSpace();
-      if (text[index] === '}') {
-        index++;
-        return;
-      }
-      for (;;) {
-        skipSpace();
-        if (text[index] !== '"') fail(`expected a property name in double quotes, found ${character()}`);
-        scanString();
-        skipSpace();
-        if (text[index] !== ':') fail(`expected ':' after a property name, found ${character()}`);
-        index++;
-        scanValue(depth + 1);
-        skipSpace();
-        if (text[index] === ',') {
-          index++;
-          continue;
-        }
-        if (text[index] === '}') {
-          index++;
-          return;
-        }
-        fail(`expected ',' or '}' after a property value, found ${character()}`);
-      }
-    }
-    if (char === '[') {
-      index++;
-      skipSpace();
-      if (text[index] === ']') {
-        index++;
-        return;
-      }
-      for (;;) {
-        scanValue(depth + 1);
-        skipSpace();
-        if (text[index] === ',') {
-          index++;
-          continue;
-        }
-        if (text[index] === ']') {
-          index++;
-          return;
-        }
-        fail(`expected ',' or ']' after an array element, found ${character()}`);
-      }
-    }
-    if (char === '"') return scanString();
-    const literal = /^(true|false|null)/.exec(text.slice(index, index + 5));
-    if (literal) {
-      index += literal[0].length;
-      return;
-    }
-    const number = /-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
-    number.lastIndex = index;
-    const match = number.exec(text);
-    if (match && match[0].length > 0 && match[0] !== '-') {
-      index += match[0].length;
-      return;
-    }
-    fail(`unexpected ${character()} where a value should start`);
+  let located: JsonSyntaxError | null = null;
+  const locate = (offset: number, description: string) => {
+    const before = text.slice(0, offset);
+    const line = (before.match(/\n/g)?.length ?? 0) + 1;
+    const column = offset - before.lastIndexOf('\n');
+    const truncated = offset >= text.length;
+    located = { offset, line, column, description: truncated ? 'unexpected end of file' : description, truncated };
   };
   try {
-    scanValue(0);
-    skipSpace();
-    if (index < end) fail(`unexpected ${character()} after the end of the JSON document`);
-    return null;
-  } catch (error) {
-    if (!(error instanceof ScanError)) return null;
-    const before = text.slice(0, error.offset);
-    const line = (before.match(/\n/g)?.length ?? 0) + 1;
-    const column = error.offset - before.lastIndexOf('\n');
-    return { offset: error.offset, line, column, description: error.description, truncated: error.offset >= end };
+    visit(
+      text,
+      {
+        onObjectBegin: () => {
+          containers.push('object');
+          expected = 'property name';
+        },
+        onArrayBegin: () => {
+          containers.push('array');
+          expected = 'value';
+        },
+        onObjectEnd: () => {
+          containers.pop();
+          valueDone();
+        },
+        onArrayEnd: () => {
+          containers.pop();
+          valueDone();
+        },
+        onObjectProperty: () => void (expected = 'separator'),
+        onLiteralValue: valueDone,
+        onSeparator: (separator) => void (expected = separator === ',' && containers.at(-1) === 'object' ? 'property name' : 'value'),
+        onError: (code, offset, length) => {
+          // The parser recovers and goes on; the first error is the one a person should fix.
+          if (located) return;
+          const name = printParseErrorCode(code);
+          if (name === 'UnexpectedEndOfString' && offset + length < text.length) {
+            locate(offset + length, 'a line break inside a string (strings must be on one line; escape it as \\n)');
+          } else {
+            locate(name === 'UnexpectedEndOfString' ? text.length : offset, describeParseError(name, containers.at(-1), expected, foundAt(text, offset)));
+          }
+        },
+      },
+      { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
+    );
+  } catch {
+    return null; // nesting too deep for the parser's recursion: JSON.parse's own message will do
+  }
+  return located;
+}
+
+/** The character at `offset` as a message shows it: 'x', "\u0007", or end of file. */
+function foundAt(text: string, offset: number): string {
+  const char = text[offset];
+  if (char === undefined) return 'end of file';
+  return char < ' ' ? JSON.stringify(char) : `'${char}'`;
+}
+
+function describeParseError(name: JsonErrorName, container: 'object' | 'array' | undefined, expected: Expected, found: string): string {
+  const commaExpected = () =>
+    container === 'array' ? `expected ',' or ']' after an array element, found ${found}` : `expected ',' or '}' after a property value, found ${found}`;
+  switch (name) {
+    case 'CommaExpected':
+    case 'CloseBraceExpected':
+    case 'CloseBracketExpected':
+      return commaExpected();
+    case 'PropertyNameExpected':
+      return `expected a property name in double quotes, found ${found}`;
+    case 'ColonExpected':
+      return `expected ':' after a property name, found ${found}`;
+    case 'ValueExpected':
+      return `unexpected ${found} where a value should start`;
+    case 'EndOfFileExpected':
+      return `unexpected ${found} after the end of the JSON document`;
+    case 'InvalidSymbol':
+      // A character that starts no JSON token ('a', NaN, x): said against what should have been there.
+      if (expected === 'property name') return `expected a property name in double quotes, found ${found}`;
+      if (expected === 'value') return `unexpected ${found} where a value should start`;
+      if (expected === 'end of document') return `unexpected ${found} after the end of the JSON document`;
+      return commaExpected();
+    case 'InvalidNumberFormat':
+    case 'UnexpectedEndOfNumber':
+      return 'a badly written number';
+    case 'InvalidCharacter':
+      return 'a string with a control character in it (escape it, e.g. as \\t)';
+    case 'InvalidUnicode':
+      return 'a string with a bad \\u escape';
+    case 'InvalidEscapeCharacter':
+      return 'a string with a bad escape';
+    case 'InvalidCommentToken':
+    case 'UnexpectedEndOfComment':
+      return 'a comment (JSON has no comments)';
+    default:
+      return `unexpected ${found}`;
   }
 }
 

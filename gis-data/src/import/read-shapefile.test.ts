@@ -181,6 +181,37 @@ describe('shapefile zips', () => {
     expect(loneShp.problems[0]!.problem).toBe('a.shp alone is not enough: send the shapefile as a .zip with its .dbf, .shx and .prj');
   });
 
+  it('says a zip cut short at any byte is incomplete, at once', async () => {
+    const zip = communeZip({ prj: prjSamples.vn2000Tm3103Esri, cpg: 'UTF-8' });
+    for (let length = 4; length < zip.length; length++) {
+      const file = await prepareImportData(Buffer.from(zip.subarray(0, length)), 'xa.zip', { layer: 'communes' });
+      expect(file.problems.map((problem) => problem.problem), `cut at ${length} of ${zip.length} bytes`).toEqual([
+        'the zip archive is incomplete or damaged (its central directory is missing); was the file cut short? copy or download it again',
+      ]);
+    }
+  });
+
+  it('refuses an entry whose header claims a size it cannot have, without allocating it', async () => {
+    const zip = communeZip({ prj: prjSamples.vn2000Tm3103Esri, cpg: 'UTF-8' });
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    let centralEntry = zip.length - 22;
+    while (view.getUint32(centralEntry, true) !== 0x02014b50) centralEntry--;
+    view.setUint32(centralEntry + 24, 0xfffffff0, true); // the last entry's uncompressed size: 4 GB
+    const file = await prepareImportData(Buffer.from(zip), 'xa.zip', { layer: 'communes' });
+    expect(file.problems.map((problem) => problem.problem)).toEqual(["the zip archive could not be read (an entry's header is damaged); is it a complete .zip file?"]);
+  });
+
+  it('refuses a .dbf whose header promises more records than the file holds', async () => {
+    const shapefile = writeShapefile(communeRecords);
+    const dbf = shapefile.dbf.slice();
+    new DataView(dbf.buffer).setUint32(4, 1_000_000_000, true);
+    const zip = createZip({ 'xa.shp': shapefile.shp, 'xa.dbf': dbf, 'xa.prj': prjSamples.vn2000Tm3103Esri, 'xa.cpg': 'UTF-8' });
+    const file = await prepareImportData(Buffer.from(zip), 'xa.zip', { layer: 'communes' });
+    expect(file.problems.map((problem) => problem.problem)).toEqual([
+      expect.stringMatching(/^xa\.dbf is damaged or cut short: its header promises 1000000000 records of \d+ bytes after \d+ bytes of header, but the file holds \d+ bytes; copy or export it again$/),
+    ]);
+  });
+
   it('reads a GeoJSON file sent inside a zip', async () => {
     const geojson = JSON.stringify({ type: 'Feature', properties: { code: '1', name: 'Xã A', unit_type: 'xã' }, geometry: tm3Square(501000, 2366000) });
     const file = await prepareImportData(Buffer.from(createZip({ 'xa.geojson': geojson })), 'xa.zip', { layer: 'communes', srs: 'vn2000-tm3-103' });

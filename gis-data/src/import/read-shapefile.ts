@@ -1,4 +1,4 @@
-import { iter } from 'but-unzip';
+import { FlateErrorCode, unzipSync, type FlateError, type UnzipFileInfo } from 'fflate';
 import { parseDbf, parseShp } from 'shpjs';
 import { detectSrsFromPrj } from '../crs/prj-detection.ts';
 import { readGeoJson, type RawSource } from './read-geojson.ts';
@@ -26,21 +26,40 @@ export interface ShapefileReadOptions {
 
 const decodeText = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
+/** macOS resource forks, hidden files and folder entries: never part of the layer. */
+const isLayerFile = (entry: UnzipFileInfo): boolean => {
+  const baseName = entry.name.split('/').pop() ?? entry.name;
+  return !entry.name.includes('__MACOSX/') && !baseName.startsWith('.') && !entry.name.endsWith('/');
+};
+
+/** Deflate never expands data more than 1032 times. */
+const maxDeflateRatio = 1032;
+
+/**
+ * Refuses an entry whose header cannot be true. fflate allocates the size an entry's header claims
+ * before inflating it, so a damaged header could ask for gigabytes; and it walks as many entries as
+ * the archive claims, which past the end of a damaged directory have no name.
+ */
+function checkEntryHeader(entry: UnzipFileInfo, archiveLength: number): void {
+  const possible = entry.name !== '' && entry.size <= archiveLength && entry.originalSize <= Math.max(entry.size, 1) * maxDeflateRatio;
+  if (!possible) throw new Error("an entry's header is damaged");
+}
+
 /** Reads a .zip holding exactly one shapefile (or, failing that, exactly one GeoJSON file). */
-export async function readShapefileZip(zip: Uint8Array, options: ShapefileReadOptions = {}): Promise<RawSource> {
+export function readShapefileZip(zip: Uint8Array, options: ShapefileReadOptions = {}): RawSource {
   const failed = (problem: string): RawSource => ({ format: 'shapefile', features: [], declaredSrs: null, declaredIn: 'the .prj', fileProblems: [problem], notes: [] });
-  if (!hasEndOfCentralDirectory(zip)) {
-    return failed('the zip archive is incomplete or damaged (its central directory is missing); was the file cut short? copy or download it again');
-  }
-  const files = new Map<string, Uint8Array>();
+  let files: Map<string, Uint8Array>;
   try {
-    for (const entry of iter(zip)) {
-      const name = entry.filename;
-      const baseName = name.split('/').pop() ?? name;
-      if (name.includes('__MACOSX/') || baseName.startsWith('.') || name.endsWith('/')) continue;
-      files.set(name, await entry.read());
-    }
+    // Reads the central directory at the end of the archive, so a download cut short fails at once.
+    const filter = (entry: UnzipFileInfo) => {
+      checkEntryHeader(entry, zip.length);
+      return isLayerFile(entry);
+    };
+    files = new Map(Object.entries(unzipSync(zip, { filter })));
   } catch (error) {
+    if ((error as FlateError).code === FlateErrorCode.InvalidZipData) {
+      return failed('the zip archive is incomplete or damaged (its central directory is missing); was the file cut short? copy or download it again');
+    }
     return failed(`the zip archive could not be read (${(error as Error).message}); is it a complete .zip file?`);
   }
   const names = [...files.keys()];
@@ -71,18 +90,6 @@ export async function readShapefileZip(zip: Uint8Array, options: ShapefileReadOp
     },
     options,
   );
-}
-
-/**
- * Whether the zip's end-of-central-directory record is there. Checked before but-unzip, which loops
- * forever on some inputs without one (a truncated download, for instance).
- */
-function hasEndOfCentralDirectory(zip: Uint8Array): boolean {
-  const lowest = Math.max(0, zip.length - 22 - 0xffff);
-  for (let index = zip.length - 22; index >= lowest; index--) {
-    if (zip[index] === 0x50 && zip[index + 1] === 0x4b && zip[index + 2] === 0x05 && zip[index + 3] === 0x06) return true;
-  }
-  return false;
 }
 
 /** Turns a .cpg text ("UTF-8", "1258", "ANSI 1258", "65001") into a TextDecoder label, or null. */
@@ -159,6 +166,15 @@ export function readShapefileParts(parts: ShapefileParts, options: ShapefileRead
   const layout = dbfLayout(parts.dbf);
   if (!layout) {
     source.fileProblems.push(`${stem}.dbf is too short to be a dBASE table`);
+    return source;
+  }
+  // Checked before parseDbf, which builds every record the header promises, however many. A header
+  // has 32 bytes and a terminator; a record has at least its deletion flag.
+  if (layout.headerLength < 33 || layout.recordLength < 1 || layout.headerLength + layout.records * layout.recordLength > parts.dbf.length) {
+    source.fileProblems.push(
+      `${stem}.dbf is damaged or cut short: its header promises ${layout.records} records of ${layout.recordLength} bytes after ${layout.headerLength} bytes of header, ` +
+        `but the file holds ${parts.dbf.length} bytes; copy or export it again`,
+    );
     return source;
   }
 

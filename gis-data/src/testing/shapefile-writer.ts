@@ -1,5 +1,4 @@
 import type { MultiPolygon, Point, Polygon, Position } from 'geojson';
-import { concatBytes } from './zip-writer.ts';
 
 /**
  * A tiny ESRI shapefile writer for tests: Point or Polygon shapes (.shp, .shx) and a dBASE III table
@@ -228,4 +227,14 @@ export function encodeWindows1258(text: string): Uint8Array {
     out.push(baseByte, ...tones.map((tone) => table.get(tone)!));
   }
   return new Uint8Array(out);
+}
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let position = 0;
+  for (const part of parts) {
+    out.set(part, position);
+    position += part.length;
+  }
+  return out;
 }

@@ -20,3 +20,12 @@ declare module 'shpjs' {
   /** Parses .dbf bytes; `encoding` is a .cpg text or TextDecoder label (default UTF-8). */
   export function parseDbf(dbf: ArrayBuffer | ArrayBufferView | DataView, encoding?: string): Array<Record<string, string | number | boolean | Date>>;
 }
+
+declare module 'wkt-parser/parser.js' {
+  /** A WKT node as nested arrays: `[keyword, ...values]`. (An interface: a recursive tuple alias would be `any`.) */
+  export interface WktList extends ReadonlyArray<WktList | string | number> {
+    readonly 0: string;
+  }
+  /** wkt-parser's tokenizer (the package's default export goes on to make proj4 parameters). Throws on malformed WKT. */
+  export default function parseString(text: string): WktList;
+}

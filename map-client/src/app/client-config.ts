@@ -1,16 +1,8 @@
+import type { ClientConfig } from '@bandoso/contracts';
 import { fetchJson } from './api-client.ts';
 
-/** `GET /api/client-config` (api/src/modules/web/web.service.ts). */
-export interface ClientConfig {
-  basemapStyleUrl: string | null;
-  defaultCenter: [number, number];
-  defaultZoom: number;
-  provinceBounds: [number, number, number, number];
-  tilesUrl: string;
-  glyphsUrl: string;
-  fontStacks: { regular: string; bold: string };
-  defaultLanguage: 'vi' | 'en';
-}
+/** `GET /api/client-config` (api/src/modules/web/web.service.ts), as the server's contract says. */
+export type { ClientConfig };
 
 /** Used when the config cannot be fetched (offline first visit of a view, server restarting). */
 export const fallbackClientConfig: ClientConfig = Object.freeze({

@@ -2,7 +2,10 @@
  * Every string the map shows people, in Vietnamese (the default) and English. One place, so a
  * translator reads one file and a test can prove both languages have every key.
  *
- * `{name}` placeholders are filled by `t(key, { name })`.
+ * `{name}` placeholders are filled by `t(key, { name })`. A message that counts something has one
+ * text per plural category of its language, chosen by the `count` parameter (Intl.PluralRules):
+ * English writes "1 report" and "2 reports"; Vietnamese has no plural forms, so its messages are plain
+ * strings.
  */
 const vi = {
   'app.title': 'Bản đồ số Điện Biên',
@@ -232,7 +235,7 @@ const vi = {
   'report.photoAlt': 'Ảnh {index} sẽ gửi kèm',
   'report.photoGps': 'có tọa độ GPS',
   'report.photoNoGps': 'không có tọa độ GPS',
-  'report.photoTooMany': 'Chỉ gửi kèm được tối đa {max} ảnh.',
+  'report.photoTooMany': 'Chỉ gửi kèm được tối đa {count} ảnh.',
   'report.photoTooLarge': 'Ảnh "{name}" quá lớn ({size}); tối đa {max}. Hãy chụp lại hoặc chọn ảnh khác.',
   'report.photoUnsupported': '"{name}" không phải ảnh JPEG, PNG, WebP hoặc HEIC. Hãy chọn ảnh khác.',
   'report.contactTitle': 'Thông tin liên hệ (không bắt buộc, không công khai)',
@@ -360,7 +363,11 @@ const vi = {
 export type MessageKey = keyof typeof vi;
 export type Language = 'vi' | 'en';
 
-const en: Record<MessageKey, string> = {
+/** A counting message: one text per plural category the language uses; `other` always. */
+export type PluralMessage = Readonly<Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }>;
+export type Message = string | PluralMessage;
+
+const en = {
   'app.title': 'Điện Biên digital map',
   'app.skipToMap': 'Skip to the map',
   'app.loading': 'Loading the map…',
@@ -465,7 +472,7 @@ const en: Record<MessageKey, string> = {
   'planning.version': 'Version',
   'planning.versionOption': '{version} – decision {decision}',
   'planning.showChanges': 'Highlight zones changed since version {version}',
-  'planning.changesSummary': '{count} zones changed since version {version}.',
+  'planning.changesSummary': { one: '{count} zone changed since version {version}.', other: '{count} zones changed since version {version}.' },
   'planning.noChanges': 'No changes since version {version}.',
   'planning.hint': 'Tap a planning zone to see what applies there.',
   'planning.whatApplies': 'What applies at this point',
@@ -488,7 +495,7 @@ const en: Record<MessageKey, string> = {
   'planning.change.removed': 'Zone dropped in version {version}',
   'planning.change.changed': 'Changed since {version}: {attributes}',
   'planning.change.geometry': 'zone boundary',
-  'planning.unitFloors': '{value} floors',
+  'planning.unitFloors': { one: '{value} floor', other: '{value} floors' },
   'planning.unitMetres': '{value} m',
   'planning.unitPercent': '{value} %',
   'planning.unitHectares': '{value} ha',
@@ -506,7 +513,7 @@ const en: Record<MessageKey, string> = {
   'measure.hintArea': 'Tap at least 3 points to close the area.',
   'measure.resultDistance': 'Length: {value}',
   'measure.resultArea': 'Area: {value}',
-  'measure.points': '{count} points',
+  'measure.points': { one: '{count} point', other: '{count} points' },
 
   'ioc.title': 'Operations centre (IOC)',
   'ioc.loginRequired': 'The operations view is for IOC operators: live reports, report density and statistics. Please sign in.',
@@ -522,8 +529,8 @@ const en: Record<MessageKey, string> = {
   'citizen.offlinePlace': 'You are offline: the commune will be found when the report is sent.',
   'citizen.reportHere': 'Report a problem here',
   'citizen.myReports': 'My reports',
-  'citizen.queueSummary': '{count} reports waiting to be sent',
-  'citizen.clusterZoom': 'A group of {count} reports: zooming in.',
+  'citizen.queueSummary': { one: '{count} report waiting to be sent', other: '{count} reports waiting to be sent' },
+  'citizen.clusterZoom': { one: 'A group of {count} report: zooming in.', other: 'A group of {count} reports: zooming in.' },
 
   'filters.title': 'Filter the reports on the map',
   'filters.category': 'Category',
@@ -588,7 +595,7 @@ const en: Record<MessageKey, string> = {
   'report.photoAlt': 'Photo {index} to be sent',
   'report.photoGps': 'with a GPS position',
   'report.photoNoGps': 'without a GPS position',
-  'report.photoTooMany': 'At most {max} photos can be sent.',
+  'report.photoTooMany': { one: 'At most {count} photo can be sent.', other: 'At most {count} photos can be sent.' },
   'report.photoTooLarge': 'The photo "{name}" is too large ({size}); at most {max}. Take it again or choose another one.',
   'report.photoUnsupported': '"{name}" is not a JPEG, PNG, WebP or HEIC photo. Choose another file.',
   'report.contactTitle': 'Contact (optional, never published)',
@@ -648,7 +655,7 @@ const en: Record<MessageKey, string> = {
   'detail.photos': 'Photos',
   'detail.photoAlt': 'Photo {index} of report {code}',
   'detail.timeline': 'What happened',
-  'detail.followers': '{count} followers',
+  'detail.followers': { one: '{count} follower', other: '{count} followers' },
   'detail.rateTitle': 'Are you satisfied with the result?',
   'detail.satisfied': 'Satisfied',
   'detail.notSatisfied': 'Not satisfied',
@@ -700,7 +707,7 @@ const en: Record<MessageKey, string> = {
   'ioc.overdueItem': '{code} · {category} · {office}',
   'ioc.statsFailed': 'The statistics could not be loaded.',
   'ioc.dataFailed': 'The operations map data could not be loaded.',
-  'ioc.hexagonTooltip': '{count} reports in this cell',
+  'ioc.hexagonTooltip': { one: '{count} report in this cell', other: '{count} reports in this cell' },
   'ioc.communeTooltip': '{name}: on time {rate}',
 
   'error.network': 'The server could not be reached. Check your connection and try again.',
@@ -711,9 +718,16 @@ const en: Record<MessageKey, string> = {
   'units.squareMetres': '{value} m²',
   'units.hectares': '{value} ha',
   'units.squareKilometres': '{value} km²',
-};
+} as const satisfies Record<MessageKey, string | { one: string; other: string }>; // English's plural categories: one, other
 
-export const messages: Readonly<Record<Language, Readonly<Record<MessageKey, string>>>> = { vi, en };
+export const messages: Readonly<Record<Language, Readonly<Record<MessageKey, Message>>>> = { vi, en };
+
+/** The keys whose messages count something: `t` wants a numeric `count` with them. */
+type PluralKey = { [Key in MessageKey]: (typeof en)[Key] extends string ? never : Key }[MessageKey];
+type MessageParameters = Readonly<Record<string, string | number>>;
+type MessageArguments<Key extends MessageKey> = Key extends PluralKey
+  ? [parameters: MessageParameters & { readonly count: number }, language?: Language]
+  : [parameters?: MessageParameters, language?: Language];
 
 const storageKey = 'bandoso.language';
 let current: Language = 'vi';
@@ -757,9 +771,17 @@ export function onLanguageChange(listener: (language: Language) => void): () => 
   return () => listeners.delete(listener);
 }
 
-export function t(key: MessageKey, parameters: Record<string, string | number> = {}, language: Language = current): string {
-  const template = messages[language][key];
+export function t<Key extends MessageKey>(key: Key, ...[parameters = {}, language = current]: MessageArguments<Key>): string {
+  const message = messages[language][key];
+  const template = typeof message === 'string' ? message : (message[pluralRules(language).select(Number(parameters.count))] ?? message.other);
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in parameters ? String(parameters[name]) : whole));
+}
+
+const pluralRulesByLanguage = new Map<Language, Intl.PluralRules>();
+function pluralRules(language: Language): Intl.PluralRules {
+  let rules = pluralRulesByLanguage.get(language);
+  if (!rules) pluralRulesByLanguage.set(language, (rules = new Intl.PluralRules(language)));
+  return rules;
 }
 
 /** Whether a string is a message key (for keys built from data, e.g. `landUse.${code}`). */

@@ -49,7 +49,8 @@ export function mountMeasureTool(container: HTMLElement, map: MapLibreMap): Meas
         geometry: closed ? { type: 'Polygon', coordinates: [[...points, points[0]!]] } : { type: 'LineString', coordinates: points },
       });
     }
-    (map.getSource(sourceId) as GeoJSONSource).setData({ type: 'FeatureCollection', features });
+    // setData resolves when the worker has the data; the map redraws by itself, nothing waits for it.
+    void (map.getSource(sourceId) as GeoJSONSource).setData({ type: 'FeatureCollection', features });
   };
 
   const addPoint = (point: [number, number]) => {

@@ -3,7 +3,7 @@ import type { Feature, FeatureCollection, Geometry, Point } from 'geojson';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describeError, fetchJson } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
-import { formatDateTime, formatPercent, onLanguageChange, t } from '../app/i18n.ts';
+import { formatDateTime, formatPercent, onLanguageChange, t, type MessageKey } from '../app/i18n.ts';
 import { categoryName, loadCategories, type Category } from '../reports/report-api.ts';
 import { newReportMs } from './ioc-colours.ts';
 import { buildIocLayers, iocLabelLayer, iocLayerIds, pointsOf, type IocLayerData, type IocLayerVisibility } from './ioc-layers.ts';
@@ -58,7 +58,7 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
     if (info.layer.id === iocLayerIds.density) return t('ioc.hexagonTooltip', { count: (info.object as { count?: number; points?: unknown[] }).count ?? (info.object as { points?: unknown[] }).points?.length ?? 0 });
     if (info.layer.id === iocLayerIds.live) {
       const report = info.object as LiveReport;
-      return `${report.trackingCode} · ${nameOfCategory(report.category)} · ${t(`status.${report.status}` as never)} · ${report.commune}`;
+      return `${report.trackingCode} · ${nameOfCategory(report.category)} · ${t(`status.${report.status}` as MessageKey)} · ${report.commune}`;
     }
     return null;
   };
@@ -127,7 +127,7 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
           'li',
           { className: `live-item${now - report.arrivedAt < newReportMs ? ' is-new' : ''}`, 'data-tracking-code': report.trackingCode, 'data-status': report.status },
           show,
-          h('span', {}, ` · ${nameOfCategory(report.category)} · ${t(`status.${report.status}` as never)} · ${report.commune}`),
+          h('span', {}, ` · ${nameOfCategory(report.category)} · ${t(`status.${report.status}` as MessageKey)} · ${report.commune}`),
           h('span', { className: 'muted' }, ` · ${formatDateTime(report.createdAt)}`),
         );
       }),

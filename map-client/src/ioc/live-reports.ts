@@ -1,24 +1,12 @@
-/** `data` of a `report.created` / `report.updated` event of `GET /api/reports/events`. */
-export interface FeedEventData {
-  kind: string;
-  at: string;
-  report: {
-    id: string;
-    trackingCode: string;
-    category: string;
-    status: string;
-    overdue: boolean;
-    location: { type: 'Point'; coordinates: [number, number] };
-    commune: { code: string; name: string };
-    office: { code: string; name: string };
-    createdAt: string;
-  };
-}
+import { feedEventTypes, type FeedEventData, type FeedEventType, type ReportStatus } from '@bandoso/contracts';
+
+/** `data` of a `report.created` / `report.updated` event of `GET /api/reports/events`, as the server's contract says. */
+export type { FeedEventData };
 
 export interface LiveReport {
   trackingCode: string;
   category: string;
-  status: string;
+  status: ReportStatus;
   overdue: boolean;
   coordinates: [number, number];
   commune: string;
@@ -56,7 +44,7 @@ export type FeedState = 'connecting' | 'open' | 'reconnecting';
  * EventSource gives up for good; this opens a new one after a growing pause (3 s, doubling to 30 s),
  * resuming after the last event received (`lastEventId`).
  */
-export function connectLiveReports(onEvent: (type: 'report.created' | 'report.updated', data: FeedEventData) => void, onState: (state: FeedState) => void): { close(): void } {
+export function connectLiveReports(onEvent: (type: FeedEventType, data: FeedEventData) => void, onState: (state: FeedState) => void): { close(): void } {
   let source: EventSource | undefined;
   let lastEventId = '';
   let failures = 0;
@@ -76,7 +64,7 @@ export function connectLiveReports(onEvent: (type: 'report.created' | 'report.up
       failures += 1;
       retryTimer = setTimeout(open, Math.min(30_000, 3000 * 2 ** (failures - 1)));
     });
-    for (const type of ['report.created', 'report.updated'] as const) {
+    for (const type of feedEventTypes) {
       current.addEventListener(type, (event) => {
         const message = event as MessageEvent<string>;
         if (message.lastEventId) lastEventId = message.lastEventId;

@@ -1,48 +1,20 @@
+import type { OverdueReport, OverdueReportList, StatisticsGroup, StatisticsGrouping, StatisticsReport } from '@bandoso/contracts';
 import { describeError, fetchJson } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
 import { formatDateTime, formatNumber, formatPercent, getLanguage, t } from '../app/i18n.ts';
 
-/** The figures of a group of `GET /api/stats` (api/src/modules/stats/stats.service.ts). */
-export interface StatisticsFigures {
-  received: number;
-  open: number;
-  overdue: number;
-  resolved: number;
-  onTimeRate: number | null;
-  satisfactionRate: number | null;
-  medianResolveMinutes: number | null;
-}
-export interface StatisticsGroup extends StatisticsFigures {
-  key: string;
-  name: string;
-  nameEn: string | null;
-}
-export interface StatisticsReport {
-  groupBy: 'commune' | 'office' | 'category';
-  from: string;
-  to: string;
-  totals: StatisticsFigures;
-  groups: StatisticsGroup[];
-}
-export interface OverdueReport {
-  trackingCode: string;
-  status: string;
-  category: { code: string; name: string };
-  commune: { code: string; name: string };
-  office: { code: string; name: string };
-  dueAt: string | null;
-  acknowledgeDueAt: string;
-  location: { type: 'Point'; coordinates: [number, number] } | null;
-}
+/** `GET /api/stats` and `GET /api/stats/overdue` (api/src/modules/stats), as the server's contract says. */
+export type { StatisticsReport };
 
-export type Grouping = StatisticsReport['groupBy'];
+/** The groupings the panel offers (the API also groups by day and month). */
+export type Grouping = Extract<StatisticsGrouping, 'commune' | 'office' | 'category'>;
 
 export function loadStatistics(groupBy: Grouping): Promise<StatisticsReport> {
   return fetchJson<StatisticsReport>(`/api/stats?groupBy=${groupBy}`);
 }
 
 /** The groups worth drawing: those with reports, most first (a chart of 45 zero rows helps no one). */
-export function chartRows(report: Pick<StatisticsReport, 'groups'>, limit = 12): StatisticsGroup[] {
+export function chartRows<Group extends Pick<StatisticsGroup, 'name' | 'received' | 'overdue'>>(report: { groups: readonly Group[] }, limit = 12): Group[] {
   return report.groups
     .filter((group) => group.received > 0)
     .sort((a, b) => b.received - a.received || b.overdue - a.overdue || a.name.localeCompare(b.name, 'vi'))
@@ -137,7 +109,7 @@ export function createStatsPanel(options: { onShowReport(coordinates: [number, n
 
   const refresh = async () => {
     try {
-      const [loaded, overdueList] = await Promise.all([loadStatistics(grouping), fetchJson<{ reports: OverdueReport[] }>('/api/stats/overdue?limit=50')]);
+      const [loaded, overdueList] = await Promise.all([loadStatistics(grouping), fetchJson<OverdueReportList>('/api/stats/overdue?limit=50')]);
       report = loaded;
       overdue = overdueList.reports;
       error = undefined;

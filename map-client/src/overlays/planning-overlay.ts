@@ -1,3 +1,4 @@
+import type { PlanList } from '@bandoso/contracts';
 import { replaceVectorSource } from '../map/replace-vector-source.ts';
 import type { ExpressionSpecification, Map as MapLibreMap, VectorTileSource } from 'maplibre-gl';
 import { fetchJson } from '../app/api-client.ts';
@@ -100,7 +101,7 @@ export const planningOverlay: MapOverlay = {
   attach(map: MapLibreMap, context: StyleContext) {
     latestTileJson.set(map, context.tileJsonUrl('planning-zones'));
     // Draw the version in force of the (first) plan until a planner picks another.
-    void fetchJson<{ plans: { currentVersion: string }[] }>('/api/planning/plans')
+    void fetchJson<PlanList>('/api/planning/plans')
       .then(({ plans }) => {
         const current = plans[0]?.currentVersion;
         if (current && shownVersion.get(map) === undefined) showPlanningVersion(map, current, true);

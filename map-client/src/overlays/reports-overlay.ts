@@ -1,5 +1,6 @@
+import { closedReportStatuses, openReportStatuses, type ReportStatus } from '@bandoso/contracts';
 import { replaceVectorSource } from '../map/replace-vector-source.ts';
-import type { Map as MapLibreMap, MapGeoJSONFeature, PointLike, VectorTileSource } from 'maplibre-gl';
+import type { Map as MapLibreMap, MapGeoJSONFeature, PointLike } from 'maplibre-gl';
 import type { MapOverlay, OverlayStyle, StyleContext } from '../map/map-overlay.ts';
 import { palette } from '../map/map-colours.ts';
 
@@ -14,10 +15,10 @@ export interface ReportFilters {
 
 export const noReportFilters: ReportFilters = Object.freeze({ category: undefined, statusGroup: undefined, periodDays: undefined });
 
-const statusGroups: Record<NonNullable<ReportFilters['statusGroup']>, readonly string[]> = {
-  open: ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'transferred', 'reopened'],
+const statusGroups: Record<NonNullable<ReportFilters['statusGroup']>, readonly ReportStatus[]> = {
+  open: openReportStatuses,
   resolved: ['resolved'],
-  closed: ['rejected', 'duplicate'],
+  closed: closedReportStatuses.filter((status) => status !== 'resolved'),
 };
 
 /** The calendar day in Vietnam `days` days before `now`, YYYY-MM-DD (the tiles count days in Vietnam time). */

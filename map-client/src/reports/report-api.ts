@@ -1,14 +1,15 @@
+import type { ReportStatus } from '@bandoso/contracts';
 import { fetchJson, postJson } from '../app/api-client.ts';
 import { getLanguage } from '../app/i18n.ts';
 
 /**
  * The platform's report endpoints as the map reads them (api/src/modules/reports), and the locate
- * endpoint a report starts from. Every type here is the part of an answer the client uses, not the
+ * endpoint a report starts from. The statuses and the submission receipt are the server's own
+ * (@bandoso/contracts); the other types here are the part of an answer the client uses, not the
  * whole answer.
  */
-export type ReportStatus = 'received' | 'accepted' | 'in_progress' | 'waiting_for_citizen' | 'resolved' | 'rejected' | 'transferred' | 'reopened' | 'duplicate';
-export const reportStatuses: readonly ReportStatus[] = ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'resolved', 'rejected', 'transferred', 'reopened', 'duplicate'];
-export const openStatuses: readonly ReportStatus[] = ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'transferred', 'reopened'];
+export type { SubmissionReceipt } from '@bandoso/contracts';
+export { trackingCodePattern } from '@bandoso/contracts';
 
 export interface Category {
   code: string;
@@ -40,20 +41,6 @@ export interface NearbyReport {
   createdAt: string;
   distanceM: number;
   coordinates: [number, number];
-}
-
-/** 201 (or 200 for a replay) of `POST /api/reports`. */
-export interface SubmissionReceipt {
-  id: string;
-  trackingCode: string;
-  status: ReportStatus;
-  commune: { code: string; name: string };
-  office: { code: string; name: string };
-  acknowledgeDueAt: string;
-  dueAt: string;
-  nearBorder: boolean;
-  photos: number;
-  reporterToken: string;
 }
 
 export interface PublicPhoto {
@@ -164,5 +151,3 @@ export function rateReport(trackingCode: string, token: string, rating: 'satisfi
 export function addInformation(trackingCode: string, token: string, note: string): Promise<PublicReport> {
   return postJson<PublicReport>(`/api/reports/${encodeURIComponent(trackingCode)}/information`, { token, note });
 }
-
-export const trackingCodePattern = /^DB-[0-9A-HJKMNP-TV-Z]{6}$/;

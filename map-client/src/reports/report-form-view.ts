@@ -114,7 +114,7 @@ export function createReportFormView(actions: ReportFormActions) {
 
   const photoProblemText = (problem: PhotoProblem) =>
     problem.kind === 'too-many'
-      ? t('report.photoTooMany', { max: problem.max })
+      ? t('report.photoTooMany', { count: problem.max })
       : problem.kind === 'too-large'
         ? t('report.photoTooLarge', { name: problem.fileName, size: formatBytes(problem.bytes), max: formatBytes(problem.maxBytes) })
         : t('report.photoUnsupported', { name: problem.fileName });

@@ -56,7 +56,7 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
     ensureAccuracyLayer();
     const source = map.getSource<GeoJSONSource>(accuracySourceId);
     const features = current?.accuracyM ? [accuracyCircle(current.lngLat, current.accuracyM)] : [];
-    source?.setData({ type: 'FeatureCollection', features });
+    void source?.setData({ type: 'FeatureCollection', features });
   };
 
   const navigator: CitizenNavigator = {

@@ -1,3 +1,4 @@
+import type { ComparedAttribute, Plan, PlanChanges, PlanList, WhatAppliesHere, ZoneAtPoint, ZoneChange } from '@bandoso/contracts';
 import type { MapMouseEvent } from 'maplibre-gl';
 import { describeError, fetchJson } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
@@ -6,50 +7,8 @@ import { mountMeasureTool } from '../features/measure-tool.ts';
 import { highlightChangedZones, highlightSelectedZone, showPlanningVersion } from '../overlays/planning-overlay.ts';
 import type { AppView, ViewContext } from './view.ts';
 
-/** api/src/modules/planning, as the client reads it. */
-interface PlanVersion {
-  version: string;
-  decisionNumber: string;
-  decisionDate: string;
-  zoneCount: number;
-  bbox: [number, number, number, number];
-}
-interface Plan {
-  planCode: string;
-  planName: string;
-  approvingAuthority: string | null;
-  versions: PlanVersion[];
-  currentVersion: string;
-}
-interface Zone {
-  planCode: string;
-  planName: string;
-  planVersion: string;
-  decisionNumber: string;
-  decisionDate: string;
-  approvingAuthority: string | null;
-  zoneCode: string;
-  zoneName: string | null;
-  landUseCode: string;
-  landUseName: string;
-  maxDensityPct: number | null;
-  maxFloors: number | null;
-  maxHeightM: number | null;
-  far: number | null;
-  areaM2: number;
-}
-type ComparedAttribute = 'zoneName' | 'landUseCode' | 'landUseName' | 'maxDensityPct' | 'maxFloors' | 'maxHeightM' | 'far';
-interface ZoneChange {
-  zoneCode: string;
-  change: 'added' | 'removed' | 'changed';
-  changedAttributes: ComparedAttribute[];
-  geometryChanged: boolean;
-}
-interface PlanChanges {
-  changes: ZoneChange[];
-}
-
-type Details = { status: 'none' } | { status: 'loading' } | { status: 'loaded'; zones: Zone[] } | { status: 'failed'; error: unknown };
+/** api/src/modules/planning's answers are the server's contract (@bandoso/contracts). */
+type Details = { status: 'none' } | { status: 'loading' } | { status: 'loaded'; zones: ZoneAtPoint[] } | { status: 'failed'; error: unknown };
 
 const attributeLabels: Record<ComparedAttribute, MessageKey> = {
   zoneName: 'planning.zone',
@@ -140,10 +99,10 @@ export async function enterPlannerView({ map, panel, layers, announce }: ViewCon
     replaceChildren(details, header, detailsState.zones.map(renderZone));
   };
 
-  const renderZone = (zone: Zone) => {
+  const renderZone = (zone: ZoneAtPoint) => {
     const landUseKey = `landUse.${zone.landUseCode}`;
     const landUse = isMessageKey(landUseKey) ? t(landUseKey) : zone.landUseName;
-    const value = (amount: number | null, key: MessageKey) => (amount === null ? t('planning.notSet') : t(key, { value: formatNumber(amount, 2) }));
+    const value = (amount: number | null, key: MessageKey) => (amount === null ? t('planning.notSet') : t(key, { value: formatNumber(amount, 2), count: amount }));
     const change = changes.find((item) => item.zoneCode === zone.zoneCode);
     const previous = previousVersion();
     return h(
@@ -205,7 +164,7 @@ export async function enterPlannerView({ map, panel, layers, announce }: ViewCon
     detailsState = { status: 'loading' };
     renderDetails();
     try {
-      const result = await fetchJson<{ zones: Zone[] }>(`/api/planning/at?lon=${point[0].toFixed(6)}&lat=${point[1].toFixed(6)}&version=${encodeURIComponent(version)}${plan ? `&plan=${encodeURIComponent(plan.planCode)}` : ''}`);
+      const result = await fetchJson<WhatAppliesHere>(`/api/planning/at?lon=${point[0].toFixed(6)}&lat=${point[1].toFixed(6)}&version=${encodeURIComponent(version)}${plan ? `&plan=${encodeURIComponent(plan.planCode)}` : ''}`);
       if (point !== lastPoint || left) return;
       detailsState = { status: 'loaded', zones: result.zones };
       highlightSelectedZone(map, version, result.zones[0]?.zoneCode ?? null);
@@ -236,7 +195,7 @@ export async function enterPlannerView({ map, panel, layers, announce }: ViewCon
   renderControls();
 
   try {
-    plans = (await fetchJson<{ plans: Plan[] }>('/api/planning/plans')).plans;
+    plans = (await fetchJson<PlanList>('/api/planning/plans')).plans;
   } catch (error) {
     replaceChildren(controls, h('p', { role: 'alert', className: 'error' }, `${t('planning.loadFailed')} ${describeError(error)}`));
   }

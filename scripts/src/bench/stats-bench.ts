@@ -22,10 +22,10 @@
  * Inserted with INSERT … SELECT generate_series through the triggers, in chunks of 100 000.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { openServerDatabase, type DatabaseHandle } from '../../../api/src/db/database.ts';
+import { openServerDatabase } from '../../../api/src/db/database.ts';
 import type { Database } from '../../../api/src/db/database-schema.ts';
 import { getStatistics, regroupStatisticsByCurrentUnits } from '../../../api/src/modules/stats/stats.service.ts';
-import type { StatisticsGrouping } from '../../../api/src/modules/stats/stats.schema.ts';
+import type { StatisticsGrouping } from '../../../api/contracts/src/index.ts';
 import { prepareDatabase } from '../../../api/src/platform.ts';
 import { baseDatabaseName, createServerDatabase, dropServerDatabase, serverDatabaseUrl } from '../../../api/src/testing/server-databases.ts';
 import { startTestServer } from '../../../api/src/testing/test-server.ts';

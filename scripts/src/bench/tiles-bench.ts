@@ -21,7 +21,8 @@
  */
 import http from 'node:http';
 import { sql } from 'kysely';
-import { findLayer, reportStatuses, serverTileEncoder, tileContaining, type TileAddress } from '../../../tiles/src/index.ts';
+import { reportStatuses } from '../../../api/contracts/src/index.ts';
+import { findLayer, serverTileEncoder, tileContaining, type TileAddress } from '../../../tiles/src/index.ts';
 import type { DatabaseHandle } from '../../../api/src/db/database.ts';
 import { dropServerDatabase, serverDatabaseUrl } from '../../../api/src/testing/server-databases.ts';
 import { millionReportsDatabaseName, openMillionReports } from './million-reports.ts';

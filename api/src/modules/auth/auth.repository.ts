@@ -1,5 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, UserRole, DatabaseExecutor } from '../../db/database-schema.ts';
+import type { UserRole, DatabaseExecutor } from '../../db/database-schema.ts';
 
 
 export interface UserRecord {

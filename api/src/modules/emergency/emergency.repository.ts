@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, FacilityKind, Hotline, DatabaseExecutor } from '../../db/database-schema.ts';
+import { sql } from 'kysely';
+import type { FacilityKind, Hotline, DatabaseExecutor } from '../../db/database-schema.ts';
 import { distanceMetres, makePoint } from '../../db/postgis.ts';
 
 

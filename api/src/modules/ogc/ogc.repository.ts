@@ -1,6 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
 import { featureByIdQuery, featureCountQuery, featuresQuery, type FeaturePage, type FeatureRow, type FeatureSelection, type LayerDefinition, type LayerParameters } from '@bandoso/tiles';
-import type { Database, DatabaseExecutor } from '../../db/database-schema.ts';
+import type { DatabaseExecutor } from '../../db/database-schema.ts';
 
 
 // The SQL itself is built by @bandoso/tiles from the layer registry (one definition per layer, the

@@ -8,7 +8,7 @@ import { baseUrlOf } from '../../http/base-url.ts';
 import { sendTile } from '../tiles/tile-response.ts';
 import { tileAddressSchema, toLayerQuery } from '../tiles/tiles.schema.ts';
 import type { TilesService } from '../tiles/tiles.service.ts';
-import { buildOpenApiDocument } from './ogc.openapi.ts';
+import { buildOgcApiDefinition } from './ogc.document.ts';
 import { featureIdSchema, itemQuerySchema, itemsQuerySchema, metadataQuerySchema, ogcTileQuerySchema } from './ogc.schema.ts';
 import { GEOJSON, OgcService, OPENAPI_TYPE } from './ogc.service.ts';
 
@@ -39,7 +39,7 @@ export function createOgcRouter(db: Kysely<Database>, tiles: TilesService): Rout
 
   router.get(['/ogc/api', '/ogc/openapi'], (request, response) => {
     metadata(request);
-    sendJson(response, buildOpenApiDocument(baseUrlOf(request), tiles.layers()), OPENAPI_TYPE);
+    sendJson(response, buildOgcApiDefinition(baseUrlOf(request), tiles.layers()), OPENAPI_TYPE);
   });
 
   router.get('/ogc/collections', async (request, response) => {

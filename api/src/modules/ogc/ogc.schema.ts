@@ -42,7 +42,8 @@ const bbox = z
       return z.NEVER;
     }
     return [west, south, east, north] as [number, number, number, number];
-  });
+  })
+  .describe('minLon,minLat,maxLon,maxLat (WGS84)');
 
 const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 const date = /^\d{4}-\d{2}-\d{2}$/;
@@ -79,21 +80,23 @@ const datetime = z.string().transform((value, context) => {
     return z.NEVER;
   }
   return { ...(start ? { start } : {}), ...(end ? { end } : {}) };
-});
+}).describe("An instant or an interval start/end on the collection's time property (RFC 3339 date-times or dates; .. for an open end); a collection without one selects every feature");
 
 const limit = z
   .string()
   .regex(/^\d{1,9}$/, 'limit must be a positive integer')
   .transform(Number)
   .refine((value) => value >= 1, 'limit must be at least 1')
-  .transform((value) => Math.min(value, MAX_LIMIT));
+  .transform((value) => Math.min(value, MAX_LIMIT))
+  .describe(`Features per page (default ${DEFAULT_LIMIT}; larger values are capped at ${MAX_LIMIT})`);
 
 const offset = z
   .string()
   .regex(/^\d{1,9}$/, 'offset must be a non-negative integer')
-  .transform(Number);
+  .transform(Number)
+  .describe('Features to skip (older links; the next and prev links carry a cursor instead, which stays fast on deep pages)');
 
-const format = (accepted: readonly [string, ...string[]]) => z.enum(accepted, { error: `f must be ${accepted.join(' or ')}` }).optional();
+const format = (accepted: readonly [string, ...string[]]) => z.enum(accepted, { error: `f must be ${accepted.join(' or ')}` }).describe('Response format').optional();
 
 /** Metadata resources accept only `f=json`. */
 export const metadataQuerySchema = z.strictObject({ f: format(['json']) }, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter(s) ${issue.keys.join(', ')}` : undefined) });
@@ -133,7 +136,7 @@ const cursorFor = (layer: LayerDefinition) => {
     if (parsed.success) return 'after' in parsed.data ? { after: parsed.data.after } : { before: parsed.data.before };
     context.addIssue({ code: 'custom', message: 'cursor is not one this API gave out: follow the next and prev links as they are, or start again without cursor' });
     return z.NEVER;
-  });
+  }).describe('Where the page starts, as the next and prev links give it (opaque; follow the links)');
 };
 
 export const itemsQuerySchema = perLayer((layer) =>

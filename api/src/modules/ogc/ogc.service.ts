@@ -1,3 +1,15 @@
+import type {
+  OgcCollection,
+  OgcCollections,
+  OgcConformance,
+  OgcFeature,
+  OgcFeatureCollection,
+  OgcFeatureWithLinks,
+  OgcLandingPage,
+  OgcLink,
+  OgcTileset,
+  OgcTilesetList,
+} from '@bandoso/contracts';
 import type { Kysely } from 'kysely';
 import { POSITION, tilesCovering, vectorLayerFields, type FeatureRow, type FeatureSelection, type LayerDefinition, type PagePosition, type TileAddress, type TileResponse } from '@bandoso/tiles';
 import type { Database } from '../../db/database-schema.ts';
@@ -21,14 +33,6 @@ export const JSON_TYPE = 'application/json';
 export const OPENAPI_TYPE = 'application/vnd.oai.openapi+json;version=3.0';
 const MVT = 'application/vnd.mapbox-vector-tile';
 
-export interface Link {
-  href: string;
-  rel: string;
-  type?: string;
-  title?: string;
-  templated?: boolean;
-}
-
 export interface ItemsRequest extends LayerQuery {
   limit?: number;
   offset?: number;
@@ -39,7 +43,9 @@ export interface ItemsRequest extends LayerQuery {
 
 /**
  * OGC API – Features Part 1 (core, GeoJSON, OpenAPI 3.0) and OGC API – Tiles over the same layers as
- * /tiles. Collections are the tile layers; features carry the same public fields, never more.
+ * /tiles. Collections are the tile layers; features carry the same public fields, never more. The
+ * answers' shapes are @bandoso/contracts' ogc-features.contract.ts, which the API definition
+ * (ogc.document.ts) is generated from.
  */
 export class OgcService {
   constructor(
@@ -47,7 +53,7 @@ export class OgcService {
     private readonly tiles: TilesService,
   ) {}
 
-  landingPage(base: string) {
+  landingPage(base: string): OgcLandingPage {
     return {
       title: 'Bản đồ số Điện Biên — OGC API',
       description: 'Public map layers of Điện Biên province as OGC API – Features and OGC API – Tiles (vector tiles).',
@@ -58,11 +64,11 @@ export class OgcService {
         { href: `${base}/ogc/conformance`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/conformance', type: JSON_TYPE, title: 'Conformance classes' },
         { href: `${base}/ogc/collections`, rel: 'data', type: JSON_TYPE, title: 'Collections' },
         { href: `${base}/ogc/collections`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/data', type: JSON_TYPE, title: 'Collections' },
-      ] satisfies Link[],
+      ] satisfies OgcLink[],
     };
   }
 
-  conformance() {
+  conformance(): OgcConformance {
     return { conformsTo: [...conformanceClasses] };
   }
 
@@ -70,16 +76,16 @@ export class OgcService {
     return this.tiles.layer(id);
   }
 
-  async collections(base: string) {
-    const collections = [];
+  async collections(base: string): Promise<OgcCollections> {
+    const collections: OgcCollection[] = [];
     for (const layer of this.tiles.layers()) collections.push(await this.collection(base, layer, { filters: {} }));
     return {
-      links: [{ href: `${base}/ogc/collections`, rel: 'self', type: JSON_TYPE, title: 'Collections' }] satisfies Link[],
+      links: [{ href: `${base}/ogc/collections`, rel: 'self', type: JSON_TYPE, title: 'Collections' }] satisfies OgcLink[],
       collections,
     };
   }
 
-  async collection(base: string, layer: LayerDefinition, query: LayerQuery) {
+  async collection(base: string, layer: LayerDefinition, query: LayerQuery): Promise<OgcCollection> {
     const { parameters } = await this.tiles.resolveParameters(layer, query);
     const extent = await findLayerExtent(this.db, layer, parameters);
     const href = `${base}/ogc/collections/${layer.id}`;
@@ -99,7 +105,7 @@ export class OgcService {
         { href: `${href}/items`, rel: 'items', type: GEOJSON, title: `${layer.title} (GeoJSON)` },
         { href: `${href}/tiles`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector', type: JSON_TYPE, title: 'Vector tilesets' },
         { href: `${base}/tiles/${layer.id}.json`, rel: 'describedby', type: JSON_TYPE, title: 'TileJSON' },
-      ] satisfies Link[],
+      ] satisfies OgcLink[],
     };
   }
 
@@ -109,7 +115,7 @@ export class OgcService {
    * `offset` is still read, for links made before cursors. One feature more than the page is asked
    * for, to know whether another page follows without trusting a count taken in another snapshot.
    */
-  async items(base: string, layer: LayerDefinition, request: ItemsRequest, search: URLSearchParams) {
+  async items(base: string, layer: LayerDefinition, request: ItemsRequest, search: URLSearchParams): Promise<OgcFeatureCollection> {
     const { parameters } = await this.tiles.resolveParameters(layer, request);
     const limit = request.limit ?? DEFAULT_LIMIT;
     const offset = request.offset ?? 0;
@@ -130,7 +136,7 @@ export class OgcService {
       next.set('limit', String(limit));
       return `${href}?${next.toString()}`;
     };
-    const links: Link[] = [
+    const links: OgcLink[] = [
       { href: search.size > 0 ? `${href}?${search.toString()}` : href, rel: 'self', type: GEOJSON, title: 'This page' },
       { href: `${base}/ogc/collections/${layer.id}`, rel: 'collection', type: JSON_TYPE, title: layer.title },
     ];
@@ -149,7 +155,7 @@ export class OgcService {
     };
   }
 
-  async item(base: string, layer: LayerDefinition, query: LayerQuery, id: string) {
+  async item(base: string, layer: LayerDefinition, query: LayerQuery, id: string): Promise<OgcFeatureWithLinks> {
     const { parameters } = await this.tiles.resolveParameters(layer, query);
     const row = await findFeature(this.db, layer, parameters, id);
     if (!row) throw new AppError('NOT_FOUND', `No feature ${id} in ${layer.id}.`, { vi: `Không có đối tượng ${id} trong lớp ${layer.id}.` });
@@ -159,17 +165,17 @@ export class OgcService {
       links: [
         { href: `${href}/items/${id}`, rel: 'self', type: GEOJSON, title: 'This feature' },
         { href, rel: 'collection', type: JSON_TYPE, title: layer.title },
-      ] satisfies Link[],
+      ] satisfies OgcLink[],
     };
   }
 
-  tilesets(base: string, layer: LayerDefinition) {
+  tilesets(base: string, layer: LayerDefinition): OgcTilesetList {
     const href = `${base}/ogc/collections/${layer.id}/tiles`;
     return {
       links: [
         { href, rel: 'self', type: JSON_TYPE, title: 'Tilesets' },
         { href: `${base}/ogc/collections/${layer.id}`, rel: 'collection', type: JSON_TYPE, title: layer.title },
-      ] satisfies Link[],
+      ] satisfies OgcLink[],
       tilesets: [
         {
           title: `${layer.title} (WebMercatorQuad)`,
@@ -179,13 +185,13 @@ export class OgcService {
           links: [
             { href: `${href}/WebMercatorQuad`, rel: 'self', type: JSON_TYPE, title: 'Tileset metadata' },
             { href: WEB_MERCATOR_QUAD, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme', title: 'WebMercatorQuad' },
-          ] satisfies Link[],
+          ] satisfies OgcLink[],
         },
       ],
     };
   }
 
-  async tileset(base: string, layer: LayerDefinition) {
+  async tileset(base: string, layer: LayerDefinition): Promise<OgcTileset> {
     const { parameters } = await this.tiles.resolveParameters(layer, { filters: {} });
     const bounds = await this.tiles.bounds(layer, parameters);
     const href = `${base}/ogc/collections/${layer.id}/tiles/WebMercatorQuad`;
@@ -196,7 +202,7 @@ export class OgcService {
       const last = covering.at(-1)!;
       limits.push({ tileMatrix: String(zoom), minTileRow: first.y, maxTileRow: last.y, minTileCol: first.x, maxTileCol: last.x });
     }
-    const properties: Record<string, { type: string }> = {};
+    const properties: OgcTileset['layers'][number]['propertiesSchema']['properties'] = {};
     for (const [name, type] of Object.entries(vectorLayerFields(layer))) properties[name] = { type: type === 'Number' ? 'number' : type === 'Boolean' ? 'boolean' : 'string' };
     return {
       title: layer.title,
@@ -222,7 +228,7 @@ export class OgcService {
         { href: `${href}/{tileMatrix}/{tileRow}/{tileCol}`, rel: 'item', type: MVT, title: 'Tiles (z/y/x)', templated: true },
         { href: WEB_MERCATOR_QUAD, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme', title: 'WebMercatorQuad' },
         { href: `${base}/ogc/collections/${layer.id}`, rel: 'collection', type: JSON_TYPE, title: layer.title },
-      ] satisfies Link[],
+      ] satisfies OgcLink[],
     };
   }
 
@@ -231,7 +237,8 @@ export class OgcService {
   }
 }
 
-function toFeature(row: FeatureRow) {
+function toFeature(row: FeatureRow): OgcFeature {
   const { id, geometry, [POSITION]: _position, ...properties } = row;
-  return { type: 'Feature' as const, id, geometry, properties };
+  // The geometry is ST_AsGeoJSON's (or null), the properties the layer's public fields.
+  return { type: 'Feature', id, geometry: geometry as OgcFeature['geometry'], properties };
 }

@@ -1,5 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, DatabaseExecutor } from '../../db/database-schema.ts';
+import type { DatabaseExecutor } from '../../db/database-schema.ts';
 
 
 /**

@@ -1,3 +1,4 @@
+import { closedReportStatuses, isOpenReportStatus, openReportStatuses } from '@bandoso/contracts';
 import { foldVietnamese } from '@bandoso/gis-data';
 import type { Kysely } from 'kysely';
 import type { Database, ReportStatus } from '../../db/database-schema.ts';
@@ -6,7 +7,7 @@ import { authenticateApiKey } from '../auth/auth.service.ts';
 import { submitReport } from '../reports/report-intake.service.ts';
 import { photoUrl } from '../reports/report-views.ts';
 import type { ReportsContext } from '../reports/reports-context.ts';
-import { openStatuses, reportStatusValues, submitReportSchema, type SubmitReportInput } from '../reports/reports.schema.ts';
+import { submitReportSchema, type SubmitReportInput } from '../reports/reports.schema.ts';
 import { findOfficeByCode } from '../offices/offices.service.ts';
 import {
   findPublicReportByTrackingCode,
@@ -42,8 +43,6 @@ export const OPEN311_CHANGESET = '2026-11-28T00:00:00+07:00';
 
 const DAY_MS = 86_400_000;
 const VIETNAM_OFFSET_MS = 7 * 3_600_000;
-const openStatusSet = new Set<ReportStatus>(openStatuses);
-export const closedStatuses: readonly ReportStatus[] = reportStatusValues.filter((status) => !openStatusSet.has(status));
 
 /** How a request reads its answer: language of names and notes, and the absolute root of our URLs. */
 export interface Open311View {
@@ -344,7 +343,7 @@ function closedAt(row: PublicReportRow): Date {
 
 /** A report as an Open311 service request: public columns only (never the reporter). */
 export function toServiceRequest(row: PublicReportRow, photoId: string | undefined, view: Open311View): Record<string, Open311Value> {
-  const open = openStatusSet.has(row.status);
+  const open = isOpenReportStatus(row.status);
   const [longitude, latitude] = (row.location as unknown as { coordinates: [number, number] }).coordinates;
   const officeName = view.locale === 'en' ? (row.office_name_en ?? row.office_name) : row.office_name;
   const province = view.locale === 'en' ? 'Điện Biên Province' : 'tỉnh Điện Biên';
@@ -430,7 +429,7 @@ export async function listServiceRequests(db: Kysely<Database>, query: ListReque
   const filter: ReportListFilter = { createdFrom: window.from, limit: MAX_REQUESTS_PER_QUERY, offset: 0 };
   if (window.before) filter.createdBefore = window.before;
   if (query.service_code?.length) filter.categories = query.service_code;
-  if (statuses.size === 1) filter.statuses = statuses.has('open') ? [...openStatuses] : [...closedStatuses];
+  if (statuses.size === 1) filter.statuses = statuses.has('open') ? [...openReportStatuses] : [...closedReportStatuses];
   const { rows } = await listPublicReports(db, filter);
   return toServiceRequests(db, rows, view);
 }

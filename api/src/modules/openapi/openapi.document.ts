@@ -1,19 +1,19 @@
-import { z } from 'zod';
-import { operations, type Operation } from './openapi.operations.ts';
+import { errorBodySchema } from '@bandoso/contracts';
+import { operations, type DocumentedResponse, type Operation } from './openapi.operations.ts';
+import { queryParameters, requestSchema, responseSchema } from './openapi-schemas.ts';
 
-/** JSON Schema (OpenAPI 3.0 dialect) of what a request may send, from the zod schema that parses it. */
-function requestSchema(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io: 'input', target: 'openapi-3.0', unrepresentable: 'any' }) as Record<string, unknown>;
-}
-
-function queryParameters(schema: z.ZodType): unknown[] {
-  const json = requestSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
-  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
-    name,
-    in: 'query',
-    required: json.required?.includes(name) ?? false,
-    schema: property,
-  }));
+/**
+ * A success response: its content types, each JSON one with the body's schema (from the zod schema
+ * the service's return type comes from), and for an event stream the schema of each event's data.
+ */
+function successResponse(status: string, response: DocumentedResponse, produces: string) {
+  if (Number(status) === 204) return { description: response.description };
+  const types = produces.split(',').map((type) => type.trim());
+  return {
+    description: response.description,
+    content: Object.fromEntries(types.map((type) => [type, response.schema && /json/.test(type) ? { schema: responseSchema(response.schema) } : {}])),
+    ...(response.events ? { 'x-events': Object.fromEntries(Object.entries(response.events).map(([event, schema]) => [event, responseSchema(schema)])) } : {}),
+  };
 }
 
 function operationObject(operation: Operation) {
@@ -53,17 +53,11 @@ function operationObject(operation: Operation) {
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body ? { requestBody: body } : {}),
     responses: Object.fromEntries([
-      ...Object.entries(operation.responses).map(([status, description]) => [
-        status,
-        {
-          description,
-          ...(Number(status) >= 400
-            ? { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
-            : Number(status) === 204
-              ? {}
-              : { content: { [produces.split(',')[0]!.trim()]: {} } }),
-        },
-      ]),
+      ...Object.entries(operation.responses).map(([status, described]) => {
+        const response = typeof described === 'string' ? { description: described } : described;
+        if (Number(status) >= 400) return [status, { description: response.description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }];
+        return [status, successResponse(status, response, produces)];
+      }),
       // Anything that reads the database may find it unavailable for a moment.
       ...(operation.responses[503] === undefined && !WITHOUT_DATABASE.has(operation.path) ? [['503', { $ref: '#/components/responses/DatabaseUnavailable' }]] : []),
     ]),
@@ -105,23 +99,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         },
       },
       schemas: {
-        Error: {
-          type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message'],
-              properties: {
-                code: { type: 'string' },
-                message: { type: 'string' },
-                messageVi: { type: 'string' },
-                details: {},
-                requestId: { type: 'string' },
-              },
-            },
-          },
-        },
+        Error: responseSchema(errorBodySchema),
       },
     },
   };

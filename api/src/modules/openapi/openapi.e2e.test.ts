@@ -51,6 +51,27 @@ describe('GET /api/openapi.json', () => {
     expect(action.requestBody.content['application/json'].schema.oneOf.length).toBeGreaterThanOrEqual(10);
   });
 
+  it('documents the responses the client reads with the schemas of @bandoso/contracts', async () => {
+    const document = await (await fetch(`${server.baseUrl}/api/openapi.json`)).json();
+    const jsonSchema = (path: string, method: string, status: string) => document.paths[path][method].responses[status].content['application/json'].schema;
+    const receipt = jsonSchema('/api/reports', 'post', '201');
+    expect(receipt.required).toEqual(expect.arrayContaining(['trackingCode', 'status', 'commune', 'office', 'acknowledgeDueAt', 'dueAt', 'reporterToken']));
+    expect(receipt.additionalProperties).toBe(false);
+    expect(jsonSchema('/api/reports', 'post', '200')).toEqual(receipt);
+    expect(jsonSchema('/api/client-config', 'get', '200').properties.defaultLanguage.enum).toEqual(['vi', 'en']);
+    expect(jsonSchema('/api/planning/plans', 'get', '200').properties.plans.type).toBe('array');
+    expect(jsonSchema('/api/planning/at', 'get', '200').properties.zones.items.required).toEqual(expect.arrayContaining(['zoneCode', 'landUseCode', 'maxFloors', 'far']));
+    expect(jsonSchema('/api/planning/changes', 'get', '200').properties.changes.items.properties.change.enum).toEqual(['added', 'removed', 'changed']);
+    const statistics = jsonSchema('/api/stats', 'get', '200');
+    expect(statistics.properties.totals.required).toEqual(expect.arrayContaining(['received', 'open', 'overdue', 'onTimeRate']));
+    expect(statistics.properties.groupBy.enum).toEqual(['commune', 'office', 'category', 'day', 'month']);
+    expect(jsonSchema('/api/stats/overdue', 'get', '200').properties.reports.items.properties.status.enum).toContain('waiting_for_citizen');
+    const feed = document.paths['/api/reports/events'].get.responses['200']['x-events'];
+    expect(Object.keys(feed)).toEqual(['report.created', 'report.updated']);
+    expect(feed['report.created'].properties.report.properties.status.enum).toEqual(['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'resolved', 'rejected', 'transferred', 'reopened', 'duplicate']);
+    expect(document.components.schemas.Error.properties.error.required).toEqual(expect.arrayContaining(['code', 'message', 'requestId']));
+  });
+
   it('documents 503 DATABASE_UNAVAILABLE, with Retry-After, wherever the database is read', async () => {
     const document = await (await fetch(`${server.baseUrl}/api/openapi.json`)).json();
     expect(document.components.responses.DatabaseUnavailable.headers['Retry-After']).toBeDefined();

@@ -1,3 +1,14 @@
+import {
+  clientConfigSchema,
+  feedEventDataSchema,
+  feedEventTypes,
+  overdueReportListSchema,
+  planChangesSchema,
+  planListSchema,
+  statisticsReportSchema,
+  submissionReceiptSchema,
+  whatAppliesHereSchema,
+} from '@bandoso/contracts';
 import { z } from 'zod';
 import { apiClientBodySchema, calendarDaySchema, calendarExceptionBodySchema, categoryBodySchema, categoryCodeSchema, priorityBodySchema, userBodySchema } from '../admin/admin.schema.ts';
 import { createTokenBodySchema, loginBodySchema } from '../auth/auth.schema.ts';
@@ -21,8 +32,9 @@ import { deliveriesQuerySchema, deliveryIdSchema, putWebhookSchema, webhookQuery
 
 /**
  * Every operation of the JSON API, described with the very schemas its route parses requests with,
- * so the published document cannot drift from what the server accepts. `openapi.e2e.test.ts` checks
- * that every `/api` route of every module is listed here.
+ * so the published document cannot drift from what the server accepts, and, where a response has a
+ * schema in @bandoso/contracts, with the schema its service's return type comes from.
+ * `openapi.e2e.test.ts` checks that every `/api` route of every module is listed here.
  */
 export type Security = 'session' | 'bearer';
 
@@ -39,8 +51,17 @@ export interface Operation {
   body?: { schema: z.ZodType; multipart?: { jsonPart: string; files?: string } };
   /** Who may call it (absent: anyone). */
   roles?: string[];
-  responses: Record<number, string>;
+  /** By status: a description, or a description with the body's schema. */
+  responses: Record<number, string | DocumentedResponse>;
   produces?: string;
+}
+
+export interface DocumentedResponse {
+  description: string;
+  /** The body's schema (JSON); the service's return type is its z.infer. */
+  schema?: z.ZodType;
+  /** For an event stream: the schema of each event type's `data` (JSON). */
+  events?: Record<string, z.ZodType>;
 }
 
 const uuid = z.string().uuid();
@@ -52,7 +73,7 @@ const tileIndex = z.string().regex(/^\d{1,9}$/);
 
 export const operations: Operation[] = [
   { method: 'get', path: '/api/health', tag: 'platform', summary: 'Health: backend and PostGIS version', responses: { 200: 'Healthy', 503: 'The database does not answer' } },
-  { method: 'get', path: '/api/client-config', tag: 'platform', summary: 'Settings the map page needs (base map style, centre)', responses: { 200: 'Configuration' } },
+  { method: 'get', path: '/api/client-config', tag: 'platform', summary: 'Settings the map page needs (base map style, centre)', responses: { 200: { description: 'Configuration', schema: clientConfigSchema } } },
   { method: 'get', path: '/api/locate', tag: 'boundaries', summary: 'The province, (district) and commune/ward containing a point on a date', query: locateQuerySchema, responses: { 200: 'Located', ...errors, 404: 'Outside the province, or no boundary set in force' } },
 
   { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Sign in: sets an HTTP-only session cookie and returns the CSRF token', body: { schema: loginBodySchema }, responses: { 200: 'Signed in', 401: 'Wrong e-mail or password' } },
@@ -70,12 +91,29 @@ export const operations: Operation[] = [
     description: 'Routed by point-in-polygon to the commune and by category to the office. Rate-limited per client.',
     headers: { 'Idempotency-Key': { schema: z.string().min(8).max(200), description: 'Makes a retried submission create exactly one report (a replay answers 200).' } },
     body: { schema: submitReportSchema, multipart: { jsonPart: 'report', files: 'photos' } },
-    responses: { 201: 'Created: tracking code, commune, office, deadlines, reporter token', 200: 'Replay of an earlier submission', ...errors, 404: 'Outside the province', 409: 'Idempotency-Key reused for another report', 413: 'Too large', 415: 'Unsupported photo or body type', 429: 'Too many submissions' },
+    responses: {
+      201: { description: 'Created: tracking code, commune, office, deadlines, reporter token', schema: submissionReceiptSchema },
+      200: { description: 'Replay of an earlier submission (the same receipt)', schema: submissionReceiptSchema },
+      ...errors,
+      404: 'Outside the province',
+      409: 'Idempotency-Key reused for another report',
+      413: 'Too large',
+      415: 'Unsupported photo or body type',
+      429: 'Too many submissions',
+    },
   },
   { method: 'get', path: '/api/reports', tag: 'reports', summary: 'Public list and search', query: listReportsQuerySchema, responses: { 200: 'Reports (public fields only)', ...errors } },
   { method: 'get', path: '/api/reports/nearby', tag: 'reports', summary: 'Open reports of a category near a point ("already reported?")', query: nearbyQuerySchema, produces: 'application/geo+json', responses: { 200: 'FeatureCollection', ...errors } },
   { method: 'get', path: '/api/reports/routing-preview', tag: 'reports', summary: 'Which commune and office would receive a report here', query: routingPreviewQuerySchema, responses: { 200: 'Commune and office', ...errors, 404: 'Outside the province' } },
-  { method: 'get', path: '/api/reports/events', tag: 'reports', summary: 'Live feed of report events (Server-Sent Events; resume with Last-Event-ID)', produces: 'text/event-stream', responses: { 200: 'Event stream' } },
+  {
+    method: 'get',
+    path: '/api/reports/events',
+    tag: 'reports',
+    summary: 'Live feed of report events (Server-Sent Events; resume with Last-Event-ID)',
+    description: 'Each event has an id (resume after it with Last-Event-ID or ?lastEventId=), a type (report.created, report.updated) and JSON data; x-events gives the schema of each type’s data.',
+    produces: 'text/event-stream',
+    responses: { 200: { description: 'Event stream', events: Object.fromEntries(feedEventTypes.map((type) => [type, feedEventDataSchema])) } },
+  },
   { method: 'get', path: '/api/reports/{trackingCode}', tag: 'reports', summary: 'A report’s public view and timeline', params: { trackingCode }, responses: { 200: 'Report', ...errors, 404: 'Unknown tracking code' } },
   { method: 'post', path: '/api/reports/{trackingCode}/rating', tag: 'reports', summary: 'The reporter rates the answer (not satisfied reopens it)', params: { trackingCode }, body: { schema: ratingBodySchema }, responses: { 200: 'Rated', ...errors, 403: 'Not the reporter', 409: 'Not resolved, or already rated' } },
   { method: 'post', path: '/api/reports/{trackingCode}/information', tag: 'reports', summary: 'The reporter adds the information the office asked for', params: { trackingCode }, body: { schema: citizenInformationSchema, multipart: { jsonPart: 'information', files: 'photos' } }, responses: { 200: 'Added', 403: 'Not the reporter', 409: 'No information was asked for' } },
@@ -92,13 +130,13 @@ export const operations: Operation[] = [
   { method: 'post', path: '/api/staff/webhook/deliveries/{deliveryId}/redeliver', tag: 'webhooks', summary: 'Send a delivery again (same id and body)', params: { deliveryId: deliveryIdSchema }, roles: ['officer', 'admin'], responses: { 200: 'Queued again' } },
   { method: 'post', path: '/api/webhooks/inbound/{officeCode}', tag: 'webhooks', summary: 'Signed status update from an office’s document system', params: { officeCode: z.string() }, description: 'Signed with Standard Webhooks headers webhook-id, webhook-timestamp and webhook-signature (v1, HMAC-SHA256 over "<id>.<timestamp>.<raw body>"), or, until 0.3.0, the deprecated X-Bandoso-Timestamp and X-Bandoso-Signature (HMAC-SHA256 over "<timestamp>.<raw body>"). See docs/webhooks.md.', responses: { 200: 'Applied', 401: 'Bad signature', 404: 'Unknown office or report', 409: 'Impossible transition or reused externalId' } },
 
-  { method: 'get', path: '/api/stats', tag: 'statistics', summary: 'Statistics per commune, office, category or day (JSON or CSV)', query: statisticsQuerySchema, produces: 'application/json, text/csv', responses: { 200: 'Statistics', ...errors } },
-  { method: 'get', path: '/api/stats/overdue', tag: 'statistics', summary: 'Open reports past their deadline (public fields)', query: overdueListQuerySchema, responses: { 200: 'Overdue reports', ...errors } },
+  { method: 'get', path: '/api/stats', tag: 'statistics', summary: 'Statistics per commune, office, category or day (JSON or CSV)', query: statisticsQuerySchema, produces: 'application/json, text/csv', responses: { 200: { description: 'Statistics (the JSON schema; CSV has one line per group)', schema: statisticsReportSchema }, ...errors } },
+  { method: 'get', path: '/api/stats/overdue', tag: 'statistics', summary: 'Open reports past their deadline (public fields)', query: overdueListQuerySchema, responses: { 200: { description: 'Overdue reports', schema: overdueReportListSchema }, ...errors } },
 
   { method: 'get', path: '/api/facilities/nearest', tag: 'emergency', summary: 'Nearest police station, fire station or hospital, with distance', query: nearestFacilitiesQuerySchema, responses: { 200: 'Facilities', ...errors } },
-  { method: 'get', path: '/api/planning/plans', tag: 'planning', summary: 'Plans and their versions', responses: { 200: 'Plans' } },
-  { method: 'get', path: '/api/planning/at', tag: 'planning', summary: 'What applies at a point: zones with land use, density, height, FAR, decision', query: planningAtQuerySchema, responses: { 200: 'Zones', ...errors } },
-  { method: 'get', path: '/api/planning/changes', tag: 'planning', summary: 'What changed between two versions of a plan', query: planningChangesQuerySchema, responses: { 200: 'Changes', ...errors } },
+  { method: 'get', path: '/api/planning/plans', tag: 'planning', summary: 'Plans and their versions', responses: { 200: { description: 'Plans', schema: planListSchema } } },
+  { method: 'get', path: '/api/planning/at', tag: 'planning', summary: 'What applies at a point: zones with land use, density, height, FAR, decision', query: planningAtQuerySchema, responses: { 200: { description: 'Zones', schema: whatAppliesHereSchema }, ...errors } },
+  { method: 'get', path: '/api/planning/changes', tag: 'planning', summary: 'What changed between two versions of a plan', query: planningChangesQuerySchema, responses: { 200: { description: 'Changes', schema: planChangesSchema }, ...errors } },
 
   { method: 'put', path: '/api/admin/categories/{code}', tag: 'admin', summary: 'Create or update a category and its deadlines', params: { code: categoryCodeSchema }, body: { schema: categoryBodySchema }, roles: ['admin'], responses: { 204: 'Saved', ...errors } },
   { method: 'put', path: '/api/admin/priorities/{code}', tag: 'admin', summary: 'Handling deadline of a priority (working minutes)', params: { code: z.enum(['urgent', 'normal', 'complex']) }, body: { schema: priorityBodySchema }, roles: ['admin'], responses: { 204: 'Saved' } },

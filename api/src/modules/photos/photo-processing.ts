@@ -294,7 +294,6 @@ function formatMatches(contentType: OriginalContentType, metadata: Metadata): bo
 
 /** The uploaded name for messages: a client-controlled string, so shortened and without control characters. */
 function displayNames(declaredName: string | undefined): { en: string; vi: string } {
-  // eslint-disable-next-line no-control-regex
   const cleaned = (declaredName ?? '').replace(/[\u0000-\u001f\u007f"]/g, '').trim();
   if (!cleaned) return { en: 'The file', vi: 'Tệp' };
   const quoted = `"${cleaned.length > 80 ? `${cleaned.slice(0, 77)}...` : cleaned}"`;

@@ -1,82 +1,11 @@
+import { comparedZoneAttributes, type Plan, type PlanChanges, type PlanList, type PlanVersion, type WhatAppliesHere, type ZoneAtPoint, type ZoneAttributeValues, type ZoneChange } from '@bandoso/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { findZonesCoveringPoint, listPlanVersions, pairZonesOfVersions, type PlanVersionRow, type ZoneAttributes, type ZoneRow } from './planning.repository.ts';
 
-export interface PlanVersion {
-  version: string;
-  decisionNumber: string;
-  decisionDate: string;
-  zoneCount: number;
-  /** [west, south, east, north], WGS84. */
-  bbox: [number, number, number, number];
-}
-
-export interface Plan {
-  planCode: string;
-  planName: string;
-  approvingAuthority: string | null;
-  /** Oldest decision first; the last one is in force. */
-  versions: PlanVersion[];
-  currentVersion: string;
-}
-
-export interface ZoneAtPoint {
-  planCode: string;
-  planName: string;
-  planVersion: string;
-  decisionNumber: string;
-  decisionDate: string;
-  approvingAuthority: string | null;
-  zoneCode: string;
-  zoneName: string | null;
-  landUseCode: string;
-  landUseName: string;
-  maxDensityPct: number | null;
-  maxFloors: number | null;
-  maxHeightM: number | null;
-  far: number | null;
-  areaM2: number;
-}
-
-export interface WhatAppliesHere {
-  point: { type: 'Point'; coordinates: [number, number] };
-  /** One zone per plan covering the point (two on a shared edge), in the asked or current version. */
-  zones: ZoneAtPoint[];
-}
-
-export type ComparedAttribute = 'zoneName' | 'landUseCode' | 'landUseName' | 'maxDensityPct' | 'maxFloors' | 'maxHeightM' | 'far';
-
-export interface ZoneAttributeValues {
-  zoneName: string | null;
-  landUseCode: string;
-  landUseName: string;
-  maxDensityPct: number | null;
-  maxFloors: number | null;
-  maxHeightM: number | null;
-  far: number | null;
-}
-
-export interface ZoneChange {
-  zoneCode: string;
-  change: 'added' | 'removed' | 'changed';
-  /** For 'changed': the attributes whose value differs (empty when only the geometry changed). */
-  changedAttributes: ComparedAttribute[];
-  geometryChanged: boolean;
-  before: ZoneAttributeValues | null;
-  after: ZoneAttributeValues | null;
-  bbox: [number, number, number, number];
-}
-
-export interface PlanChanges {
-  planCode: string;
-  from: PlanVersion;
-  to: PlanVersion;
-  changes: ZoneChange[];
-  unchangedCount: number;
-}
-
-export async function listPlans(db: Kysely<Database>): Promise<{ plans: Plan[] }> {
+/** The answers' shapes are the contracts' (planning.contract.ts): `GET /api/planning/plans`, `/at` and `/changes`. */
+export async function listPlans(db: Kysely<Database>): Promise<PlanList> {
   const rows = await listPlanVersions(db);
   const plans = new Map<string, Plan>();
   for (const row of rows) {
@@ -119,8 +48,6 @@ export async function findWhatAppliesAt(
   return { point: { type: 'Point', coordinates: [longitude, latitude] }, zones: rows.map(toZoneAtPoint) };
 }
 
-const comparedAttributes: readonly ComparedAttribute[] = ['zoneName', 'landUseCode', 'landUseName', 'maxDensityPct', 'maxFloors', 'maxHeightM', 'far'];
-
 /** The zones that differ between two versions of a plan, matched by zone code. */
 export async function comparePlanVersions(db: Kysely<Database>, planCode: string, fromVersion: string, toVersion: string): Promise<PlanChanges> {
   const known = await listPlanVersions(db);
@@ -142,7 +69,7 @@ export async function comparePlanVersions(db: Kysely<Database>, planCode: string
       changes.push({ zoneCode: pair.zone_code, change: before ? 'removed' : 'added', changedAttributes: [], geometryChanged: true, before, after, bbox });
       continue;
     }
-    const changedAttributes = comparedAttributes.filter((name) => before[name] !== after[name]);
+    const changedAttributes = comparedZoneAttributes.filter((name) => before[name] !== after[name]);
     const geometryChanged = pair.geometry_equal === false;
     if (changedAttributes.length === 0 && !geometryChanged) {
       unchangedCount += 1;

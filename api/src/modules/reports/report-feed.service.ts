@@ -1,28 +1,16 @@
 import { EventEmitter } from 'node:events';
+import type { FeedEventData, FeedEventType, PointGeometry } from '@bandoso/contracts';
 import type { Kysely } from 'kysely';
 import type { DatabaseHandle } from '../../db/database.ts';
 import type { Database } from '../../db/database-schema.ts';
 import { databaseUnavailableError } from '../../errors/app-error.ts';
 import * as repository from './reports.repository.ts';
 
+/** One event of the feed: sent as `id: seq`, `event: type`, `data: JSON of data` (report-feed.contract.ts). */
 export interface FeedEvent {
   seq: number;
-  type: 'report.created' | 'report.updated';
-  data: {
-    kind: string;
-    at: string;
-    report: {
-      id: string;
-      trackingCode: string;
-      category: string;
-      status: string;
-      overdue: boolean;
-      location: unknown;
-      commune: { code: string; name: string };
-      office: { code: string; name: string };
-      createdAt: string;
-    };
-  };
+  type: FeedEventType;
+  data: FeedEventData;
 }
 
 const BACKLOG_LIMIT = 1000;
@@ -41,7 +29,8 @@ async function selectPublicEventsAfter(db: Kysely<Database>, afterSeq: number, l
         category: row.category_code,
         status: row.status,
         overdue: row.overdue,
-        location: row.location,
+        // A report's location is a 2D point (ST_AsGeoJSON of a POINT column).
+        location: row.location as PointGeometry,
         commune: { code: row.unit_code, name: row.unit_name },
         office: { code: row.office_code, name: row.office_name },
         createdAt: row.created_at.toISOString(),

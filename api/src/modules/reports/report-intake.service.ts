@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { SubmissionReceipt } from '@bandoso/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database-schema.ts';
 import { notify } from '../../db/notify.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { hashSecret, newSecret } from '../auth/auth.service.ts';
 import { checkReportLocation } from '../photos/location-check.ts';
-import { storeEventPhotos } from './report-photos.service.ts';
+import { storeEventPhotos, type UploadedFile } from './report-photos.service.ts';
 import type { ReportsContext } from './reports-context.ts';
 import { routeReport } from './report-routing.service.ts';
 import * as repository from './reports.repository.ts';
@@ -14,29 +15,11 @@ import { newTrackingCode } from './tracking-code.ts';
 import { isUniqueViolation } from '../../db/postgres-errors.ts';
 import * as rules from './report-rules.repository.ts';
 
-export interface UploadedFile {
-  bytes: Buffer;
-  fileName: string | undefined;
-}
-
-export interface SubmissionResponse {
-  id: string;
-  trackingCode: string;
-  status: 'received';
-  commune: { code: string; name: string; level: string };
-  office: { code: string; name: string };
-  acknowledgeDueAt: string;
-  dueAt: string;
-  nearBorder: boolean;
-  photos: number;
-  /** Proves the submitter later (rating, answering questions). Shown once; only its hash is stored. */
-  reporterToken: string;
-}
-
 export interface SubmissionResult {
   /** 201 for a new report, 200 when an Idempotency-Key replays an earlier submission. */
   status: 201 | 200;
-  body: SubmissionResponse;
+  /** The receipt (report-submission.contract.ts); `reporterToken` is shown once, only its hash is stored. */
+  body: SubmissionReceipt;
 }
 
 export const MAX_PHOTOS = 5;
@@ -149,7 +132,7 @@ export async function submitReport(
         createdAt: now,
       });
       await eventPhotos.attach(transaction, report.id, event.id, 'report');
-      const response: SubmissionResponse = {
+      const response: SubmissionReceipt = {
         id: report.id,
         trackingCode,
         status: 'received',
@@ -202,7 +185,7 @@ async function replayIdempotent(db: Kysely<Database>, key: string, requestHash: 
       vi: 'Mã Idempotency-Key này đã được dùng cho một phản ánh khác. Hãy dùng mã mới cho phản ánh mới.',
     });
   }
-  return { status: 200, body: previous.response as unknown as SubmissionResponse };
+  return { status: 200, body: previous.response as unknown as SubmissionReceipt };
 }
 
 async function uniqueTrackingCode(db: Parameters<typeof repository.trackingCodeExists>[0]): Promise<string> {

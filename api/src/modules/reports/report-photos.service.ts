@@ -4,9 +4,14 @@ import type { Database, PhotoRole } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { processPhoto, PhotoRejectedError, type ProcessedPhoto } from '../photos/photo-processing.ts';
 import type { StoredPhotoPaths } from '../photos/photo-storage.ts';
-import type { UploadedFile } from './report-intake.service.ts';
 import type { ReportsContext } from './reports-context.ts';
 import * as repository from './reports.repository.ts';
+
+/** A photo as it came in a multipart request. */
+export interface UploadedFile {
+  bytes: Buffer;
+  fileName: string | undefined;
+}
 
 /** Checks and converts uploaded photos, naming the faulty one. */
 export async function processUploadedPhotos(photos: UploadedFile[]): Promise<ProcessedPhoto[]> {

@@ -1,10 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, DatabaseExecutor } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { findBoundarySetByName, findNeighbourUnitsWithin, locatePoint, type LocateResult } from '../boundaries/boundaries.service.ts';
 import { findCoveringOffices, type OfficeSummaryRow } from '../offices/offices.service.ts';
-import * as repository from './reports.repository.ts';
-import * as rules from './report-rules.repository.ts';
+import type * as rules from './report-rules.repository.ts';
 
 export interface RoutingDecision {
   located: LocateResult & { commune: NonNullable<LocateResult['commune']> };

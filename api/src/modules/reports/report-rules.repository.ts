@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { DatabaseExecutor, ReportPriority } from '../../db/database-schema.ts';
 import { defaultCalendarExceptions, defaultCategories, defaultPriorities } from './default-rules.ts';
 

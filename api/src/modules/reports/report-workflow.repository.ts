@@ -1,6 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { ActorRole, Database, DatabaseExecutor, LocationVerdict, PhotoRole, RejectionReason, ReportPriority, ReportStatus } from '../../db/database-schema.ts';
-import { asGeoJson, makePoint } from '../../db/postgis.ts';
+import type { Database, DatabaseExecutor, RejectionReason, ReportStatus } from '../../db/database-schema.ts';
 
 /** The state the staff workflow and the deadline job read and change, under a row lock. */
 
@@ -99,13 +98,13 @@ export async function countFollowers(db: DatabaseExecutor, reportId: string): Pr
   return row.count;
 }
 
-/** Open reports whose current step deadline has passed and are not flagged yet. */
-export async function listNewlyOverdueReports(db: DatabaseExecutor, now: Date, openStatuses: readonly ReportStatus[]) {
+/** Reports in `statuses` (those whose deadline clock runs) whose current step deadline has passed and are not flagged yet. */
+export async function listNewlyOverdueReports(db: DatabaseExecutor, now: Date, statuses: readonly ReportStatus[]) {
   return db
     .selectFrom('report')
     .select(['id', 'tracking_code', 'status', 'office_id', 'acknowledged_at', 'acknowledge_due_at', 'due_at'])
     .where('overdue', '=', false)
-    .where('status', 'in', [...openStatuses].filter((status) => status !== 'waiting_for_citizen'))
+    .where('status', 'in', [...statuses])
     .where((eb) => eb.or([eb('due_at', '<', now), eb.and([eb('acknowledged_at', 'is', null), eb('acknowledge_due_at', '<', now)])]))
     .orderBy('created_at')
     .limit(500)

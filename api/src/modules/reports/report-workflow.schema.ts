@@ -1,3 +1,4 @@
+import { staffActionNames, type StaffActionName } from '@bandoso/contracts';
 import { z } from 'zod';
 
 const note = z
@@ -33,10 +34,13 @@ export const staffActionSchema = z.discriminatedUnion(
     z.object({ action: z.literal('confirm_location'), note: note.optional() }).strict(),
     z.object({ action: z.literal('add_note'), note: requiredText('note'), public: z.boolean().default(false) }).strict(),
   ],
-  { error: 'action must be one of accept, start, request_information, resume, resolve, reject, transfer, mark_duplicate, confirm_location, add_note' },
+  { error: `action must be one of ${staffActionNames.join(', ')}` },
 );
 
 export type StaffAction = z.infer<typeof staffActionSchema>;
+
+/** One schema per action of the workflow's transitions (report-status.ts), and no other: else this fails to compile. */
+const _everyActionHasASchema: [StaffAction['action']] extends [StaffActionName] ? ([StaffActionName] extends [StaffAction['action']] ? true : never) : never = true;
 
 export const citizenInformationSchema = z
   .object({ token: z.string().trim().min(20).max(200).optional(), note: requiredText('note') })

@@ -1,9 +1,10 @@
+import { deadlineRunningStatuses, reportStatusNames, staffTransitions } from '@bandoso/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import type { ActorRole, Database, ReportStatus } from '../../db/database-schema.ts';
 import { notify } from '../../db/notify.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { hashSecret, type Principal } from '../auth/auth.service.ts';
-import type { UploadedFile } from './report-intake.service.ts';
+import type { UploadedFile } from './report-photos.service.ts';
 import { storeEventPhotos } from './report-photos.service.ts';
 import type { ReportsContext } from './reports-context.ts';
 import * as repository from './reports.repository.ts';
@@ -14,40 +15,14 @@ import * as rules from './report-rules.repository.ts';
 import * as workflowRepository from './report-workflow.repository.ts';
 
 /**
- * The report life cycle. Each action checks who may do it and from which states, changes the report,
- * recomputes the deadline of the step it starts, and appends one event to the timeline, all in one
- * transaction with an outbox message for the office's document system.
- *
- *   received ─accept→ accepted ─start→ in_progress ─resolve→ resolved ─(not satisfied)→ reopened
- *   any open ─request_information→ waiting_for_citizen (clock paused) ─resume/citizen answers→ in_progress
- *   any open ─reject (not eligible / not enough information)→ rejected
- *   any open ─reject (not our responsibility, names the office) / transfer→ transferred (new office)
- *   any open ─mark_duplicate→ duplicate (followers move to the original)
+ * The report life cycle. Each action checks who may do it and from which states (the transitions of
+ * @bandoso/contracts' report-status.ts), changes the report, recomputes the deadline of the step it
+ * starts, and appends one event to the timeline, all in one transaction with an outbox message for
+ * the office's document system.
  */
-const transitions: Record<string, { from: readonly ReportStatus[]; to: ReportStatus | null }> = {
-  accept: { from: ['received', 'transferred', 'reopened'], to: 'accepted' },
-  start: { from: ['accepted', 'reopened'], to: 'in_progress' },
-  request_information: { from: ['accepted', 'in_progress', 'reopened'], to: 'waiting_for_citizen' },
-  resume: { from: ['waiting_for_citizen'], to: 'in_progress' },
-  resolve: { from: ['accepted', 'in_progress', 'reopened'], to: 'resolved' },
-  reject: { from: ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'transferred', 'reopened'], to: 'rejected' },
-  transfer: { from: ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'transferred', 'reopened'], to: 'transferred' },
-  mark_duplicate: { from: ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'transferred', 'reopened'], to: 'duplicate' },
-  confirm_location: { from: ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'transferred', 'reopened'], to: null },
-  add_note: { from: ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'resolved', 'rejected', 'transferred', 'reopened', 'duplicate'], to: null },
-};
 
-const statusNamesVi: Record<ReportStatus, string> = {
-  received: 'đã tiếp nhận',
-  accepted: 'đã xác nhận',
-  in_progress: 'đang xử lý',
-  waiting_for_citizen: 'chờ người dân bổ sung',
-  resolved: 'đã giải quyết',
-  rejected: 'từ chối',
-  transferred: 'đã chuyển',
-  reopened: 'mở lại',
-  duplicate: 'trùng lặp',
-};
+/** A status inside a Vietnamese sentence: "…ở trạng thái "đã tiếp nhận"". */
+const statusNameVi = (status: ReportStatus) => reportStatusNames[status].vi.toLowerCase();
 
 export function canActOnReport(principal: Principal, report: { office_id: string }): boolean {
   if (principal.role === 'admin' || principal.role === 'ioc_operator') return true;
@@ -72,10 +47,10 @@ export async function performStaffAction(
         // Officers of other offices learn nothing about the report, not even that it exists.
         throw new AppError('NOT_FOUND', 'No such report among those your office handles.', { vi: 'Không tìm thấy phản ánh trong danh sách của đơn vị bạn.' });
       }
-      const rule = transitions[action.action]!;
+      const rule = staffTransitions[action.action];
       if (!rule.from.includes(report.status)) {
         throw new AppError('CONFLICT', `Cannot ${action.action.replace('_', ' ')} a report that is ${report.status}.`, {
-          vi: `Không thể thực hiện thao tác này khi phản ánh đang ở trạng thái "${statusNamesVi[report.status]}".`,
+          vi: `Không thể thực hiện thao tác này khi phản ánh đang ở trạng thái "${statusNameVi(report.status)}".`,
         });
       }
       const actor = { userId: principal.userId, role: principal.role as ActorRole, officeId: principal.officeId ?? report.office_id };
@@ -285,7 +260,7 @@ export async function rateReport(
     const report = await lockByTrackingCodeForReporter(transaction, trackingCode, token);
     if (report.status !== 'resolved') {
       throw new AppError('CONFLICT', `A report can be rated once it is resolved; this one is ${report.status}.`, {
-        vi: `Chỉ đánh giá được khi phản ánh đã được giải quyết; hiện đang "${statusNamesVi[report.status]}".`,
+        vi: `Chỉ đánh giá được khi phản ánh đã được giải quyết; hiện đang "${statusNameVi(report.status)}".`,
       });
     }
     if (report.rating) {
@@ -384,7 +359,7 @@ export async function followReport(db: Kysely<Database>, trackingCode: string, u
 // ---- deadlines: flag what is overdue and escalate it to the supervising office -------------------
 
 export async function flagOverdueReports(context: ReportsContext, now: Date = new Date()): Promise<number> {
-  const candidates = await workflowRepository.listNewlyOverdueReports(context.db, now, ['received', 'accepted', 'in_progress', 'transferred', 'reopened']);
+  const candidates = await workflowRepository.listNewlyOverdueReports(context.db, now, deadlineRunningStatuses);
   let flagged = 0;
   for (const candidate of candidates) {
     await context.db.transaction().execute(async (transaction) => {

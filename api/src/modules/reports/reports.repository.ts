@@ -1,5 +1,5 @@
-import { sql, type Transaction } from 'kysely';
-import type { ActorRole, Database, DatabaseExecutor, LocationVerdict, PhotoRole, RejectionReason, ReportPriority, ReportStatus } from '../../db/database-schema.ts';
+import { sql } from 'kysely';
+import type { ActorRole, DatabaseExecutor, LocationVerdict, PhotoRole, ReportPriority, ReportStatus } from '../../db/database-schema.ts';
 import { asGeoJson, makePoint } from '../../db/postgis.ts';
 
 /** A report's own rows: writing a new report, and reading reports with their public columns. */

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { reportStatuses } from '@bandoso/contracts';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { DatabaseRateLimitStore } from '../rate-limits/database-rate-limit-store.ts';
@@ -10,7 +11,8 @@ import { requireRole } from '../auth/auth.middleware.ts';
 import { newSecret } from '../auth/auth.service.ts';
 import { isoDateOrDateTimeNamed } from '../boundaries/boundaries.schema.ts';
 import type { FeedEndReason, ReportFeed } from './report-feed.service.ts';
-import { isKnownSubmission, submitReport, MAX_PHOTOS, type UploadedFile } from './report-intake.service.ts';
+import { isKnownSubmission, submitReport, MAX_PHOTOS } from './report-intake.service.ts';
+import type { UploadedFile } from './report-photos.service.ts';
 import { getOriginalPhotoForStaff, getReportForStaff, listReportsForStaff, viewAfterAction } from './report-staff.service.ts';
 import { addCitizenInformation, followReport, performStaffAction, rateReport } from './report-workflow.service.ts';
 import { citizenInformationSchema, staffActionSchema } from './report-workflow.schema.ts';
@@ -21,7 +23,6 @@ import {
   listReportsQuerySchema,
   nearbyQuerySchema,
   ratingBodySchema,
-  reportStatusValues,
   routingPreviewQuerySchema,
   submitReportSchema,
   trackingCodeSchema,
@@ -87,7 +88,7 @@ export const staffListQuerySchema = z
     status: z
       .string()
       .transform((value) => value.split(',').map((item) => item.trim()))
-      .pipe(z.array(z.enum(reportStatusValues)))
+      .pipe(z.array(z.enum(reportStatuses)))
       .optional(),
     category: z.string().trim().max(400).optional(),
     overdue: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),

@@ -1,3 +1,4 @@
+import { reportStatuses, trackingCodePattern } from '@bandoso/contracts';
 import geojsonValidation from 'geojson-validation';
 import { z } from 'zod';
 import { coordinate, isoDateOrDateTimeNamed } from '../boundaries/boundaries.schema.ts';
@@ -75,10 +76,7 @@ export const trackingCodeSchema = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^DB-[0-9A-HJKMNP-TV-Z]{6}$/, 'a tracking code looks like DB-7K3M9Q');
-
-export const reportStatusValues = ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'resolved', 'rejected', 'transferred', 'reopened', 'duplicate'] as const;
-export const openStatuses = ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'transferred', 'reopened'] as const;
+  .regex(trackingCodePattern, 'a tracking code looks like DB-7K3M9Q');
 
 const commaList = <T extends string>(values: readonly [T, ...T[]], name: string) =>
   z
@@ -99,7 +97,7 @@ export const listReportsQuerySchema = z
   .object({
     commune: z.string().trim().regex(/^\d{5}$/, 'commune is an official 5-digit code').optional(),
     category: z.string().trim().min(1).max(400).optional(),
-    status: commaList(reportStatusValues, 'status').optional(),
+    status: commaList(reportStatuses, 'status').optional(),
     from: isoDateOrDateTimeNamed('from').optional(),
     to: isoDateOrDateTimeNamed('to').optional(),
     q: humanText(200).optional(),

@@ -1,3 +1,4 @@
+import { openReportStatuses } from '@bandoso/contracts';
 import type { Kysely } from 'kysely';
 import type { Database, ReportStatus } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
@@ -5,7 +6,6 @@ import { administrativeDate } from '../boundaries/boundaries.service.ts';
 import { publicPhoto, publicSummary, publicTimeline } from './report-views.ts';
 import * as repository from './reports.repository.ts';
 import { routeReport } from './report-routing.service.ts';
-import { openStatuses } from './reports.schema.ts';
 import * as rules from './report-rules.repository.ts';
 import * as workflowRepository from './report-workflow.repository.ts';
 
@@ -45,7 +45,7 @@ export async function getPublicReport(db: Kysely<Database>, trackingCode: string
 }
 
 export async function listReportsNearby(db: Kysely<Database>, longitude: number, latitude: number, categoryCode: string, radiusM: number) {
-  const rows = await repository.listNearbyOpenReports(db, longitude, latitude, categoryCode, radiusM, openStatuses);
+  const rows = await repository.listNearbyOpenReports(db, longitude, latitude, categoryCode, radiusM, openReportStatuses);
   return {
     type: 'FeatureCollection' as const,
     radiusM,

@@ -4,6 +4,7 @@
  * TypeScript, so that the two can be compared).
  */
 import { randomBytes } from 'node:crypto';
+import { openReportStatuses } from '@bandoso/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { Database, ReportStatus } from '../../db/database-schema.ts';
 import { bucketOfMinutes, emptyHistogram, unpackHistogram } from './stats-histogram.ts';
@@ -42,7 +43,7 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-const openStatuses: ReadonlySet<ReportStatus> = new Set(['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'transferred', 'reopened']);
+const openStatuses: ReadonlySet<ReportStatus> = new Set(openReportStatuses);
 
 export type ExpectedRow = Record<StatisticsCounter, number> & { acknowledge_histogram: number[]; resolve_histogram: number[] };
 

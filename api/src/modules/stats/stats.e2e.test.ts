@@ -64,7 +64,7 @@ describe('GET /api/stats through the real workflow', () => {
     const other = await pointInUnit(database.db, '03334');
     for (let index = 1; index < 6; index += 1) reports.push(await submitTestReport(server.baseUrl, { category: 'public_lighting', coordinates: centre }));
     reports.push(await submitTestReport(server.baseUrl, { category: 'power_lines', coordinates: other }));
-    const [r1, r2, r3, r4, r5, r6, r7] = reports as [SubmittedReport, SubmittedReport, SubmittedReport, SubmittedReport, SubmittedReport, SubmittedReport, SubmittedReport];
+    const [r1, r2, r3, r4, r5, _r6, r7] = reports as [SubmittedReport, SubmittedReport, SubmittedReport, SubmittedReport, SubmittedReport, SubmittedReport, SubmittedReport];
     expect(r7.office.code).toBe('DIENLUC-DB');
     const act = async (report: SubmittedReport, action: Record<string, unknown>, token = officerToken) => {
       const response = await staffAction(server.baseUrl, token, report.id, action);

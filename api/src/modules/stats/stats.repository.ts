@@ -1,5 +1,6 @@
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import type { Database, DatabaseExecutor, ReportStatisticsStateTable, ReportStatus, StatisticsDimension } from '../../db/database-schema.ts';
+import { openReportStatuses } from '@bandoso/contracts';
+import { sql } from 'kysely';
+import type { DatabaseExecutor, ReportStatisticsStateTable, StatisticsDimension } from '../../db/database-schema.ts';
 
 export type { StatisticsDimension };
 import { asGeoJson } from '../../db/postgis.ts';
@@ -8,8 +9,6 @@ import type { CalendarDate, PeriodCover } from './stats-periods.ts';
 
 export const statisticsCounters = ['received', 'open', 'overdue_open', 'resolved', 'resolved_on_time', 'rejected', 'duplicates', 'acknowledged', 'rated', 'satisfied'] as const;
 export type StatisticsCounter = (typeof statisticsCounters)[number];
-
-export const openStatuses: readonly ReportStatus[] = ['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'transferred', 'reopened'];
 
 export type StatisticsSumRow = { key: string; acknowledge_histogram: number[]; resolve_histogram: number[] } & Record<StatisticsCounter, number>;
 
@@ -138,7 +137,7 @@ function openOverdueReports(db: DatabaseExecutor, filter: OverdueFilter) {
     .innerJoin('report_category', 'report_category.code', 'report.category_code')
     .innerJoin('office', 'office.id', 'report.office_id')
     .where('report.overdue', '=', true)
-    .where('report.status', 'in', [...openStatuses]);
+    .where('report.status', 'in', [...openReportStatuses]);
   if (filter.unitCode) query = query.where(statisticsUnitOfReport, '=', filter.unitCode);
   if (filter.officeCode) query = query.where('office.code', '=', filter.officeCode);
   if (filter.categoryCode) query = query.where('report.category_code', '=', filter.categoryCode);

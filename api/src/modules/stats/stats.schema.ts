@@ -1,8 +1,6 @@
+import { statisticsGroupings } from '@bandoso/contracts';
 import { z } from 'zod';
 import { isRealDate } from '../../http/validate-input.ts';
-
-export const statisticsGroupings = ['commune', 'office', 'category', 'day', 'month'] as const;
-export type StatisticsGrouping = (typeof statisticsGroupings)[number];
 
 /** A calendar day (creation day in Vietnam time), YYYY-MM-DD. */
 const calendarDate = (name: 'from' | 'to') =>

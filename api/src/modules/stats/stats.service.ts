@@ -1,3 +1,4 @@
+import type { OverdueReport, OverdueReportList, PointGeometry, StatisticsFigures, StatisticsGroup, StatisticsGrouping, StatisticsReport } from '@bandoso/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
@@ -6,7 +7,7 @@ import { administrativeDate } from '../boundaries/boundaries.service.ts';
 import { addHistogram, emptyHistogram, medianFromHistogram } from './stats-histogram.ts';
 import { coverPeriod, daysInPeriod, eachDay, eachMonth, startOfYear, type CalendarDate } from './stats-periods.ts';
 import * as repository from './stats.repository.ts';
-import type { OverdueListQuery, StatisticsGrouping, StatisticsQuery } from './stats.schema.ts';
+import type { OverdueListQuery, StatisticsQuery } from './stats.schema.ts';
 
 /**
  * Public statistics of citizen reports, read from the incremental aggregates of migration 0004 (the
@@ -30,43 +31,9 @@ import type { OverdueListQuery, StatisticsGrouping, StatisticsQuery } from './st
  *   resolution (resolved reports), in wall-clock minutes, read from histograms (within 9.05 %).
  * - commune: the unit of the boundary set in force today that contains the report's location (the
  *   routing unit itself for reports routed under that set); open reports keep their routing.
+ *
+ * The answers' shapes are @bandoso/contracts' statistics.contract.ts.
  */
-
-export interface StatisticsFigures {
-  received: number;
-  open: number;
-  overdue: number;
-  resolved: number;
-  resolvedOnTime: number;
-  rejected: number;
-  duplicates: number;
-  acknowledged: number;
-  rated: number;
-  satisfied: number;
-  /** resolvedOnTime / (resolved + overdue), or null without a denominator. */
-  onTimeRate: number | null;
-  /** satisfied / rated, or null when nobody rated. */
-  satisfactionRate: number | null;
-  medianAcknowledgeMinutes: number | null;
-  medianResolveMinutes: number | null;
-}
-
-export interface StatisticsGroup extends StatisticsFigures {
-  key: string;
-  name: string;
-  nameEn: string | null;
-}
-
-export interface StatisticsReport {
-  groupBy: StatisticsGrouping;
-  from: CalendarDate;
-  to: CalendarDate;
-  generatedAt: string;
-  /** The boundary set whose units the communes are (null when no set is in force). */
-  boundarySet: { name: string; validFrom: string; validTo: string | null } | null;
-  totals: StatisticsFigures;
-  groups: StatisticsGroup[];
-}
 
 /** A time series longer than this is refused (one group per day). */
 export const MAX_DAYS_IN_SERIES = 731;
@@ -296,21 +263,8 @@ export function statisticsFileName(report: StatisticsReport): string {
 
 // ---- open overdue reports -------------------------------------------------------------------------
 
-export interface OverdueReportSummary {
-  trackingCode: string;
-  status: string;
-  category: { code: string; name: string };
-  commune: { code: string; name: string };
-  office: { code: string; name: string };
-  createdAt: string;
-  acknowledgedAt: string | null;
-  acknowledgeDueAt: string;
-  dueAt: string | null;
-  location: unknown;
-}
-
 /** Open reports flagged overdue, oldest first: public columns only (no reporter, no internal notes). */
-export async function listOverdueReports(db: Kysely<Database>, query: OverdueListQuery, now: Date = new Date()) {
+export async function listOverdueReports(db: Kysely<Database>, query: OverdueListQuery, now: Date = new Date()): Promise<OverdueReportList> {
   const boundarySetId = await ensureStatisticsGroupedByCurrentUnits(db, now);
   const { rows, total } = await repository.listOpenOverdueReports(db, {
     unitCode: query.commune,
@@ -321,7 +275,7 @@ export async function listOverdueReports(db: Kysely<Database>, query: OverdueLis
   });
   const unitNames = new Map<string, string>();
   if (boundarySetId) for (const unit of await repository.listCommuneLevelUnits(db, boundarySetId)) unitNames.set(unit.code, unit.name);
-  const reports: OverdueReportSummary[] = rows.map((row) => ({
+  const reports: OverdueReport[] = rows.map((row) => ({
     trackingCode: row.tracking_code,
     status: row.status,
     category: { code: row.category_code, name: row.category_name },
@@ -331,7 +285,7 @@ export async function listOverdueReports(db: Kysely<Database>, query: OverdueLis
     acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
     acknowledgeDueAt: row.acknowledge_due_at.toISOString(),
     dueAt: row.due_at?.toISOString() ?? null,
-    location: row.location,
+    location: row.location as PointGeometry,
   }));
   return { total, limit: query.limit, offset: query.offset, reports };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isRealDate } from '../../http/validate-input.ts';
-import { MAX_TILE_ZOOM, reportStatuses, type LayerDefinition, type LayerFilters, type ReportStatusCode } from '@bandoso/tiles';
+import { reportStatuses, type ReportStatus } from '@bandoso/contracts';
+import { MAX_TILE_ZOOM, type LayerDefinition, type LayerFilters } from '@bandoso/tiles';
 
 const integer = (name: string) =>
   z
@@ -38,7 +39,7 @@ const commaList = <T extends string>(name: string, item: z.ZodType<T>) =>
   });
 
 const categoryCode = z.string().regex(/^[a-z][a-z0-9_]{1,40}$/, 'a category code is lowercase letters, digits and _');
-const statusCode = z.enum(reportStatuses, { error: `a status is one of ${reportStatuses.join(', ')}` }) as z.ZodType<ReportStatusCode>;
+const statusCode = z.enum(reportStatuses, { error: `a status is one of ${reportStatuses.join(', ')}` }) as z.ZodType<ReportStatus>;
 
 /** A calendar day, YYYY-MM-DD, that exists. */
 export const calendarDay = (name: string) =>
@@ -48,14 +49,17 @@ export const calendarDay = (name: string) =>
     .refine(isRealDate, { message: `${name} is not a real date` });
 
 const filterSchemas = {
-  category: commaList('category', categoryCode),
-  status: commaList('status', statusCode),
-  from: calendarDay('from'),
-  to: calendarDay('to'),
-  version: z.string().regex(/^[\w.-]{1,40}$/, 'version is a plan version, e.g. 2023'),
+  category: commaList('category', categoryCode).describe('Category codes, comma-separated'),
+  status: commaList('status', statusCode).describe(`Statuses, comma-separated (${reportStatuses.join(', ')})`),
+  from: calendarDay('from').describe('Created on or after this day (Vietnam time)'),
+  to: calendarDay('to').describe('Created on or before this day (Vietnam time)'),
+  version: z.string().regex(/^[\w.-]{1,40}$/, 'version is a plan version, e.g. 2023').describe('A plan version instead of the latest version of each plan'),
 } satisfies Record<keyof LayerFilters, z.ZodType>;
 
-const boundarySetName = z.string().regex(/^[\w.-]{1,100}$/, 'set is the name of a boundary set, e.g. dienbien-2025');
+const boundarySetName = z
+  .string()
+  .regex(/^[\w.-]{1,100}$/, 'set is the name of a boundary set, e.g. dienbien-2025')
+  .describe('A boundary set by name (default: the set in force today)');
 
 /** Every tile filter and `set`, for the API document: each layer accepts only those it declares (others: 400). */
 export const anyLayerQuerySchema = z.object({

@@ -1,27 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { encodeGlyphRange } from '../../../../map-client/src/map/glyph-pbf.ts';
+import type { ClientConfig } from '@bandoso/contracts';
 import type { AppConfig } from '../../config/config.ts';
-
-/** What the map client needs to know about this deployment before it draws anything. */
-export interface ClientConfig {
-  /** A MapLibre style to draw under the platform's layers; null: the platform's own offline style. */
-  basemapStyleUrl: string | null;
-  /** [lon, lat] the map opens on when the whole province does not fit. */
-  defaultCenter: [number, number];
-  defaultZoom: number;
-  /** [west, south, east, north] of the province, WGS84: the map opens fitted to it. */
-  provinceBounds: [number, number, number, number];
-  /** Where the tile catalog and each layer's TileJSON are (`{tiles}/{layer}.json`). */
-  tilesUrl: string;
-  /** MapLibre glyphs URL template, served by this platform (no font leaves the premises). */
-  glyphsUrl: string;
-  fontStacks: { regular: string; bold: string };
-  defaultLanguage: 'vi';
-}
 
 /** The fonts the platform ships (map-client/glyphs); any other font name gets the regular one. */
 export const FONT_STACKS = Object.freeze({ regular: 'Noto Sans Regular', bold: 'Noto Sans Bold' });
 
+/** What the map client needs to know about this deployment before it draws anything (`GET /api/client-config`). */
 export function buildClientConfig(config: Pick<AppConfig, 'basemapStyleUrl'>): ClientConfig {
   return {
     basemapStyleUrl: config.basemapStyleUrl ?? null,
@@ -49,29 +35,13 @@ export function resolveFontStack(requested: string, available: readonly string[]
 
 /**
  * A valid glyph PBF with no glyphs: the answer for a range the fonts do not cover (CJK, emoji…), so
- * that MapLibre draws what it can instead of reporting an error for every label.
- * Wire format: field 1 (fontstack, length-delimited) { field 1 name, field 2 range }.
+ * that MapLibre draws what it can instead of reporting an error for every label. Encoded by the
+ * glyph build's own encoder, so both answers are the same format.
  */
 export function emptyGlyphRange(fontStack: string, start: number, end: number): Buffer {
-  const name = Buffer.from(fontStack, 'utf8');
-  const range = Buffer.from(`${start}-${end}`, 'utf8');
-  const stack = Buffer.concat([lengthDelimited(1, name), lengthDelimited(2, range)]);
-  return lengthDelimited(1, stack);
-}
-
-function lengthDelimited(field: number, payload: Buffer): Buffer {
-  return Buffer.concat([varint((field << 3) | 2), varint(payload.length), payload]);
-}
-
-function varint(value: number): Buffer {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    bytes.push((rest & 0x7f) | 0x80);
-    rest >>>= 7;
-  }
-  bytes.push(rest);
-  return Buffer.from(bytes);
+  const bytes = encodeGlyphRange({ name: fontStack, range: `${start}-${end}`, glyphs: [] });
+  // A Buffer, not a bare Uint8Array: Express sends a Uint8Array as JSON.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Font stacks present in the glyph directory (one folder each). */

@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../logging/logger.ts';
 import { createTestDatabase, databaseFingerprint, startTestServer, type TestDatabase, type TestServer } from '../../testing/index.ts';
 import { signPayload } from './signing.ts';
-import { ReferenceWebhook } from './standard-webhooks-reference.ts';
+import { Webhook } from 'standardwebhooks';
 import { startWebhookDispatcher, type WebhookDispatcher } from './webhook-dispatcher.service.ts';
 import { api, FakeDocumentSystem, LOOPBACK_ALLOWED, loopbackPolicy, pointInCommune, signInStaff, submitReport } from './webhook-test-kit.ts';
 
 /**
  * Partners verify our deliveries, and sign their updates, with a stock Standard Webhooks verifier
- * (`ReferenceWebhook`, written from the specification, independent of signing.ts), while the earlier
+ * (the `Webhook` class of the reference npm package `standardwebhooks`), while the earlier
  * X-Bandoso headers keep working for one release.
  */
 const OFFICE = 'UBND-03127';
@@ -81,7 +81,7 @@ describe('outbound deliveries carry the Standard Webhooks headers', () => {
     expect(more).toHaveLength(0);
     const headers = request!.headers;
 
-    const verified = new ReferenceWebhook(shown.standardWebhooksSecret).verify(request!.rawBody, headers as Record<string, string>);
+    const verified = new Webhook(shown.standardWebhooksSecret).verify(request!.rawBody, headers as Record<string, string>);
     expect(verified).toEqual(request!.body);
     expect(headers['webhook-id']).toBe(request!.body.id);
     expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
@@ -111,7 +111,7 @@ describe('outbound deliveries carry the Standard Webhooks headers', () => {
     const requests = receiver.about(report.trackingCode);
     expect(requests.map((request) => request.answeredStatus)).toEqual([500, 200, 200]);
     expect(new Set(requests.map((request) => request.headers['webhook-id']))).toEqual(new Set([delivery.idempotencyId]));
-    const partner = new ReferenceWebhook(shown.standardWebhooksSecret);
+    const partner = new Webhook(shown.standardWebhooksSecret);
     for (const request of requests) expect(partner.verify(request.rawBody, request.headers as Record<string, string>)).toEqual(request.body);
   });
 });
@@ -126,7 +126,7 @@ describe('inbound updates signed the Standard Webhooks way', () => {
   /** The three headers, signed by a partner's library with `secret` (the whsec_ form). */
   function standardHeaders(rawBody: string, secret = shown.standardWebhooksSecret, at = new Date()) {
     const id = `msg_${randomUUID().replaceAll('-', '')}`;
-    return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new ReferenceWebhook(secret).sign(id, at, rawBody) };
+    return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, at, rawBody) };
   }
 
   it('applies an update that carries only the Standard Webhooks headers', async () => {
@@ -147,7 +147,7 @@ describe('inbound updates signed the Standard Webhooks way', () => {
 
     const rotating = note('Đang đổi khoá');
     const current = standardHeaders(rotating);
-    const previous = new ReferenceWebhook(`whsec_${Buffer.from('the-previous-secret-0123').toString('base64')}`);
+    const previous = new Webhook(`whsec_${Buffer.from('the-previous-secret-0123').toString('base64')}`);
     const atSigned = new Date(Number(current['webhook-timestamp']) * 1000);
     const signatures = `${previous.sign(current['webhook-id'], atSigned, rotating)} ${current['webhook-signature']}`;
     expect((await postSigned(rotating, { ...current, 'webhook-signature': signatures })).status).toBe(200);

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { type Kysely, type Transaction } from 'kysely';
 import type { AttemptOutcome, Database, DatabaseExecutor, DeliveryStatus } from '../../db/database-schema.ts';
 
 /** The outbox fanned out to deliveries, their sending under a lease, and the delivery log staff read. */

@@ -19,7 +19,7 @@ import {
   WEBHOOK_TIMESTAMP_HEADER,
   webhookSigningKey,
 } from './signing.ts';
-import * as repository from './webhooks.repository.ts';
+import type * as repository from './webhooks.repository.ts';
 import { publicInternetOnly, RefusedTargetError, WebhookTargetGuard, type WebhookTargetPolicy } from './webhook-target-policy.ts';
 import { ThrottledLog } from '../../logging/throttled-log.ts';
 import * as deliveries from './webhook-deliveries.repository.ts';

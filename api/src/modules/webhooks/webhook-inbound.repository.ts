@@ -1,5 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { AttemptOutcome, Database, DatabaseExecutor, DeliveryStatus } from '../../db/database-schema.ts';
+import type { DatabaseExecutor } from '../../db/database-schema.ts';
 
 /** Status updates an office's document system posted back, kept by the id it gave them (idempotency). */
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AttemptOutcome, Database, DatabaseExecutor, DeliveryStatus } from '../../db/database-schema.ts';
+import type { AttemptOutcome, DatabaseExecutor, DeliveryStatus } from '../../db/database-schema.ts';
 
 export type { AttemptOutcome, DeliveryStatus };
 

@@ -1,0 +1,24 @@
+/**
+ * Words the platform and its clients share, other than the report statuses (report-status.ts).
+ * Plain values, no zod: the map client bundles this file. The `*.contract.ts` files hold the zod
+ * schemas; the client imports only their types.
+ */
+
+/** A tracking code, read over the phone: "DB-" and six characters of Crockford's base 32 (no I, L, O, U). */
+export const trackingCodePattern = /^DB-[0-9A-HJKMNP-TV-Z]{6}$/;
+
+/** The event types of the live feed, `GET /api/reports/events` (Server-Sent Events). */
+export const feedEventTypes = ['report.created', 'report.updated'] as const;
+export type FeedEventType = (typeof feedEventTypes)[number];
+
+/** The languages the map client speaks. */
+export const clientLanguages = ['vi', 'en'] as const;
+export type ClientLanguage = (typeof clientLanguages)[number];
+
+/** How `GET /api/stats` can group its figures. */
+export const statisticsGroupings = ['commune', 'office', 'category', 'day', 'month'] as const;
+export type StatisticsGrouping = (typeof statisticsGroupings)[number];
+
+/** The attributes two versions of a planning zone are compared on (`GET /api/planning/changes`). */
+export const comparedZoneAttributes = ['zoneName', 'landUseCode', 'landUseName', 'maxDensityPct', 'maxFloors', 'maxHeightM', 'far'] as const;
+export type ComparedAttribute = (typeof comparedZoneAttributes)[number];
