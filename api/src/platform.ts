@@ -7,7 +7,7 @@ import { ThrottledLog } from './logging/throttled-log.ts';
 import { isDatabaseEmpty, seedSampleData } from './modules/imports/sample-data.ts';
 import { insertMissingDefaultRules } from './modules/reports/reports.service.ts';
 import { listen, type RunningServer } from './server.ts';
-import { flagOverdueReports } from './modules/reports/report-workflow.service.ts';
+import { flagOverdueReports } from './modules/reports/report-deadlines.service.ts';
 import type { ReportsContext } from './modules/reports/reports-context.ts';
 import { seedDemoAccounts } from './modules/auth/demo-accounts.ts';
 import { ensureStatisticsGroupedByCurrentUnits } from './modules/stats/stats.service.ts';

@@ -23,13 +23,11 @@ import {
   createServiceRequest,
   describeDiscovery,
   getServiceDefinition,
-  getServiceRequest,
-  listServiceRequests,
   listServices,
-  resolveToken,
   type Open311Client,
   type Open311View,
 } from './open311.service.ts';
+import { getServiceRequest, listServiceRequests, resolveToken } from './open311-requests.service.ts';
 
 /**
  * Open311 GeoReport v2, mounted at `/open311`: `/open311/v2/services.xml`, `…/requests.json`… The

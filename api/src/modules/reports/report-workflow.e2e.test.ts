@@ -10,7 +10,7 @@ import {
   submitTestReport,
   type TestServer,
 } from '../../testing/index.ts';
-import { flagOverdueReports } from './report-workflow.service.ts';
+import { flagOverdueReports } from './report-deadlines.service.ts';
 
 let database: DatabaseHandle;
 let server: TestServer;

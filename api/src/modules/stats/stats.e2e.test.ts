@@ -12,7 +12,7 @@ import {
   type TestServer,
 } from '../../testing/index.ts';
 import { administrativeDate } from '../boundaries/boundaries.service.ts';
-import { flagOverdueReports } from '../reports/report-workflow.service.ts';
+import { flagOverdueReports } from '../reports/report-deadlines.service.ts';
 import { parseCsv } from './stats-test-support.ts';
 
 // A private database: these tests assert exact province-wide totals.

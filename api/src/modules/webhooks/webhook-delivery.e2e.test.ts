@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../logging/logger.ts';
 import { createTestDatabase, startTestServer, type TestDatabase, type TestServer } from '../../testing/index.ts';
-import { flagOverdueReports } from '../reports/report-workflow.service.ts';
+import { flagOverdueReports } from '../reports/report-deadlines.service.ts';
 import { startWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher.service.ts';
 import { publicInternetOnly } from './webhook-target-policy.ts';
 import { api, FakeDocumentSystem, LOOPBACK_ALLOWED, loopbackPolicy, pointInCommune, signInStaff, submitReport } from './webhook-test-kit.ts';
