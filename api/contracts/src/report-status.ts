@@ -67,11 +67,6 @@ export const staffTransitions: Readonly<Record<StaffActionName, StatusTransition
   add_note: { from: reportStatuses, to: null },
 };
 
-/** May `action` be taken on a report that is `status`? */
-export function canTakeStaffAction(action: StaffActionName, status: ReportStatus): boolean {
-  return staffTransitions[action].from.includes(status);
-}
-
 /** The name of each status as people read it, Vietnamese and English (the map shows these). */
 export const reportStatusNames: Readonly<Record<ReportStatus, { vi: string; en: string }>> = {
   received: { vi: 'Đã tiếp nhận', en: 'Received' },

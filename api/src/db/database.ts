@@ -62,7 +62,7 @@ export interface ServerTimeouts {
   idleInTransactionMs: number;
 }
 
-export const defaultServerTimeouts: ServerTimeouts = { connectMs: 2_000, statementMs: 10_000, idleInTransactionMs: 30_000 };
+const defaultServerTimeouts: ServerTimeouts = { connectMs: 2_000, statementMs: 10_000, idleInTransactionMs: 30_000 };
 
 export interface ServerDatabaseOptions {
   poolSize?: number;

@@ -230,7 +230,7 @@ export class NotificationListener {
  * Ends a client without waiting on a server that may not answer: after 1 s its socket is destroyed
  * and the promise resolves whatever pg's `end()` does.
  */
-export async function endQuietly(client: pg.Client): Promise<void> {
+async function endQuietly(client: pg.Client): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const ended = client.end().then(
     () => true,

@@ -91,10 +91,6 @@ export class ReportFeed {
     await this.#subscription;
   }
 
-  get live(): boolean {
-    return this.#live;
-  }
-
   /** Resolves when the feed is live, or throws DATABASE_UNAVAILABLE after `timeoutMs`. */
   async waitUntilLive(timeoutMs: number): Promise<void> {
     this.start();

@@ -39,7 +39,14 @@ export async function submitReport(
   context: ReportsContext,
   input: SubmitReportInput,
   photos: UploadedFile[],
-  options: { idempotencyKey?: string; userId?: string | null; now?: Date; source?: ReportSource } = {},
+  options: {
+    idempotencyKey?: string;
+    /** What `findPreviousSubmission` found for the key, when the caller looked already (null: nothing). */
+    previous?: PreviousSubmission | null;
+    userId?: string | null;
+    now?: Date;
+    source?: ReportSource;
+  } = {},
 ): Promise<SubmissionResult> {
   const { db } = context;
   const now = options.now ?? new Date();
@@ -48,8 +55,8 @@ export async function submitReport(
   }
   const requestHash = hashRequest(input, photos);
   if (options.idempotencyKey) {
-    const replay = await replayIdempotent(db, options.idempotencyKey, requestHash);
-    if (replay) return replay;
+    const previous = options.previous === undefined ? await findPreviousSubmission(db, options.idempotencyKey) : options.previous;
+    if (previous) return replay(previous, requestHash);
   }
 
   const category = await rules.findCategory(db, input.category);
@@ -161,25 +168,27 @@ export async function submitReport(
     await eventPhotos.discard();
     // Two submissions with the same key raced: the other one won; answer what it answered.
     if (options.idempotencyKey && isUniqueViolation(error, 'idempotency_key')) {
-      const replay = await replayIdempotent(db, options.idempotencyKey, requestHash);
-      if (replay) return replay;
+      const previous = await findPreviousSubmission(db, options.idempotencyKey);
+      if (previous) return replay(previous, requestHash);
     }
     throw error;
   }
 }
 
+export type PreviousSubmission = NonNullable<Awaited<ReturnType<typeof repository.findIdempotencyKey>>>;
+
 /**
- * True when a submission with this Idempotency-Key was stored already: resending it creates nothing
- * (it is answered with the stored report, or refused if its content differs), so it is not counted
- * against the submission rate limit. An offline phone may resend one report many times.
+ * The submission stored under this Idempotency-Key, or null. A resend of it creates nothing (it is
+ * answered with the stored report, or refused if its content differs), so the route does not count
+ * it against the submission rate limit, and hands what it found to `submitReport`, which then need
+ * not look again. An offline phone may resend one report many times.
  */
-export async function isKnownSubmission(db: Kysely<Database>, idempotencyKey: string): Promise<boolean> {
-  return (await repository.findIdempotencyKey(db, idempotencyKey)) !== undefined;
+export async function findPreviousSubmission(db: Kysely<Database>, idempotencyKey: string): Promise<PreviousSubmission | null> {
+  return (await repository.findIdempotencyKey(db, idempotencyKey)) ?? null;
 }
 
-async function replayIdempotent(db: Kysely<Database>, key: string, requestHash: string): Promise<SubmissionResult | undefined> {
-  const previous = await repository.findIdempotencyKey(db, key);
-  if (!previous) return undefined;
+/** The stored answer, if this request is the same report as the one the key was used for. */
+function replay(previous: PreviousSubmission, requestHash: string): SubmissionResult {
   if (previous.request_hash !== requestHash) {
     throw new AppError('CONFLICT', 'This Idempotency-Key was already used for a different report. Use a new key for a new report.', {
       vi: 'Mã Idempotency-Key này đã được dùng cho một phản ánh khác. Hãy dùng mã mới cho phản ánh mới.',

@@ -11,7 +11,7 @@ import { requireRole } from '../auth/auth.middleware.ts';
 import { newSecret } from '../auth/auth.service.ts';
 import { isoDateOrDateTimeNamed } from '../boundaries/boundaries.schema.ts';
 import type { FeedEndReason, ReportFeed } from './report-feed.service.ts';
-import { isKnownSubmission, submitReport, MAX_PHOTOS } from './report-intake.service.ts';
+import { findPreviousSubmission, submitReport, MAX_PHOTOS, type PreviousSubmission } from './report-intake.service.ts';
 import type { UploadedFile } from './report-photos.service.ts';
 import { getOriginalPhotoForStaff, getReportForStaff, listReportsForStaff, viewAfterAction } from './report-staff.service.ts';
 import { addCitizenInformation, followReport, rateReport } from './report-citizen.service.ts';
@@ -131,9 +131,13 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     // A resent submission (a known Idempotency-Key) is answered from what was stored, never counted.
-    skip: async (request) => {
+    // What the lookup found goes on to the handler, so a submission reads its key once.
+    skip: async (request, response) => {
       const key = idempotencyKeySchema.safeParse(request.get('idempotency-key'));
-      return key.success && (await isKnownSubmission(db, key.data));
+      if (!key.success) return false;
+      const previous = await findPreviousSubmission(db, key.data);
+      response.locals.previousSubmission = previous;
+      return previous !== null;
     },
     handler: (_request, _response, next) =>
       next(
@@ -147,8 +151,9 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
     const input = parseInput(submitReportSchema, request.body, 'body');
     const rawKey = request.get('idempotency-key');
     const idempotencyKey = rawKey === undefined ? undefined : parseInput(idempotencyKeySchema, rawKey, 'body');
+    const previous = response.locals.previousSubmission as PreviousSubmission | null | undefined;
     const result = await submitReport(context, input, uploadedPhotos(request), {
-      ...(idempotencyKey ? { idempotencyKey } : {}),
+      ...(idempotencyKey ? { idempotencyKey, ...(previous === undefined ? {} : { previous }) } : {}),
       userId: request.principal?.role === 'citizen' ? request.principal.userId : null,
     });
     if (result.status === 200) response.set('Idempotent-Replayed', 'true');
