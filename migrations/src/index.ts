@@ -7,6 +7,7 @@ import * as tileChangeNotifications from './0005-tile-change-notifications.ts';
 import * as webhooks from './0006-webhooks.ts';
 import * as rateLimits from './0007-rate-limits.ts';
 import * as reportPagingIndex from './0008-report-paging-index.ts';
+import * as reportEventCommitOrder from './0009-report-event-commit-order.ts';
 
 /**
  * Every migration, in order. Static imports (not a folder scan) so the list is the same under tsx,
@@ -21,6 +22,7 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0006-webhooks': webhooks,
   '0007-rate-limits': rateLimits,
   '0008-report-paging-index': reportPagingIndex,
+  '0009-report-event-commit-order': reportEventCommitOrder,
 });
 
 export function createMigrator(db: Kysely<any>): Migrator {

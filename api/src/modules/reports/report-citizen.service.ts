@@ -69,7 +69,7 @@ export async function rateReport(
       };
     }
     await workflowRepository.updateReport(transaction, report.id, patch, now);
-    const event = await repository.insertEvent(transaction, {
+    await repository.insertEvent(transaction, {
       reportId: report.id,
       kind: satisfied ? 'rated_satisfied' : 'reopened',
       fromStatus: report.status,
@@ -88,7 +88,7 @@ export async function rateReport(
       officeId: report.office_id,
       payload: { trackingCode: report.tracking_code, rating, status: patch.status ?? report.status, at: now.toISOString() },
     });
-    await notify(transaction, 'report_events', { seq: event.seq, reportId: report.id });
+    await notify(transaction, 'report_events', { reportId: report.id });
     return { status: patch.status ?? report.status };
   });
 }
@@ -125,7 +125,7 @@ export async function addCitizenInformation(context: ReportsContext, trackingCod
         officeId: report.office_id,
         payload: { trackingCode: report.tracking_code, event: 'information_added', status: 'in_progress', at: now.toISOString() },
       });
-      await notify(transaction, 'report_events', { seq: event.seq, reportId: report.id });
+      await notify(transaction, 'report_events', { reportId: report.id });
       return { status: 'in_progress' as ReportStatus };
     });
   } catch (error) {

@@ -16,7 +16,7 @@ export async function flagOverdueReports(context: ReportsContext, now: Date = ne
       const office = await findOfficeById(transaction, report.office_id);
       const step = report.acknowledged_at === null && report.acknowledge_due_at < now ? 'acknowledge' : 'resolve';
       await workflowRepository.updateReport(transaction, report.id, { overdue: true, escalated_at: now }, now);
-      const event = await repository.insertEvent(transaction, {
+      await repository.insertEvent(transaction, {
         reportId: report.id,
         kind: 'escalated',
         fromStatus: report.status,
@@ -35,7 +35,7 @@ export async function flagOverdueReports(context: ReportsContext, now: Date = ne
         officeId: office?.supervisor_id ?? report.office_id,
         payload: { trackingCode: report.tracking_code, step, office: office?.code ?? null, at: now.toISOString() },
       });
-      await notify(transaction, 'report_events', { seq: event.seq, reportId: report.id });
+      await notify(transaction, 'report_events', { reportId: report.id });
       flagged += 1;
     });
   }

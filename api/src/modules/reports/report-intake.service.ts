@@ -160,7 +160,7 @@ export async function submitReport(
       if (options.idempotencyKey) {
         await repository.insertIdempotencyKey(transaction, { key: options.idempotencyKey, requestHash, reportId: report.id, response: { ...response } });
       }
-      await notify(transaction, 'report_events', { seq: event.seq, reportId: report.id });
+      await notify(transaction, 'report_events', { reportId: report.id });
       return response;
     });
     return { status: 201, body };

@@ -88,7 +88,7 @@ export async function performStaffAction(
           payload: { trackingCode: report.tracking_code, status: change.patch?.status, at: now.toISOString() },
         });
       }
-      await notify(transaction, 'report_events', { seq: event.seq, reportId: report.id });
+      await notify(transaction, 'report_events', { reportId: report.id });
       return { trackingCode: report.tracking_code, status: change.patch?.status ?? report.status };
     });
   } catch (error) {

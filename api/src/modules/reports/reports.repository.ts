@@ -91,7 +91,11 @@ export interface NewEvent {
   createdAt: Date;
 }
 
-export async function insertEvent(db: DatabaseExecutor, event: NewEvent): Promise<{ id: string; seq: number }> {
+/**
+ * Appends an event. Its `seq` (the live feed's order) is given when the transaction commits
+ * (migration 0009), so it is not returned: any value read before the commit would be provisional.
+ */
+export async function insertEvent(db: DatabaseExecutor, event: NewEvent): Promise<{ id: string }> {
   return db
     .insertInto('report_event')
     .values({
@@ -107,7 +111,7 @@ export async function insertEvent(db: DatabaseExecutor, event: NewEvent): Promis
       data: JSON.stringify(event.data),
       created_at: event.createdAt,
     })
-    .returning(['id', 'seq'])
+    .returning('id')
     .executeTakeFirstOrThrow();
 }
 
