@@ -8,6 +8,8 @@ export interface FeedMessage {
 /** One attempt to open the stream: its status (0: no answer) and how it ended. */
 export interface FeedConnection {
   at: number;
+  /** When the answer's status arrived (a request may wait for the feed to go live before it is answered). */
+  answeredAt: number | undefined;
   status: number;
   /** `retry:` the server sent last on this stream (ms), if any. */
   retryMs: number | undefined;
@@ -51,7 +53,7 @@ export class FeedClient {
 
   async #run(): Promise<void> {
     while (!this.#stopped) {
-      const connection: FeedConnection = { at: Date.now(), status: 0, retryMs: undefined, ended: undefined, events: 0 };
+      const connection: FeedConnection = { at: Date.now(), answeredAt: undefined, status: 0, retryMs: undefined, ended: undefined, events: 0 };
       this.connections.push(connection);
       this.#controller = new AbortController();
       let wait = this.options.reconnectMs ?? 500;
@@ -61,6 +63,7 @@ export class FeedClient {
           signal: this.#controller.signal,
         });
         connection.status = response.status;
+        connection.answeredAt = Date.now();
         if (response.status !== 200) {
           await response.body?.cancel();
           const retryAfter = Number(response.headers.get('retry-after'));
