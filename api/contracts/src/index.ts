@@ -15,3 +15,4 @@ export * from './report-feed.contract.ts';
 export * from './report-submission.contract.ts';
 export * from './statistics.contract.ts';
 export * from './ogc-features.contract.ts';
+export * from './heritage.contract.ts';
