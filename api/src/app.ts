@@ -29,6 +29,8 @@ import { createTilesRouter, serveTiles } from './modules/tiles/tiles.routes.ts';
 import { TilesService } from './modules/tiles/tiles.service.ts';
 import { createEmergencyRouter } from './modules/emergency/emergency.routes.ts';
 import { createPlanningRouter } from './modules/planning/planning.routes.ts';
+import { createHeritageRouter } from './modules/heritage/heritage.routes.ts';
+import { HeritageService } from './modules/heritage/heritage.service.ts';
 import { createClientConfigRouter, createWebClientRouter } from './modules/web/web.routes.ts';
 
 export interface AppDependencies {
@@ -60,6 +62,9 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   };
   const reportFeed = new ReportFeed(database);
   reportFeed.start();
+  // Generated 3D tilesets are built (or found up to date) in the background, once per process.
+  const heritage = new HeritageService(database.db, { mediaDir: config.mediaDir, logger });
+  heritage.start();
   // One count of the requests an outage fails, shared by every error handler.
   const outageLog = new ThrottledLog(logger);
   app.disable('x-powered-by');
@@ -107,6 +112,7 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   app.use(createWebhooksRouter(reports, { allowedNetworks: config.webhooks.allowedNetworks }));
   app.use(createEmergencyRouter(database.db));
   app.use(createPlanningRouter(database.db));
+  app.use(createHeritageRouter(heritage));
   app.use('/open311', createOpen311Router(reports, { submissionsPerHourPerPartner: config.open311SubmissionsPerHour }), createOpen311ErrorHandler(outageLog));
   app.use(createOgcRouter(database.db, tiles));
   app.use('/api', notFoundHandler);
@@ -129,6 +135,7 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
     },
     async close() {
       await reportFeed.close();
+      await heritage.close();
       await tiles.close();
       outageLog.flush();
     },

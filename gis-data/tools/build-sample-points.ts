@@ -54,7 +54,6 @@ interface HeritageSite {
   descriptionEn: string;
   openingHours: string | null;
   positionSource: string;
-  tilesetUrl: string | null;
   footprintRadii?: readonly number[];
 }
 
@@ -69,7 +68,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'Hill A1 (Eliane 2 to the French) was the key strongpoint guarding the east of the central Mường Thanh sector. The longest and fiercest fighting of the campaign took place here; the position fell in the night of 6–7 May 1954 after a charge of nearly one tonne of explosives was detonated beneath it. The mine crater, a wrecked tank and trenches are preserved on the hill.',
     openingHours: OPEN_DAILY,
     positionSource: CITY_SOURCE,
-    tilesetUrl: '/heritage/tilesets/doi-a1/tileset.json',
     footprintRadii: [150, 120, 110, 130, 160, 140, 120, 130],
   },
   {
@@ -82,7 +80,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'The command bunker of General Christian de Castries, commander of the Điện Biên Phủ fortified complex, lies at the heart of the Mường Thanh sector on the west bank of the Nậm Rốm. On the afternoon of 7 May 1954 Vietnamese troops entered the bunker and captured de Castries and his staff, ending the campaign.',
     openingHours: OPEN_DAILY,
     positionSource: CITY_SOURCE,
-    tilesetUrl: null,
   },
   {
     code: 'DT-HIM-LAM',
@@ -94,7 +91,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'The Him Lam defensive centre (Béatrice) held the hills north-east of the Mường Thanh valley. The Vietnamese attack on Him Lam on the afternoon of 13 March 1954 opened the Điện Biên Phủ campaign, and the position was overrun the same night. Hero Phan Đình Giót fell here, blocking an embrasure with his body.',
     openingHours: OPEN_DAILY,
     positionSource: CITY_SOURCE,
-    tilesetUrl: null,
     footprintRadii: [180, 150, 140, 160, 190, 170, 150, 160],
   },
   {
@@ -107,7 +103,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'Độc Lập hill (Gabrielle) was the northern defensive centre, guarding the road from Lai Châu into the Mường Thanh valley. It was taken at dawn on 15 March 1954, two days after the campaign began.',
     openingHours: null,
     positionSource: CITY_SOURCE,
-    tilesetUrl: null,
     footprintRadii: [140, 130, 120, 130, 150, 140, 130, 120],
   },
   {
@@ -120,7 +115,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'The campaign headquarters lies in the Mường Phăng forest, about 15 km north-east of the city as the crow flies. From late January 1954 General Võ Nguyên Giáp and the campaign command worked here until the victory. The site includes the General’s tunnel and hut, the meeting hall and the staff quarters.',
     openingHours: OPEN_DAILY,
     positionSource: RURAL_SOURCE,
-    tilesetUrl: null,
   },
   {
     code: 'DT-TUONG-DAI',
@@ -132,7 +126,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'The Điện Biên Phủ Victory Monument stands on the summit of Hill D1 and was inaugurated in 2004 for the 50th anniversary of the victory. The bronze group shows three soldiers raising the flag "Determined to fight, determined to win" with a child holding flowers. It overlooks the whole Mường Thanh basin.',
     openingHours: null,
     positionSource: CITY_SOURCE,
-    tilesetUrl: null,
   },
   {
     code: 'DT-BAO-TANG',
@@ -144,7 +137,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'The museum stands within the relic area, opposite the A1 Martyrs’ Cemetery; its new building opened in 2014 for the 60th anniversary of the victory. Its roof recalls the woven helmet of Vietnamese soldiers; inside are artefacts, documents and a panorama painting of the campaign.',
     openingHours: OPEN_DAILY,
     positionSource: CITY_SOURCE,
-    tilesetUrl: null,
   },
   {
     code: 'DT-NT-A1',
@@ -156,7 +148,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'The A1 Martyrs’ Cemetery lies at the foot of Hill A1, beside Võ Nguyên Giáp street. Thousands of soldiers who fell in the Điện Biên Phủ campaign rest here, many of them in graves without a name.',
     openingHours: null,
     positionSource: CITY_SOURCE,
-    tilesetUrl: null,
   },
   {
     code: 'DT-CAU-MUONG-THANH',
@@ -168,7 +159,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'Mường Thanh bridge is the steel bridge over the Nậm Rốm that linked the central command on the west bank with the eastern strongpoints. On the afternoon of 7 May 1954 Vietnamese troops crossed it to reach de Castries’ bunker; the old bridge is now for pedestrians only.',
     openingHours: null,
     positionSource: CITY_SOURCE,
-    tilesetUrl: null,
   },
   {
     code: 'DT-D1',
@@ -180,7 +170,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'Hill D1 (Dominique 2) was one of the chain of strongpoints on the hills east of the Nậm Rốm. It was taken on the first night of the second offensive, which began on 30 March 1954. Today the Victory Monument stands on its summit.',
     openingHours: null,
     positionSource: CITY_SOURCE,
-    tilesetUrl: null,
     footprintRadii: [130, 110, 120, 110, 140, 120, 110, 120],
   },
   {
@@ -193,7 +182,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'Hill C1 (Eliane 1) lies between Hills D1 and A1 in the eastern chain. Both sides fought over it repeatedly from late March to early May 1954, at times each holding half of the hill.',
     openingHours: null,
     positionSource: CITY_SOURCE,
-    tilesetUrl: null,
     footprintRadii: [110, 100, 90, 100, 120, 110, 100, 100],
   },
   {
@@ -206,7 +194,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'Hill E was the strongpoint at the northern end of the hill chain east of the Nậm Rốm. It was taken on the opening night of the second offensive, 30 March 1954.',
     openingHours: null,
     positionSource: CITY_SOURCE,
-    tilesetUrl: null,
   },
   {
     code: 'DT-HONG-CUM',
@@ -218,7 +205,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'The southern sector of Hồng Cúm (Isabelle) lay some 5–6 km south of the central sector, with a reserve airstrip and supporting artillery. Its garrison was destroyed in the night of 7 May 1954 while trying to break out towards Laos.',
     openingHours: null,
     positionSource: RURAL_SOURCE,
-    tilesetUrl: null,
   },
   {
     code: 'DT-NT-HIM-LAM',
@@ -230,7 +216,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'The Him Lam Martyrs’ Cemetery lies at the foot of Him Lam hill beside National Road 279. Soldiers who fell in the opening battle of the campaign rest here, among them the hero Phan Đình Giót.',
     openingHours: null,
     positionSource: CITY_SOURCE,
-    tilesetUrl: null,
   },
   {
     code: 'DT-NT-DOC-LAP',
@@ -242,7 +227,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'The Độc Lập Martyrs’ Cemetery lies at the foot of Độc Lập hill on the road from the city towards Mường Lay. Soldiers who fell in the battle for Độc Lập hill in March 1954 rest here.',
     openingHours: null,
     positionSource: CITY_SOURCE,
-    tilesetUrl: null,
   },
   {
     code: 'DT-SAN-BAY-MUONG-THANH',
@@ -254,7 +238,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'Mường Thanh airfield was the air supply hub of the fortified complex. Vietnamese artillery and siege trenches progressively closed it; from late March 1954 no aircraft could land and supplies came only by parachute. Today it is Điện Biên airport.',
     openingHours: null,
     positionSource: CITY_SOURCE,
-    tilesetUrl: null,
   },
   {
     code: 'DT-BAN-KEO',
@@ -266,7 +249,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'The Bản Kéo strongpoints (Anne-Marie) lay north-west of Mường Thanh airfield, held by Tai auxiliary units. After Him Lam and Độc Lập fell, most of the garrison left and Vietnamese troops took the position on 17 March 1954.',
     openingHours: null,
     positionSource: CITY_SOURCE,
-    tilesetUrl: null,
   },
   {
     code: 'DT-THANH-BAN-PHU',
@@ -278,7 +260,6 @@ const heritageSites: HeritageSite[] = [
     descriptionEn: 'Bản Phủ citadel (Tam Vạn) was built in the 18th century by the peasant rebel leader Hoàng Công Chất in the south of the Mường Thanh valley. Earthen ramparts and a moat survive, and a temple to Hoàng Công Chất stands nearby.',
     openingHours: null,
     positionSource: RURAL_SOURCE,
-    tilesetUrl: null,
   },
 ];
 
@@ -295,7 +276,6 @@ writeFeatureCollection(
       description_en: site.descriptionEn,
       opening_hours: site.openingHours,
       position_source: site.positionSource,
-      tileset_url: site.tilesetUrl,
       ...(site.footprintRadii ? { footprint: hillFootprint(site.position, site.footprintRadii) } : {}),
     },
     geometry: pointGeometry(site.position),

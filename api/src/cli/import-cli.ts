@@ -1,18 +1,25 @@
 /**
  * npm run import -- <layer> <file> [options]
+ * npm run import -- heritage-tileset <siteCode> <folder or .zip> [options]
  *
  * Imports a GeoJSON or zipped Shapefile into one reference layer of the configured database
- * (DATABASE_URL, or the embedded one in DATA_DIR), all or nothing, and prints a report.
+ * (DATABASE_URL, or the embedded one in DATA_DIR), all or nothing, and prints a report. Or a heritage
+ * site's 3D Tiles tileset: checked, stored in the media folder, and shown for the site.
  */
 import { importLayers, parseSourceSrs, type ImportLayer } from '@bandoso/gis-data';
 import { AppError } from '../errors/app-error.ts';
 import { isRealDate } from '../http/validate-input.ts';
 import { command, type Command } from './command.ts';
 import { importReferenceFile, type ImportProgress, type ImportReport } from '../modules/imports/imports.service.ts';
+import { SITE_CODE_PATTERN } from '../modules/heritage/heritage.schema.ts';
+import { useGeneratedTileset } from '../modules/heritage/heritage.service.ts';
+import { checkTilesetSource, defaultTilesetImportLimits, installTileset, type TilesetImportOptions, type TilesetImportReport } from '../modules/heritage/tileset-import.service.ts';
 import { prepareDatabase } from '../platform.ts';
 import { ensureStatisticsGroupedByCurrentUnits } from '../modules/stats/stats.service.ts';
 
 const usage = `Usage: npm run import -- <layer> <file> [options]
+       npm run import -- heritage-tileset <siteCode> <folder or .zip> [options]
+       npm run import -- heritage-tileset <siteCode> --generated
 
 Layers: ${importLayers.join(', ')}
 File:   GeoJSON (.geojson/.json) or a zipped Shapefile (.zip)
@@ -29,6 +36,16 @@ Options:
   --dry-run               check everything, write nothing
   --json                  print the report as JSON
   -h, --help              this help
+
+heritage-tileset: a 3D Tiles tileset (tileset.json and its contents) for a heritage site, e.g. a
+drone survey. It is checked (the tileset rules, every glTF through Khronos's gltf-validator, no path
+leaving the folder, size limits, standing near the site), copied into the media folder, and the site
+shows it. A refused tileset changes nothing: the site keeps the one it had.
+  --generated             show the site's generated tileset again (an illustrative reconstruction)
+  --illustrative          it is an illustrative reconstruction, not a survey (shown as such)
+  --max-first-level-kb N  the root tile's content at most N KB (default ${defaultTilesetImportLimits.maxFirstLevelBytes / 1024}): what a phone loads first
+  --max-total-mb N        all files together at most N MB (default ${defaultTilesetImportLimits.maxTotalBytes / 1024 / 1024})
+  --dry-run, --json       as above
 
 Exit status: 0 imported (or valid in a dry run), 1 rejected, 2 wrong usage, 3 database busy or unavailable.`;
 
@@ -48,9 +65,14 @@ const { values, positionals } = cli.parse({
     repair: { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    illustrative: { type: 'boolean', default: false },
+    generated: { type: 'boolean', default: false },
+    'max-first-level-kb': { type: 'string' },
+    'max-total-mb': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (positionals[0] === 'heritage-tileset') await importTileset(positionals.slice(1));
 const [layerArgument, file, ...extra] = positionals;
 if (!layerArgument || !file) fail('Give a layer and a file.');
 if (extra.length > 0) fail(`Unexpected arguments: ${extra.join(' ')}`);
@@ -161,4 +183,96 @@ function createProgressPrinter() {
       if (interactive && lastLine) process.stderr.write('\n');
     },
   };
+}
+
+/** `heritage-tileset <siteCode> <folder or .zip>`: exits with the import's status. */
+async function importTileset(args: string[]): Promise<never> {
+  const [code, source, ...rest] = args;
+  if (!code || (!source && !values.generated)) fail('Give a heritage site code and a folder or .zip, e.g. heritage-tileset DT-A1 ./doi-a1-tileset.zip');
+  if (source && values.generated) fail('Give either a folder or .zip, or --generated, not both.');
+  if (rest.length > 0) fail(`Unexpected arguments: ${rest.join(' ')}`);
+  if (!SITE_CODE_PATTERN.test(code)) fail(`"${code}" is not a heritage site code: letters, digits, "-" and "_" (e.g. DT-A1).`);
+  if (!source) return showGeneratedTileset(code);
+  const positive = (option: 'max-first-level-kb' | 'max-total-mb', unit: number, fallback: number) => {
+    const value = values[option];
+    if (value === undefined) return fallback;
+    if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) fail(`--${option} takes a positive number, got "${value}".`);
+    return Math.round(Number(value) * unit);
+  };
+  const maxFirstLevelBytes = positive('max-first-level-kb', 1024, defaultTilesetImportLimits.maxFirstLevelBytes);
+  const maxTotalBytes = positive('max-total-mb', 1024 * 1024, defaultTilesetImportLimits.maxTotalBytes);
+
+  const options = (mediaDir: string): TilesetImportOptions => ({
+    mediaDir,
+    maxFiles: defaultTilesetImportLimits.maxFiles,
+    maxFileBytes: Math.min(defaultTilesetImportLimits.maxFileBytes, maxTotalBytes),
+    maxTotalBytes,
+    maxFirstLevelBytes,
+    illustrative: values.illustrative,
+    dryRun: values['dry-run'],
+    onProgress: (line) => process.stderr.write(`${line}\n`),
+  });
+  const finish = (result: TilesetImportReport): never => {
+    if (values.json) console.log(JSON.stringify(result, null, 2));
+    else printTilesetReport(result);
+    process.exit(result.status === 'rejected' ? 1 : 0);
+  };
+  // The files first: what they get wrong is said without opening the database (the slow part).
+  const checked = await checkTilesetSource(code, source, options(''));
+  if (checked.report.errors.length > 0) finish(checked.report);
+
+  const { config, database } = await cli.openDatabase('import the tileset');
+  let result: TilesetImportReport;
+  try {
+    await prepareDatabase(database, { seed: false });
+    result = await installTileset(database.db, checked, options(config.mediaDir));
+  } catch (error) {
+    await database.close();
+    if (error instanceof AppError) {
+      console.error(`${error.message}${error.messageVi ? `\n${error.messageVi}` : ''}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  await database.close();
+  return finish(result);
+}
+
+/** `heritage-tileset <siteCode> --generated`: exits 0 when the site shows its generated tileset, 1 when it has none. */
+async function showGeneratedTileset(code: string): Promise<never> {
+  const { database } = await cli.openDatabase('change the site’s tileset');
+  try {
+    await prepareDatabase(database, { seed: false });
+    const version = await useGeneratedTileset(database.db, code);
+    console.log(`${code} now shows its generated tileset (an illustrative reconstruction), version ${version}.`);
+  } catch (error) {
+    await database.close();
+    if (error instanceof AppError) {
+      console.error(`${error.message}${error.messageVi ? `\n${error.messageVi}` : ''}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  await database.close();
+  process.exit(0);
+}
+
+function printTilesetReport(result: TilesetImportReport): void {
+  const previous = result.previous ? `its ${result.previous.source} tileset, version ${result.previous.version}` : result.previous === null ? 'no tileset' : 'the tileset it had';
+  const size = `${result.files} files, ${(result.totalBytes / 1024 / 1024).toFixed(1)} MB${result.stats ? `; ${result.stats.tiles} tiles, depth ${result.stats.depth}, first level ${Math.round(result.stats.firstLevelBytes / 1024)} KB` : ''}`;
+  const verdict = {
+    imported: `${result.site} now shows the imported tileset, version ${result.version} (${size}); before, it had ${previous}.\nFiles: ${result.folder}`,
+    validated: `Dry run: the tileset is valid (${size}); nothing was written. ${result.site} keeps ${previous}.`,
+    unchanged: `${result.site} already shows this tileset (version ${result.version}); nothing changed.`,
+    rejected: `Refused: ${result.errors.length} problem(s). Nothing was changed: ${result.site} keeps ${previous}.\nTừ chối: ${result.errors.length} lỗi. Không có gì thay đổi; di tích ${result.site} giữ nguyên mô hình hiện có.`,
+  }[result.status];
+  console.log(verdict);
+  if (result.errors.length > 0) {
+    console.log('Problems:');
+    for (const problem of result.errors) console.log(`  - ${problem}`);
+  }
+  if (result.warnings.length > 0) {
+    console.log('Warnings:');
+    for (const warning of result.warnings) console.log(`  - ${warning}`);
+  }
 }

@@ -16,6 +16,7 @@ type Json = ColumnType<Record<string, unknown>, string | undefined, string>;
 export type AdminLevel = 'province' | 'district' | 'commune' | 'ward' | 'town';
 export type OfficeKind = 'commune_committee' | 'department' | 'police' | 'utility' | 'ioc';
 export type HeritageRank = 'special_national' | 'national' | 'provincial';
+export type HeritageTilesetSource = 'generated' | 'imported';
 export type CameraStatus = 'online' | 'offline' | 'maintenance';
 export type FacilityKind = 'police' | 'fire' | 'hospital' | 'clinic';
 export type Hotline = '113' | '114' | '115';
@@ -96,10 +97,35 @@ export interface HeritageSiteTable {
   description_en: string;
   opening_hours: string | null;
   position_source: string | null;
-  tileset_url: string | null;
+  /** Where the site's 3D Tiles come from (migration 0010); null: no tileset. */
+  tileset_source: HeritageTilesetSource | null;
+  /** The current build or import (hex); it is in the tileset's URL. */
+  tileset_version: string | null;
+  /** An illustrative reconstruction, not a survey. */
+  tileset_illustrative: ColumnType<boolean, boolean | undefined, boolean>;
+  /** An imported tileset's folder, relative to the media folder: 'heritage/<code>/<version>'. */
+  tileset_folder: string | null;
   location: Geometry;
   footprint: Geometry | null;
   properties: Json;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** A stop of a site's guided tour (migration 0010): a camera pose in the site's east-north-up metres, and what is told there. */
+export interface HeritageStopTable {
+  site_id: string;
+  ordinal: number;
+  title_vi: string;
+  title_en: string;
+  narration_vi: string;
+  narration_en: string;
+  camera_east: number;
+  camera_north: number;
+  camera_up: number;
+  target_east: number;
+  target_north: number;
+  target_up: number;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -449,6 +475,7 @@ export interface Database {
   office_coverage: OfficeCoverageTable;
   planning_zone: PlanningZoneTable;
   heritage_site: HeritageSiteTable;
+  heritage_stop: HeritageStopTable;
   camera: CameraTable;
   emergency_facility: EmergencyFacilityTable;
   report_priority: ReportPriorityTable;

@@ -583,26 +583,27 @@ describe('heritage-sites', () => {
     const footprint = square(103.025, 21.381, 0.001);
     const file = await prepareText(featureCollection([site({ footprint })]), { layer: 'heritage-sites' });
     expect(file.problems).toEqual([]);
-    expect(file.features[0]!.attributes).toMatchObject({ rank: 'special_national', name_folded: 'doi a1', tileset_url: null, footprint: { type: 'MultiPolygon', coordinates: [footprint.coordinates] } });
+    expect(file.features[0]!.attributes).toMatchObject({ rank: 'special_national', name_folded: 'doi a1', footprint: { type: 'MultiPolygon', coordinates: [footprint.coordinates] } });
     const ranks = await prepareText(featureCollection([site({ rank: 'di tích quốc gia' }), site({ rank: 'Cấp tỉnh', code: 'DT-2' }), site({ rank: 'national', code: 'DT-3' })]), {
       layer: 'heritage-sites',
     });
     expect(ranks.features.map((feature) => feature.attributes.rank)).toEqual(['national', 'provincial', 'national']);
   });
 
-  it('rejects a bad footprint, rank and tileset URL', async () => {
+  it('rejects a bad footprint and rank', async () => {
     const open = { type: 'Polygon', coordinates: [[[103.025, 21.381], [103.026, 21.381], [103.026, 21.382], [103.025, 21.382]]] };
-    const file = await prepareText(featureCollection([site({ footprint: open, rank: 'cấp huyện', tileset_url: 'ftp://x/tileset.json' })]), { layer: 'heritage-sites' });
+    const file = await prepareText(featureCollection([site({ footprint: open, rank: 'cấp huyện' })]), { layer: 'heritage-sites' });
     expect(file.problems.map((problem) => problem.problem)).toEqual([
       'rank "cấp huyện" is not one of special_national, national or provincial (or quốc gia đặc biệt, quốc gia, cấp tỉnh)',
-      'tileset_url "ftp://x/tileset.json" is not an absolute http or https URL or a path starting with /',
       'footprint: outer ring is not closed: it starts at [103.025, 21.381] and ends at [103.025, 21.382]; repeat the first position at the end',
     ]);
   });
 
-  it('takes a root-relative tileset path', async () => {
+  it('keeps a tileset URL in a file as an extra property: a site gets its 3D tileset from `npm run import -- heritage-tileset`', async () => {
     const file = await prepareText(featureCollection([site({ tileset_url: '/tiles/3d/a1/tileset.json' })]), { layer: 'heritage-sites' });
-    expect(file.features[0]!.attributes.tileset_url).toBe('/tiles/3d/a1/tileset.json');
+    expect(file.problems).toEqual([]);
+    expect(file.features[0]!.attributes).not.toHaveProperty('tileset_url');
+    expect(file.features[0]!.extraProperties).toEqual({ tileset_url: '/tiles/3d/a1/tileset.json' });
   });
 
   it('rejects a polygon as a heritage site position', async () => {

@@ -190,7 +190,11 @@ export async function upsertPlanningZone(db: DatabaseExecutor, zone: PlanningZon
     .execute();
 }
 
-export type HeritageSiteInput = ImportedRow<HeritageSiteTable, 'location' | 'footprint'> & { location: Geometry; footprint: Geometry | null };
+/** A site as a reference file describes it; its tileset (columns tileset_*) is not the file's to change. */
+export type HeritageSiteInput = Omit<ImportedRow<HeritageSiteTable, 'location' | 'footprint'>, 'tileset_source' | 'tileset_version' | 'tileset_illustrative' | 'tileset_folder'> & {
+  location: Geometry;
+  footprint: Geometry | null;
+};
 
 export async function upsertHeritageSite(db: DatabaseExecutor, site: HeritageSiteInput, repair: boolean): Promise<void> {
   const { location, footprint, properties, ...columns } = site;
@@ -212,7 +216,6 @@ export async function upsertHeritageSite(db: DatabaseExecutor, site: HeritageSit
         description_en: excluded.ref('excluded.description_en'),
         opening_hours: excluded.ref('excluded.opening_hours'),
         position_source: excluded.ref('excluded.position_source'),
-        tileset_url: excluded.ref('excluded.tileset_url'),
         location: excluded.ref('excluded.location'),
         footprint: excluded.ref('excluded.footprint'),
         properties: excluded.ref('excluded.properties'),

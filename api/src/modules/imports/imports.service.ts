@@ -292,7 +292,6 @@ async function writeFeature(db: Kysely<Database>, layer: ImportLayer, feature: P
           description_en: text(feature, 'description_en'),
           opening_hours: optionalText(feature, 'opening_hours'),
           position_source: optionalText(feature, 'position_source'),
-          tileset_url: optionalText(feature, 'tileset_url'),
           location: feature.geometry,
           footprint: isGeometry(footprint) ? footprint : null,
           properties,

@@ -122,6 +122,17 @@ describe('the Điện Biên sample data, as loaded by the seed', () => {
     expect(kinds.map((row) => row.hotline)).toEqual(['113', '114', '115']);
   });
 
+  it('gives the modelled heritage sites their generated tilesets (illustrative) and their tours', async () => {
+    const sites = await sql<{ code: string; tileset_source: string | null; tileset_version: string | null; tileset_illustrative: boolean; stops: number }>`
+      SELECT f.code, f.tileset_source, f.tileset_version, f.tileset_illustrative, (SELECT count(*)::int FROM heritage_stop s WHERE s.site_id = f.id) AS stops
+      FROM heritage_site f WHERE f.tileset_source IS NOT NULL OR EXISTS (SELECT 1 FROM heritage_stop s WHERE s.site_id = f.id) ORDER BY f.code`.execute(database.db);
+    expect(sites.rows.map((row) => row.code)).toEqual(['DT-A1', 'DT-HAM-DE-CASTRIES', 'DT-MUONG-PHANG', 'DT-TUONG-DAI']);
+    for (const row of sites.rows) {
+      expect(row, row.code).toMatchObject({ tileset_source: 'generated', tileset_illustrative: true, tileset_version: expect.stringMatching(/^[0-9a-f]{16}$/) });
+      expect(row.stops, row.code).toBeGreaterThanOrEqual(5);
+    }
+  });
+
   it('gives every 2025 unit exactly one People’s Committee, and the province its departments', async () => {
     const coverage = await sql<{ code: string; committees: number }>`
       SELECT u.code, count(o.id)::int AS committees

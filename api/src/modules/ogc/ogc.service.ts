@@ -147,7 +147,7 @@ export class OgcService {
     if (first && (backwards ? more : 'after' in start || offset > 0)) links.push({ href: page({ before: first[POSITION] as string[] }), rel: 'prev', type: GEOJSON, title: 'Previous page' });
     return {
       type: 'FeatureCollection' as const,
-      features: rows.map((row) => toFeature(row)),
+      features: rows.map((row) => toFeature(row, layer, base)),
       numberMatched: matched,
       numberReturned: rows.length,
       timeStamp: new Date().toISOString(),
@@ -161,7 +161,7 @@ export class OgcService {
     if (!row) throw new AppError('NOT_FOUND', `No feature ${id} in ${layer.id}.`, { vi: `Không có đối tượng ${id} trong lớp ${layer.id}.` });
     const href = `${base}/ogc/collections/${layer.id}`;
     return {
-      ...toFeature(row),
+      ...toFeature(row, layer, base),
       links: [
         { href: `${href}/items/${id}`, rel: 'self', type: GEOJSON, title: 'This feature' },
         { href, rel: 'collection', type: JSON_TYPE, title: layer.title },
@@ -237,8 +237,13 @@ export class OgcService {
   }
 }
 
-function toFeature(row: FeatureRow): OgcFeature {
+function toFeature(row: FeatureRow, layer: LayerDefinition, base: string): OgcFeature {
   const { id, geometry, [POSITION]: _position, ...properties } = row;
+  // Paths on this platform become absolute URLs on the origin the request came to.
+  for (const field of layer.fields) {
+    const value = properties[field.name];
+    if (field.link && typeof value === 'string' && value.startsWith('/')) properties[field.name] = `${base}${value}`;
+  }
   // The geometry is ST_AsGeoJSON's (or null), the properties the layer's public fields.
   return { type: 'Feature', id, geometry: geometry as OgcFeature['geometry'], properties };
 }

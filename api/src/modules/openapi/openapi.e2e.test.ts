@@ -66,6 +66,11 @@ describe('GET /api/openapi.json', () => {
     expect(statistics.properties.totals.required).toEqual(expect.arrayContaining(['received', 'open', 'overdue', 'onTimeRate']));
     expect(statistics.properties.groupBy.enum).toEqual(['commune', 'office', 'category', 'day', 'month']);
     expect(jsonSchema('/api/stats/overdue', 'get', '200').properties.reports.items.properties.status.enum).toContain('waiting_for_citizen');
+    expect(jsonSchema('/api/heritage', 'get', '200').properties.sites.items.required).toEqual(expect.arrayContaining(['code', 'name', 'rank', 'position', 'tileset', 'stops']));
+    expect(jsonSchema('/api/heritage/{code}', 'get', '200').properties.stops.items.properties.camera.required).toEqual(['position', 'target']);
+    expect(jsonSchema('/api/admin/heritage/{code}/stops', 'put', '200')).toEqual(jsonSchema('/api/heritage/{code}', 'get', '200'));
+    expect(document.paths['/api/admin/heritage/{code}/stops'].put['x-roles']).toEqual(['admin']);
+    expect(Object.keys(document.paths['/heritage/tilesets/{code}/{version}/{path}'].get.responses['200'].content)).toEqual(expect.arrayContaining(['application/json', 'model/gltf-binary']));
     const feed = document.paths['/api/reports/events'].get.responses['200']['x-events'];
     expect(Object.keys(feed)).toEqual(['report.created', 'report.updated']);
     expect(feed['report.created'].properties.report.properties.status.enum).toEqual(['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'resolved', 'rejected', 'transferred', 'reopened', 'duplicate']);

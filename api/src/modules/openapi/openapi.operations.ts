@@ -2,6 +2,8 @@ import {
   clientConfigSchema,
   feedEventDataSchema,
   feedEventTypes,
+  heritageSiteListSchema,
+  heritageSiteSchema,
   overdueReportListSchema,
   planChangesSchema,
   planListSchema,
@@ -14,6 +16,7 @@ import { apiClientBodySchema, calendarDaySchema, calendarExceptionBodySchema, ca
 import { createTokenBodySchema, loginBodySchema } from '../auth/auth.schema.ts';
 import { locateQuerySchema } from '../boundaries/boundaries.schema.ts';
 import { nearestFacilitiesQuerySchema } from '../emergency/emergency.schema.ts';
+import { siteCodeSchema, stopsBodySchema, tilesetVersionSchema } from '../heritage/heritage.schema.ts';
 import { planningAtQuerySchema, planningChangesQuerySchema } from '../planning/planning.schema.ts';
 import { citizenInformationSchema, staffActionSchema } from '../reports/report-workflow.schema.ts';
 import { staffListQuerySchema } from '../reports/reports.routes.ts';
@@ -137,6 +140,36 @@ export const operations: Operation[] = [
   { method: 'get', path: '/api/planning/plans', tag: 'planning', summary: 'Plans and their versions', responses: { 200: { description: 'Plans', schema: planListSchema } } },
   { method: 'get', path: '/api/planning/at', tag: 'planning', summary: 'What applies at a point: zones with land use, density, height, FAR, decision', query: planningAtQuerySchema, responses: { 200: { description: 'Zones', schema: whatAppliesHereSchema }, ...errors } },
   { method: 'get', path: '/api/planning/changes', tag: 'planning', summary: 'What changed between two versions of a plan', query: planningChangesQuerySchema, responses: { 200: { description: 'Changes', schema: planChangesSchema }, ...errors } },
+
+  { method: 'get', path: '/api/heritage', tag: 'heritage', summary: 'Heritage sites: name, rank, position, 3D tileset (absolute URL) and tour length; sites with a tileset first', responses: { 200: { description: 'Sites', schema: heritageSiteListSchema } } },
+  {
+    method: 'get',
+    path: '/api/heritage/{code}',
+    tag: 'heritage',
+    summary: 'One heritage site and its guided 3D tour (stops: camera pose in the site’s east-north-up metres, title and narration in Vietnamese and English)',
+    params: { code: siteCodeSchema },
+    responses: { 200: { description: 'The site and its tour', schema: heritageSiteSchema }, ...errors, 404: 'No site with this code' },
+  },
+  {
+    method: 'put',
+    path: '/api/admin/heritage/{code}/stops',
+    tag: 'heritage',
+    summary: 'Replace a site’s tour (1–30 stops, ordinals 1..n; texts in both languages; the camera within 1000 m of the site horizontally and -50..1500 m up, looking within 1000 m)',
+    params: { code: siteCodeSchema },
+    body: { schema: stopsBodySchema },
+    roles: ['admin'],
+    responses: { 200: { description: 'The site with its new tour', schema: heritageSiteSchema }, ...errors, 404: 'No site with this code' },
+  },
+  {
+    method: 'get',
+    path: '/heritage/tilesets/{code}/{version}/{path}',
+    tag: 'heritage',
+    summary: 'A file of a site’s 3D Tiles tileset (tileset.json, .glb contents…): only its current version; immutable (cached a year), strong ETag and 304, gzip for JSON, CORS *',
+    description: '{path} is the file’s path inside the tileset and may hold "/" (e.g. tiles/root.glb). The tileset.json URL of each site is in GET /api/heritage.',
+    params: { code: siteCodeSchema, version: tilesetVersionSchema, path: z.string() },
+    produces: 'application/json, model/gltf-binary, model/gltf+json, application/octet-stream, image/png, image/jpeg, image/webp, image/ktx2',
+    responses: { 200: 'The file', 304: 'The client holds this file', ...errors, 404: 'Not a file of the site’s current tileset' },
+  },
 
   { method: 'put', path: '/api/admin/categories/{code}', tag: 'admin', summary: 'Create or update a category and its deadlines', params: { code: categoryCodeSchema }, body: { schema: categoryBodySchema }, roles: ['admin'], responses: { 204: 'Saved', ...errors } },
   { method: 'put', path: '/api/admin/priorities/{code}', tag: 'admin', summary: 'Handling deadline of a priority (working minutes)', params: { code: z.enum(['urgent', 'normal', 'complex']) }, body: { schema: priorityBodySchema }, roles: ['admin'], responses: { 204: 'Saved' } },

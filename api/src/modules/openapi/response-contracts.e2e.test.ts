@@ -3,6 +3,8 @@ import {
   errorBodySchema,
   feedEventDataSchema,
   feedEventTypes,
+  heritageSiteListSchema,
+  heritageSiteSchema,
   ogcApiDefinitionSchema,
   ogcCollectionSchema,
   ogcCollectionsSchema,
@@ -138,9 +140,18 @@ describe('the JSON API answers what its contracts say', () => {
     expect(overdue.reports.map((item) => item.trackingCode)).toContain(report.trackingCode);
   });
 
+  it('GET /api/heritage and /api/heritage/{code}', async () => {
+    const { sites } = heritageSiteListSchema.parse(await get('/api/heritage'));
+    const withTour = sites.find((site) => site.tileset !== null && site.stops > 0)!;
+    expect(withTour).toBeDefined();
+    expect(heritageSiteSchema.parse(await get(`/api/heritage/${withTour.code}`)).stops).toHaveLength(withTour.stops);
+    heritageSiteSchema.parse(await get(`/api/heritage/${sites.at(-1)!.code}`));
+  });
+
   it('answers errors in the one error format', async () => {
     errorBodySchema.parse(await get('/api/planning/at?lon=east&lat=21.4', 400));
     errorBodySchema.parse(await get('/api/planning/changes?plan=NO-SUCH-PLAN&from=1&to=2', 404));
+    errorBodySchema.parse(await get('/api/heritage/DT-NO-SUCH-SITE', 404));
   });
 });
 
