@@ -16,7 +16,7 @@ COPY map-client/package.json map-client/
 FROM manifests AS build
 RUN npm ci --no-audit --no-fund --include=dev
 COPY . .
-RUN npm run build
+RUN npm run build && npm run heritage:build
 
 # What runs: production dependencies only, the built client, and node itself as the main process
 # behind an init (tini passes SIGTERM to node, which then stops gracefully, and reaps children), as
@@ -29,6 +29,8 @@ ENV NODE_ENV=production
 RUN npm ci --no-audit --no-fund --omit=dev && npm cache clean --force
 COPY . .
 COPY --from=build /app/map-client/dist map-client/dist
+# The heritage sites' generated 3D Tiles (built once here: the running user cannot write /app).
+COPY --from=build /app/gis-data/build/heritage gis-data/build/heritage
 # Report photos (public copies and the private originals kept as evidence) live on a volume.
 ENV MEDIA_DIR=/var/lib/bandoso/media
 RUN mkdir -p /var/lib/bandoso/media /app/.data && chown -R node:node /var/lib/bandoso /app/.data

@@ -20,4 +20,15 @@ describe.skipIf(!fs.existsSync(path.join(dist, 'build-manifest.json')) || staleR
     for (const name of ['report-form', 'report-detail', 'my-reports-screen', 'photo-preparation', 'lite.esm']) expect(lazy.some((file) => file.includes(name)), name).toBe(true);
     expect(lazy.some((file) => /planner-view/.test(file))).toBe(true);
   });
+
+  it('loads three.js and 3d-tiles-renderer only with a heritage tour or the in-map layer, each within 250 kB gzip', () => {
+    const report = checkBundleBudget(dist);
+    expect(Object.keys(report.heritage3dGzipBytes).sort()).toEqual(['src/heritage/heritage-3d-layer.ts', 'src/heritage/tour-scene.ts']);
+    for (const [module, bytes] of Object.entries(report.heritage3dGzipBytes)) {
+      expect(bytes, module).toBeGreaterThan(50 * 1024);
+      expect(bytes, module).toBeLessThanOrEqual(250 * 1024);
+    }
+    const lazy = report.chunks.filter((chunk) => chunk.role === 'lazy').map((chunk) => chunk.file);
+    for (const name of ['tour-page', 'tour-scene', 'heritage-view', 'heritage-3d-layer']) expect(lazy.some((file) => file.includes(name)), name).toBe(true);
+  });
 });

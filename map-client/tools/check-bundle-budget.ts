@@ -7,6 +7,9 @@
  *   nor do exifr (photos) and idb (the report queue): they load when a report is written or queued.
  * - A chunk the service worker precaches (works offline) imports only precached chunks: a shared
  *   chunk Rollup splits out of two views would otherwise be missing offline.
+ * - The heritage 3D code (three.js + 3d-tiles-renderer) loads with a tour or the in-map layer: each
+ *   of those, with everything it imports beyond the entry, stays within its own gzip budget; the tour
+ *   page itself (text, buttons) stays free of three.js, so the narration shows before the model loads.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,10 +22,17 @@ export const budgets = Object.freeze({
   entryStyleGzipBytes: 20 * 1024,
   /** MapLibre's worker, fetched by the entry at start. */
   mapWorkerGzipBytes: 160 * 1024,
+  /** A heritage tour's 3D part or the in-map 3D layer: three.js, 3d-tiles-renderer and our code, beyond the entry. */
+  heritage3dGzipBytes: 250 * 1024,
 });
 
+/** The modules that bring three.js and 3d-tiles-renderer, each loaded with import() (heritage/). */
+export const heritage3dModules = ['src/heritage/tour-scene.ts', 'src/heritage/heritage-3d-layer.ts'] as const;
+/** Loaded before them, and kept free of three.js. */
+export const heritagePageModules = ['src/heritage/tour-page.ts', 'src/views/heritage-view.ts'] as const;
+
 /** Packages that must stay out of the entry's static import graph. */
-export const lazyOnlyPackages = ['@deck.gl/', '@luma.gl/', 'three', 'hls.js', 'exifr', 'idb'] as const;
+export const lazyOnlyPackages = ['@deck.gl/', '@luma.gl/', 'three', '3d-tiles-renderer', 'hls.js', 'exifr', 'idb'] as const;
 
 interface ManifestChunk {
   file: string;
@@ -50,6 +60,8 @@ export interface BudgetReport {
   entryScriptGzipBytes: number;
   entryStyleGzipBytes: number;
   mapWorkerGzipBytes: number;
+  /** Per heritage 3D module: the gzip bytes of its chunk and the chunks it imports, beyond the entry. */
+  heritage3dGzipBytes: Record<string, number>;
   problems: string[];
 }
 
@@ -100,8 +112,38 @@ export function checkBundleBudget(distDirectory: string): BudgetReport {
 
   problems.push(...offlineGaps(distDirectory, manifest));
 
+  // What a tour (or the in-map layer) downloads for its 3D part: its chunk and, recursively, the
+  // chunks it imports statically, except those the entry already loaded.
+  const closure = (key: string) => {
+    const seen = new Set<string>();
+    const walk = (current: string) => {
+      if (seen.has(current) || staticGraph.has(current) || !manifest[current]) return;
+      seen.add(current);
+      for (const imported of manifest[current]!.imports ?? []) walk(imported);
+    };
+    walk(key);
+    return [...seen].map((item) => manifest[item]!.file);
+  };
+  const heritage3dGzipBytes: Record<string, number> = {};
+  for (const module of heritage3dModules) {
+    if (!manifest[module]) {
+      problems.push(`${module} is not a chunk of its own: load it with import()`);
+      continue;
+    }
+    const files = closure(module);
+    heritage3dGzipBytes[module] = files.reduce((total, file) => total + size(file).gzipBytes, 0);
+    if (heritage3dGzipBytes[module]! > budgets.heritage3dGzipBytes) problems.push(`${module} with its chunks (${files.join(', ')}) is ${kib(heritage3dGzipBytes[module]!)} gzipped, over the budget of ${kib(budgets.heritage3dGzipBytes)}: import only what it uses from three.js and 3d-tiles-renderer`);
+  }
+  for (const module of heritagePageModules) {
+    if (!manifest[module]) continue;
+    for (const file of closure(module)) {
+      const code = fs.readFileSync(path.join(distDirectory, file), 'utf8');
+      if (/WebGLRenderer/.test(code) || /TilesRenderer/.test(code)) problems.push(`${file} (loaded by ${module}) contains three.js or 3d-tiles-renderer: import them from heritage/tour-scene.ts or heritage/heritage-3d-layer.ts only`);
+    }
+  }
+
   const sum = (role: ChunkSize['role']) => chunks.filter((chunk) => chunk.role === role).reduce((total, chunk) => total + chunk.gzipBytes, 0);
-  const report: BudgetReport = { chunks, entryScriptGzipBytes: sum('entry script'), entryStyleGzipBytes: sum('entry style'), mapWorkerGzipBytes: sum('map worker'), problems };
+  const report: BudgetReport = { chunks, entryScriptGzipBytes: sum('entry script'), entryStyleGzipBytes: sum('entry style'), mapWorkerGzipBytes: sum('map worker'), heritage3dGzipBytes, problems };
   if (report.entryScriptGzipBytes > budgets.entryScriptGzipBytes) problems.push(`entry scripts are ${kib(report.entryScriptGzipBytes)} gzipped, over the budget of ${kib(budgets.entryScriptGzipBytes)}`);
   if (report.entryStyleGzipBytes > budgets.entryStyleGzipBytes) problems.push(`entry CSS is ${kib(report.entryStyleGzipBytes)} gzipped, over the budget of ${kib(budgets.entryStyleGzipBytes)}`);
   if (report.mapWorkerGzipBytes > budgets.mapWorkerGzipBytes) problems.push(`the map worker is ${kib(report.mapWorkerGzipBytes)} gzipped, over the budget of ${kib(budgets.mapWorkerGzipBytes)}`);
@@ -132,6 +174,7 @@ export function formatBudgetReport(report: BudgetReport): string {
     'map-client bundle (gzip -9):',
     ...lines,
     `  entry scripts ${kib(report.entryScriptGzipBytes)} / ${kib(budgets.entryScriptGzipBytes)}; entry CSS ${kib(report.entryStyleGzipBytes)} / ${kib(budgets.entryStyleGzipBytes)}; map worker ${kib(report.mapWorkerGzipBytes)} / ${kib(budgets.mapWorkerGzipBytes)}`,
+    ...Object.entries(report.heritage3dGzipBytes).map(([module, bytes]) => `  heritage 3D: ${module} with its chunks ${kib(bytes)} / ${kib(budgets.heritage3dGzipBytes)}`),
   ].join('\n');
 }
 

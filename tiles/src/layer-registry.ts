@@ -29,6 +29,11 @@ export interface LayerField {
   value: RawBuilder<unknown>;
   /** Tiles only (small, cacheable values) or features only (exact or time-dependent values). */
   only?: 'tiles' | 'features';
+  /**
+   * The value is a path on this platform ('/…', or null), which the OGC API answers as an absolute
+   * URL on the origin it was asked on. Features only: tiles are cached for every origin alike.
+   */
+  link?: true;
 }
 
 /** Validated filter values (see `parseLayerFilters`). */
@@ -234,7 +239,16 @@ const layers: readonly LayerDefinition[] = [
       field('name_en', 'String', 'Name in English', sql`f.name_en`),
       field('rank', 'String', 'special_national, national or provincial', sql`f.rank`),
       field('opening_hours', 'String', 'Opening hours, when known', sql`f.opening_hours`),
-      field('has_3d', 'Boolean', 'A 3D model exists', sql`f.tileset_url IS NOT NULL`),
+      field('has_3d', 'Boolean', 'A 3D model (a 3D Tiles tileset) exists', sql`f.tileset_version IS NOT NULL`),
+      {
+        name: 'tileset',
+        type: 'String',
+        description: 'Absolute URL of the site’s 3D Tiles tileset.json, null when it has none (the version in the path changes with the tileset)',
+        // Where the heritage module serves a tileset (api/src/modules/heritage: tilesetUrl, the tileset route).
+        value: sql`CASE WHEN f.tileset_version IS NOT NULL THEN '/heritage/tilesets/' || f.code || '/' || f.tileset_version || '/tileset.json' END`,
+        only: 'features',
+        link: true,
+      },
     ],
     order: { keys: [{ value: sql`f.code`, type: 'text' }] },
   },

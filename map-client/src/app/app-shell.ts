@@ -6,7 +6,7 @@ import { loadTileCatalog, tileJsonUrl } from '../map/tile-catalog.ts';
 import { allOverlays } from '../overlays/index.ts';
 import { mountEmergencyPanel } from '../features/emergency-panel.ts';
 import { enterCitizenView } from '../views/citizen-view.ts';
-import { loadIocView, loadPlannerView } from '../views/lazy-views.ts';
+import { loadHeritageView, loadIocView, loadPlannerView } from '../views/lazy-views.ts';
 import { viewForPath, viewPaths, type AppView, type ViewContext, type ViewId } from '../views/view.ts';
 import { fallbackClientConfig, loadClientConfig, type ClientConfig } from './client-config.ts';
 import { h } from './dom.ts';
@@ -26,7 +26,7 @@ export interface RunningApp {
  * panel and the emergency button. It composes overlays and views; it knows none of their insides.
  */
 export async function startApp(root: HTMLElement): Promise<RunningApp> {
-  const views: ViewId[] = ['citizen', 'planning', 'ioc'];
+  const views: ViewId[] = ['citizen', 'heritage', 'planning', 'ioc'];
   const navigation = h(
     'nav',
     { className: 'view-nav', 'data-i18n-label': 'nav.views', 'aria-label': t('nav.views') },
@@ -117,7 +117,13 @@ export async function startApp(root: HTMLElement): Promise<RunningApp> {
     document.body.dataset.view = view;
     const viewContext: ViewContext = { map, panel: viewPanel, layers, config, announce };
     const entered =
-      view === 'planning' ? await (await loadPlannerView()).enterPlannerView(viewContext) : view === 'ioc' ? await (await loadIocView()).enterIocView(viewContext) : enterCitizenView(viewContext);
+      view === 'planning'
+        ? await (await loadPlannerView()).enterPlannerView(viewContext)
+        : view === 'ioc'
+          ? await (await loadIocView()).enterIocView(viewContext)
+          : view === 'heritage'
+            ? await (await loadHeritageView()).enterHeritageView(viewContext)
+            : enterCitizenView(viewContext);
     if (mine !== generation) entered.leave();
     else current = entered;
   };

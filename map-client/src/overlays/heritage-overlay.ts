@@ -1,13 +1,35 @@
-import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { Map as MapLibreMap, PointLike } from 'maplibre-gl';
 import type { Language } from '../app/i18n.ts';
 import type { MapOverlay, OverlayStyle, StyleContext } from '../map/map-overlay.ts';
 import { palette } from '../map/map-colours.ts';
 
 const nameField = (language: Language) => ['coalesce', ['get', language === 'vi' ? 'name_vi' : 'name_en'], ['get', 'name_vi']];
 
+/** The in-map 3D layer, with three.js: loaded only when the map is pitched and zoomed in over a site with a model. */
+const loadHeritage3dLayer = () => import('../heritage/heritage-3d-layer.ts');
+
+/** From this zoom and this pitch the relics stand in place. */
+export const inPlaceZoom = 15;
+export const inPlacePitch = 20;
+
+/** Whether a rendered heritage feature has a 3D model (the tiles' `has_3d`, or a `tileset` URL). */
+const hasModel = (properties: Record<string, unknown> | null | undefined) => properties?.has_3d === true || (typeof properties?.tileset === 'string' && properties.tileset !== '');
+
+/** The code of the heritage site drawn at a screen point (a finger's width around it), if any. */
+export function heritageSiteAt(map: MapLibreMap, point: { x: number; y: number }): string | undefined {
+  if (!map.getLayer('heritage-point')) return undefined;
+  const box: [PointLike, PointLike] = [
+    [point.x - 10, point.y - 10],
+    [point.x + 10, point.y + 10],
+  ];
+  const code = map.queryRenderedFeatures(box, { layers: ['heritage-point'] })[0]?.properties?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /**
- * The Điện Biên Phủ battlefield and other historic sites. The 3D tour (three.js) will open from here
- * in its own view, loaded only when asked for (heritage issue).
+ * The Điện Biên Phủ battlefield and other historic sites. Their tours open from the /heritage view
+ * (views/heritage-view.ts); pitched and zoomed in over a site with a model, the relic stands in place
+ * (heritage/heritage-3d-layer.ts, three.js, loaded then and only then).
  */
 export const heritageOverlay: MapOverlay = {
   id: 'heritage',
@@ -62,6 +84,25 @@ export const heritageOverlay: MapOverlay = {
       { labelKey: 'legend.heritage.special_national', swatch: { kind: 'dot', colour: palette.heritage.special_national } },
       { labelKey: 'legend.heritage.national', swatch: { kind: 'dot', colour: palette.heritage.national } },
     ];
+  },
+  attach(map: MapLibreMap) {
+    let mounting: Promise<unknown> | undefined;
+    const check = () => {
+      if (mounting || map.getZoom() < inPlaceZoom || map.getPitch() < inPlacePitch || !map.getLayer('heritage-point')) return;
+      if (map.getLayoutProperty('heritage-point', 'visibility') === 'none') return;
+      if (!map.queryRenderedFeatures({ layers: ['heritage-point'] }).some((feature) => hasModel(feature.properties))) return;
+      mounting = loadHeritage3dLayer()
+        .then(({ mountHeritage3dLayer }) => mountHeritage3dLayer(map))
+        .catch((error: unknown) => {
+          // Offline or no WebGL 2 for three.js: the points stay; try again on a later move.
+          console.warn('heritage 3D layer', error);
+          mounting = undefined;
+        });
+    };
+    // After a move, and once the tiles of the new view have come (the site's point is then drawn).
+    map.on('moveend', check);
+    map.on('idle', check);
+    check();
   },
   applyLanguage(map: MapLibreMap, language: Language) {
     if (map.getLayer('heritage-label')) map.setLayoutProperty('heritage-label', 'text-field', nameField(language) as never);

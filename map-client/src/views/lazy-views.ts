@@ -5,5 +5,5 @@
  */
 export const loadPlannerView = () => import('./planner-view.ts');
 export const loadIocView = () => import('./ioc-view.ts');
-export const loadHeritageTour = () => import('../heritage/heritage-tour.ts');
+export const loadHeritageView = () => import('./heritage-view.ts');
 export const loadCameraPlayer = () => import('../cameras/camera-player.ts');

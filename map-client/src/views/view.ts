@@ -2,7 +2,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { ClientConfig } from '../app/client-config.ts';
 import type { LayerPanel } from '../app/layer-panel.ts';
 
-export type ViewId = 'citizen' | 'planning' | 'ioc';
+export type ViewId = 'citizen' | 'planning' | 'ioc' | 'heritage';
 
 export interface ViewContext {
   map: MapLibreMap;
@@ -20,10 +20,12 @@ export interface AppView {
   leave(): void;
 }
 
-export const viewPaths: Readonly<Record<ViewId, string>> = Object.freeze({ citizen: '/', planning: '/planning', ioc: '/ioc' });
+export const viewPaths: Readonly<Record<ViewId, string>> = Object.freeze({ citizen: '/', planning: '/planning', ioc: '/ioc', heritage: '/heritage' });
 
 export function viewForPath(pathname: string): ViewId {
   if (pathname.startsWith('/planning')) return 'planning';
   if (pathname.startsWith('/ioc')) return 'ioc';
+  // /heritage/{code} is a tour, started by main.ts without the shell; /heritage is the list on the map.
+  if (pathname === '/heritage' || pathname.startsWith('/heritage/')) return 'heritage';
   return 'citizen';
 }

@@ -1,0 +1,39 @@
+import type { BilingualText, HeritageSite, HeritageSiteList, HeritageSiteSummary } from '@bandoso/contracts';
+import { fetchJson } from '../app/api-client.ts';
+import type { Language } from '../app/i18n.ts';
+
+/** The platform's heritage API (api/src/modules/heritage; shapes in @bandoso/contracts). */
+export const heritageSiteUrl = (code: string): string => `/api/heritage/${encodeURIComponent(code)}`;
+
+export function loadHeritageSites(init: RequestInit = {}): Promise<HeritageSiteList> {
+  return fetchJson<HeritageSiteList>('/api/heritage', init);
+}
+
+export function loadHeritageSite(code: string, init: RequestInit = {}): Promise<HeritageSite> {
+  return fetchJson<HeritageSite>(heritageSiteUrl(code), init);
+}
+
+/** A text in the page's language (Vietnamese when the English one is missing). */
+export function localText(text: BilingualText, language: Language): string {
+  return (language === 'en' ? text.en : text.vi) || text.vi;
+}
+
+/** Sites with a 3D tour first (more stops first), then the others, each group by name. */
+export function orderSites(sites: readonly HeritageSiteSummary[], language: Language): HeritageSiteSummary[] {
+  const collator = new Intl.Collator(language === 'vi' ? 'vi' : 'en');
+  return [...sites].sort((a, b) => Number(b.tileset !== null) - Number(a.tileset !== null) || Number(b.stops > 0) - Number(a.stops > 0) || collator.compare(localText(a.name, language), localText(b.name, language)));
+}
+
+/** The path of a site's tour: `/heritage/{code}` (what a QR code at the gate points to). */
+export const tourPath = (code: string): string => `/heritage/${encodeURIComponent(code)}`;
+
+/** The site code of a tour path, or undefined for any other path. */
+export function tourCodeFromPath(pathname: string): string | undefined {
+  const match = /^\/heritage\/([^/]+)\/?$/.exec(pathname);
+  if (!match || match[1] === 'tilesets') return undefined;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return undefined;
+  }
+}
