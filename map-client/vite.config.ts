@@ -19,6 +19,18 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
     manifest: 'build-manifest.json',
     reportCompressedSize: false,
+    rollupOptions: {
+      // Two pages: the map (index.html) and a heritage site's 3D tour (tour.html, /heritage/{code}),
+      // which has no map and so does not load MapLibre.
+      input: { index: fileURLToPath(new URL('./index.html', import.meta.url)), 'heritage-tour': fileURLToPath(new URL('./tour.html', import.meta.url)) },
+      output: {
+        // What both pages load (styles, i18n, the API client…) in one chunk with a known name, which
+        // the service worker precaches with them.
+        manualChunks(id, { getModuleInfo }) {
+          return staticEntries(id, getModuleInfo).size > 1 ? 'common' : undefined;
+        },
+      },
+    },
   },
   server: {
     proxy: Object.fromEntries(['/api', '/tiles', '/fonts', '/ogc'].map((prefix) => [prefix, { target: platformUrl, changeOrigin: false }])),
@@ -56,6 +68,11 @@ export default defineConfig({
         globPatterns: [
           'index.html',
           'assets/index-*.{js,css}',
+          // A tour's page (its 3D part, three.js, is cached with "save for offline" or when first used).
+          'tour.html',
+          'assets/heritage-tour-*.{js,css}',
+          'assets/common-*.{js,css}',
+          'assets/tour-math-*.js',
           'assets/maplibre-gl-worker-*.mjs',
           'assets/planner-view-*.js',
           'assets/ioc-view-*.js',
@@ -75,3 +92,20 @@ export default defineConfig({
     }),
   ],
 });
+
+interface StaticModuleInfo {
+  isEntry: boolean;
+  importers: readonly string[];
+}
+
+/** The entry pages that import a module statically (directly or through other modules). */
+function staticEntries(id: string, getModuleInfo: (id: string) => StaticModuleInfo | null, seen = new Set<string>()): Set<string> {
+  const entries = new Set<string>();
+  if (seen.has(id)) return entries;
+  seen.add(id);
+  const info = getModuleInfo(id);
+  if (!info) return entries;
+  if (info.isEntry) entries.add(id);
+  for (const importer of info.importers) for (const entry of staticEntries(importer, getModuleInfo, seen)) entries.add(entry);
+  return entries;
+}

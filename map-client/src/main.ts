@@ -2,7 +2,7 @@ import './styles.css';
 import { startApp } from './app/app-shell.ts';
 import { initialLanguage, t, useLanguage } from './app/i18n.ts';
 import { registerServiceWorker } from './pwa/register-service-worker.ts';
-import { loadHeritageSite, tourCodeFromPath } from './heritage/heritage-api.ts';
+import { tourCodeFromPath } from './heritage/heritage-api.ts';
 
 declare global {
   interface Window {
@@ -14,25 +14,16 @@ declare global {
 // Labels need these glyph ranges (Latin, Latin Extended, Vietnamese) before a commune tile can be
 // drawn; MapLibre would ask for them only after parsing the first tiles. Asking now, while the map
 // starts, puts them in the HTTP cache (they are cacheable for a week) by the time it asks.
-// /heritage/{code}: one site's 3D tour (a QR code at the gate points there). It needs no map, so it
-// starts alone, in its own chunk; three.js comes after it, only when the site has a model.
-const tourCode = tourCodeFromPath(location.pathname);
-if (!tourCode) for (const range of ['0-255', '256-511', '7680-7935']) void fetch(`/fonts/Noto%20Sans%20Regular/${range}.pbf`).catch(() => undefined);
+for (const range of ['0-255', '256-511', '7680-7935']) void fetch(`/fonts/Noto%20Sans%20Regular/${range}.pbf`).catch(() => undefined);
 
 useLanguage(initialLanguage());
 const root = document.getElementById('app');
-if (root && tourCode) {
-  root.textContent = t('tour.loadingSite');
-  // The site, the page's chunk and (when the site has a model) the 3D chunk are fetched side by
-  // side rather than one after the other: the first frame of the relic comes sooner.
-  const site = loadHeritageSite(tourCode);
-  site.then((answer) => (answer.tileset ? import('./heritage/tour-scene.ts') : undefined)).catch(() => undefined);
-  import('./heritage/tour-page.ts')
-    .then(({ startTourPage }) => startTourPage(root, tourCode, site))
-    .catch((error: unknown) => {
-      console.error(error);
-      root.textContent = t('error.generic');
-    });
+const reloadKey = 'bandoso.tour-reload';
+if (root && tourCodeFromPath(location.pathname) && sessionStorage.getItem(reloadKey) !== location.pathname) {
+  // A tour (/heritage/{code}) is its own page (tour.html, tour-main.ts, no map): this page was served
+  // for it only by an outdated service worker or server. Ask once more; after that, the heritage list.
+  sessionStorage.setItem(reloadKey, location.pathname);
+  location.reload();
 } else if (root) {
   root.textContent = t('app.loading');
   startApp(root)

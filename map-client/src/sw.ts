@@ -28,6 +28,8 @@ precacheAndRoute(self.__WB_MANIFEST);
 
 const sameOrigin = (url: URL) => url.origin === self.location.origin;
 
+// A site's tour, /heritage/{code} (heritage-api.ts tourCodeFromPath), is its own page without the map.
+registerRoute(new NavigationRoute(createHandlerBoundToURL('tour.html'), { allowlist: [/^\/heritage\/(?!tilesets(?:[/?]|$))[^/?]+\/?(?:\?.*)?$/] }));
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//, /^\/tiles/, /^\/fonts\//, /^\/ogc/, /^\/heritage\/tilesets\//] }));
 
 /** A response from any of the caches (the precache, a saved heritage tour, the runtime caches). */

@@ -29,6 +29,11 @@ describe.skipIf(!fs.existsSync(path.join(dist, 'build-manifest.json')) || staleR
       expect(bytes, module).toBeLessThanOrEqual(250 * 1024);
     }
     const lazy = report.chunks.filter((chunk) => chunk.role === 'lazy').map((chunk) => chunk.file);
-    for (const name of ['tour-page', 'tour-scene', 'heritage-view', 'heritage-3d-layer']) expect(lazy.some((file) => file.includes(name)), name).toBe(true);
+    for (const name of ['tour-scene', 'heritage-view', 'heritage-3d-layer']) expect(lazy.some((file) => file.includes(name)), name).toBe(true);
+    // The tour is its own page (tour.html), without MapLibre: a fraction of the map's entry.
+    const tourPage = report.chunks.filter((chunk) => chunk.role === 'tour page').map((chunk) => chunk.file);
+    expect(tourPage.some((file) => /heritage-tour-/.test(file))).toBe(true);
+    expect(report.tourPageGzipBytes).toBeGreaterThan(10 * 1024);
+    expect(report.tourPageGzipBytes).toBeLessThan(report.entryScriptGzipBytes / 4);
   });
 });

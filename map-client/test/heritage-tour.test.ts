@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dwellTime, easeInOutCubic, enuToScene, flightDuration, interpolatePose, poseReached, sceneToEnu, stepStop, type CameraPose } from '../src/heritage/tour-math.ts';
-import { orderSites, tourCodeFromPath } from '../src/heritage/heritage-api.ts';
+import { openingHoursText, orderSites, tourCodeFromPath } from '../src/heritage/heritage-api.ts';
 import type { HeritageSiteSummary } from '@bandoso/contracts';
 
 describe('the tour’s frames and flights', () => {
@@ -68,5 +68,18 @@ describe('the heritage pages’ paths and order', () => {
     });
     const ordered = orderSites([site('B', 'Bảo tàng', false), site('T', 'Tượng đài', true, 5), site('A', 'Đồi A1', true, 6), site('C', 'Cầu', false, 2)], 'vi');
     expect(ordered.map((item) => item.code)).toEqual(['A', 'T', 'C', 'B']);
+  });
+});
+
+describe('opening hours (free text from the province, in Vietnamese)', () => {
+  it('are shown as they are in Vietnamese', () => {
+    expect(openingHoursText('07:00–11:00, 13:30–17:00 hằng ngày', 'vi')).toEqual({ text: '07:00–11:00, 13:30–17:00 hằng ngày' });
+  });
+
+  it('say "daily" in English, and mark what stays Vietnamese for screen readers', () => {
+    expect(openingHoursText('07:00–11:00, 13:30–17:00 hằng ngày', 'en')).toEqual({ text: '07:00–11:00, 13:30–17:00 daily' });
+    expect(openingHoursText('7:30–17:00 hàng ngày', 'en')).toEqual({ text: '7:30–17:00 daily' });
+    expect(openingHoursText('Thứ Hai đến thứ Sáu, 8:00–16:00', 'en')).toEqual({ text: 'Thứ Hai đến thứ Sáu, 8:00–16:00', lang: 'vi' });
+    expect(openingHoursText('08:00–17:00', 'en')).toEqual({ text: '08:00–17:00' });
   });
 });

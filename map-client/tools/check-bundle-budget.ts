@@ -24,12 +24,18 @@ export const budgets = Object.freeze({
   mapWorkerGzipBytes: 160 * 1024,
   /** A heritage tour's 3D part or the in-map 3D layer: three.js, 3d-tiles-renderer and our code, beyond the entry. */
   heritage3dGzipBytes: 250 * 1024,
+  /** A tour's page (tour.html): its scripts and CSS, before three.js; no MapLibre. */
+  tourPageGzipBytes: 60 * 1024,
 });
+
+/** The build's two pages (vite.config.ts `build.rollupOptions.input`): the map, and a site's tour. */
+export const mapEntry = 'index.html';
+export const tourEntry = 'tour.html';
 
 /** The modules that bring three.js and 3d-tiles-renderer, each loaded with import() (heritage/). */
 export const heritage3dModules = ['src/heritage/tour-scene.ts', 'src/heritage/heritage-3d-layer.ts'] as const;
-/** Loaded before them, and kept free of three.js. */
-export const heritagePageModules = ['src/heritage/tour-page.ts', 'src/views/heritage-view.ts'] as const;
+/** Loaded before them, and kept free of three.js: the tour page's entry and the /heritage view. */
+export const heritagePageModules = [tourEntry, 'src/views/heritage-view.ts'] as const;
 
 /** Packages that must stay out of the entry's static import graph. */
 export const lazyOnlyPackages = ['@deck.gl/', '@luma.gl/', 'three', '3d-tiles-renderer', 'hls.js', 'exifr', 'idb'] as const;
@@ -48,7 +54,7 @@ interface ManifestChunk {
 
 export interface ChunkSize {
   file: string;
-  role: 'entry script' | 'entry style' | 'map worker' | 'lazy';
+  role: 'entry script' | 'entry style' | 'map worker' | 'tour page' | 'lazy';
   bytes: number;
   gzipBytes: number;
   /** For lazy chunks: the view or module that loads it. */
@@ -62,6 +68,8 @@ export interface BudgetReport {
   mapWorkerGzipBytes: number;
   /** Per heritage 3D module: the gzip bytes of its chunk and the chunks it imports, beyond the entry. */
   heritage3dGzipBytes: Record<string, number>;
+  /** The tour page's scripts and CSS (tour.html's static graph), gzip. */
+  tourPageGzipBytes: number;
   problems: string[];
 }
 
@@ -74,15 +82,20 @@ export function checkBundleBudget(distDirectory: string): BudgetReport {
     return { bytes: content.length, gzipBytes: gzipSync(content, { level: 9 }).length };
   };
 
-  const entryKey = Object.keys(manifest).find((key) => manifest[key]!.isEntry);
-  if (!entryKey) throw new Error('the build has no entry chunk');
-  const staticGraph = new Set<string>();
-  const visit = (key: string) => {
-    if (staticGraph.has(key)) return;
-    staticGraph.add(key);
-    for (const imported of manifest[key]?.imports ?? []) visit(imported);
+  if (!manifest[mapEntry]?.isEntry) throw new Error(`the build has no entry for ${mapEntry}`);
+  /** An entry with everything it imports statically (manifest keys). */
+  const staticGraphOf = (entry: string) => {
+    const graph = new Set<string>();
+    const visit = (key: string) => {
+      if (graph.has(key)) return;
+      graph.add(key);
+      for (const imported of manifest[key]?.imports ?? []) visit(imported);
+    };
+    visit(entry);
+    return graph;
   };
-  visit(entryKey);
+  const staticGraph = staticGraphOf(mapEntry);
+  const tourGraph = manifest[tourEntry]?.isEntry ? staticGraphOf(tourEntry) : new Set<string>();
 
   const chunks: ChunkSize[] = [];
   const problems: string[] = [];
@@ -104,8 +117,17 @@ export function checkBundleBudget(distDirectory: string): BudgetReport {
     if (/WebGLRenderer/.test(code) && /THREE|three\.module/.test(code)) problems.push(`${file} contains three.js code`);
     if (/hls\.js|Hls\.isSupported/.test(code)) problems.push(`${file} contains hls.js code`);
   }
+  // The tour page: small, and without MapLibre (a QR code at the gate opens it on one bar of signal).
+  if (!manifest[tourEntry]?.isEntry) problems.push(`the build has no entry for ${tourEntry} (vite.config.ts build.rollupOptions.input)`);
+  for (const key of tourGraph) {
+    const chunk = manifest[key]!;
+    if (!staticGraph.has(key)) chunks.push({ file: chunk.file, role: 'tour page', ...size(chunk.file) });
+    if (key.includes('node_modules/maplibre-gl') || /maplibregl|maplibre-gl-worker/.test(fs.readFileSync(path.join(distDirectory, chunk.file), 'utf8'))) problems.push(`${chunk.file} (loaded by ${tourEntry}) contains MapLibre: the tour page must not import the map`);
+  }
+  const tourFiles = new Set([...tourGraph].flatMap((key) => [manifest[key]!.file, ...(manifest[key]!.css ?? [])]));
+  const tourPageGzipBytes = [...tourFiles].reduce((total, file) => total + size(file).gzipBytes, 0);
   for (const [key, chunk] of Object.entries(manifest)) {
-    if (staticGraph.has(key) || !chunk.file.endsWith('.js')) continue;
+    if (staticGraph.has(key) || tourGraph.has(key) || !chunk.file.endsWith('.js')) continue;
     const loader = Object.entries(manifest).find(([, other]) => other.dynamicImports?.includes(key))?.[0];
     chunks.push({ file: chunk.file, role: 'lazy', ...size(chunk.file), ...(loader ? { loadedBy: loader } : {}) });
   }
@@ -117,7 +139,7 @@ export function checkBundleBudget(distDirectory: string): BudgetReport {
   const closure = (key: string) => {
     const seen = new Set<string>();
     const walk = (current: string) => {
-      if (seen.has(current) || staticGraph.has(current) || !manifest[current]) return;
+      if (seen.has(current) || staticGraph.has(current) || tourGraph.has(current) || !manifest[current]) return;
       seen.add(current);
       for (const imported of manifest[current]!.imports ?? []) walk(imported);
     };
@@ -136,14 +158,16 @@ export function checkBundleBudget(distDirectory: string): BudgetReport {
   }
   for (const module of heritagePageModules) {
     if (!manifest[module]) continue;
-    for (const file of closure(module)) {
+    const files = module === tourEntry ? [...tourGraph].map((key) => manifest[key]!.file) : closure(module);
+    for (const file of files) {
       const code = fs.readFileSync(path.join(distDirectory, file), 'utf8');
       if (/WebGLRenderer/.test(code) || /TilesRenderer/.test(code)) problems.push(`${file} (loaded by ${module}) contains three.js or 3d-tiles-renderer: import them from heritage/tour-scene.ts or heritage/heritage-3d-layer.ts only`);
     }
   }
 
   const sum = (role: ChunkSize['role']) => chunks.filter((chunk) => chunk.role === role).reduce((total, chunk) => total + chunk.gzipBytes, 0);
-  const report: BudgetReport = { chunks, entryScriptGzipBytes: sum('entry script'), entryStyleGzipBytes: sum('entry style'), mapWorkerGzipBytes: sum('map worker'), heritage3dGzipBytes, problems };
+  const report: BudgetReport = { chunks, entryScriptGzipBytes: sum('entry script'), entryStyleGzipBytes: sum('entry style'), mapWorkerGzipBytes: sum('map worker'), heritage3dGzipBytes, tourPageGzipBytes, problems };
+  if (tourPageGzipBytes > budgets.tourPageGzipBytes) problems.push(`the tour page (${tourEntry}: ${[...tourFiles].join(', ')}) is ${kib(tourPageGzipBytes)} gzipped, over the budget of ${kib(budgets.tourPageGzipBytes)}`);
   if (report.entryScriptGzipBytes > budgets.entryScriptGzipBytes) problems.push(`entry scripts are ${kib(report.entryScriptGzipBytes)} gzipped, over the budget of ${kib(budgets.entryScriptGzipBytes)}`);
   if (report.entryStyleGzipBytes > budgets.entryStyleGzipBytes) problems.push(`entry CSS is ${kib(report.entryStyleGzipBytes)} gzipped, over the budget of ${kib(budgets.entryStyleGzipBytes)}`);
   if (report.mapWorkerGzipBytes > budgets.mapWorkerGzipBytes) problems.push(`the map worker is ${kib(report.mapWorkerGzipBytes)} gzipped, over the budget of ${kib(budgets.mapWorkerGzipBytes)}`);
@@ -174,6 +198,7 @@ export function formatBudgetReport(report: BudgetReport): string {
     'map-client bundle (gzip -9):',
     ...lines,
     `  entry scripts ${kib(report.entryScriptGzipBytes)} / ${kib(budgets.entryScriptGzipBytes)}; entry CSS ${kib(report.entryStyleGzipBytes)} / ${kib(budgets.entryStyleGzipBytes)}; map worker ${kib(report.mapWorkerGzipBytes)} / ${kib(budgets.mapWorkerGzipBytes)}`,
+    `  tour page (${tourEntry}, scripts and CSS) ${kib(report.tourPageGzipBytes)} / ${kib(budgets.tourPageGzipBytes)}`,
     ...Object.entries(report.heritage3dGzipBytes).map(([module, bytes]) => `  heritage 3D: ${module} with its chunks ${kib(bytes)} / ${kib(budgets.heritage3dGzipBytes)}`),
   ].join('\n');
 }

@@ -361,6 +361,7 @@ const vi = {
   'heritage.showOnMap': 'Xem mô hình trên bản đồ',
   'heritage.showOnMapLabel': 'Xem mô hình {name} trên bản đồ',
   'heritage.openTour': 'Mở tour 3D: {name}',
+  'heritage.openSite': 'Xem di tích: {name}',
 
   'tour.pageTitle': '{name} · Tour 3D',
   'tour.back': 'Danh sách di tích',
@@ -768,6 +769,7 @@ const en = {
   'heritage.showOnMap': 'See the model on the map',
   'heritage.showOnMapLabel': 'See the model of {name} on the map',
   'heritage.openTour': 'Open the 3D tour: {name}',
+  'heritage.openSite': 'About this site: {name}',
 
   'tour.pageTitle': '{name} · 3D tour',
   'tour.back': 'All sites',

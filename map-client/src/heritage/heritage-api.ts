@@ -18,6 +18,18 @@ export function localText(text: BilingualText, language: Language): string {
   return (language === 'en' ? text.en : text.vi) || text.vi;
 }
 
+/**
+ * A site's opening hours for the page's language. They are free text from the province's data, in
+ * Vietnamese; in English the common "hằng ngày" (daily) is translated, and what stays Vietnamese is
+ * marked `lang="vi"` so that a screen reader pronounces it as such.
+ */
+export function openingHoursText(text: string, language: Language): { text: string; lang?: 'vi' } {
+  if (language === 'vi') return { text };
+  const translated = text.replace(/\s*(?:hằng|hàng) ngày\s*$/iu, ' daily').trim();
+  // Letters that only Vietnamese uses here (ă â đ ê ô ơ ư and the tone marks of Latin Extended Additional).
+  return /[ăâđêôơưĂÂĐÊÔƠƯ\u1EA0-\u1EF9]/u.test(translated) ? { text: translated, lang: 'vi' } : { text: translated };
+}
+
 /** Sites with a 3D tour first (more stops first), then the others, each group by name. */
 export function orderSites(sites: readonly HeritageSiteSummary[], language: Language): HeritageSiteSummary[] {
   const collator = new Intl.Collator(language === 'vi' ? 'vi' : 'en');

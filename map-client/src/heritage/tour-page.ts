@@ -2,7 +2,7 @@ import type { HeritageSite, HeritageStop } from '@bandoso/contracts';
 import { ApiError, describeError } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
 import { formatBytes, formatPercent, getLanguage, onLanguageChange, setLanguage, t, translateDom, type Language, type MessageKey } from '../app/i18n.ts';
-import { heritageSiteUrl, loadHeritageSite, localText } from './heritage-api.ts';
+import { heritageSiteUrl, loadHeritageSite, localText, openingHoursText } from './heritage-api.ts';
 import { forgetSavedTour, offlineSaveSupported, saveTourForOffline, savedTour, type SavedTour } from './offline-save.ts';
 import { dwellTime, stepStop, type CameraPose } from './tour-math.ts';
 import type { TourScene } from './tour-scene.ts';
@@ -42,7 +42,7 @@ const rankKeys: Record<HeritageSite['rank'], MessageKey> = {
  * offline". It needs no map: the page starts here rather than in the app shell, so a phone on one
  * bar of signal spends it on the tour.
  */
-export async function startTourPage(root: HTMLElement, code: string, requested?: Promise<HeritageSite>): Promise<void> {
+export async function startTourPage(root: HTMLElement, code: string, requested?: Promise<HeritageSite>): Promise<{ settled: Promise<void> }> {
   document.body.dataset.view = 'tour';
   const languageToggle = h('button', { type: 'button', className: 'language-toggle', 'data-i18n': 'language.toggle', 'data-i18n-label': 'language.toggleLabel', 'aria-label': t('language.toggleLabel') }, t('language.toggle'));
   languageToggle.addEventListener('click', () => setLanguage(getLanguage() === 'vi' ? 'en' : 'vi'));
@@ -62,9 +62,9 @@ export async function startTourPage(root: HTMLElement, code: string, requested?:
   } catch (error) {
     const message = error instanceof ApiError && error.status === 404 ? t('tour.siteNotFound', { code }) : describeError(error);
     replaceChildren(panel, h('p', { role: 'alert', className: 'error' }, message), h('p', {}, h('a', { href: '/heritage' }, t('tour.back'))));
-    return;
+    return { settled: Promise.resolve() };
   }
-  new TourPage(site, { siteName, stage, panel, status });
+  return { settled: new TourPage(site, { siteName, stage, panel, status }).settled };
 }
 
 interface TourElements {
@@ -81,6 +81,9 @@ class TourPage {
   /** Resolves with the first frame that drew tile content, whichever scene (a retry makes a new one) drew it. */
   private readonly firstTileFrame: Promise<void>;
   private resolveFirstTileFrame: () => void = () => undefined;
+  /** The model is drawn, or will not be (no model, no WebGL, failed): what competes with it can start. */
+  readonly settled: Promise<void>;
+  private resolveSettled: () => void = () => undefined;
   private autoplay = false;
   private autoplayTimer: ReturnType<typeof setTimeout> | undefined;
   private reading = false;
@@ -111,6 +114,8 @@ class TourPage {
   ) {
     this.stops = [...site.stops].sort((a, b) => a.ordinal - b.ordinal);
     this.firstTileFrame = new Promise<void>((resolve) => (this.resolveFirstTileFrame = resolve));
+    this.settled = new Promise<void>((resolve) => (this.resolveSettled = resolve));
+    void this.firstTileFrame.then(() => this.resolveSettled());
     const { stage, panel } = elements;
     this.illustrative.hidden = !site.tileset?.illustrative;
     replaceChildren(stage, this.sceneContainer, this.illustrative, this.progress, this.message, this.hint, elements.status);
@@ -231,6 +236,7 @@ class TourPage {
 
   private renderStage() {
     const { kind, progress } = this.modelState;
+    if (kind === 'none' || kind === 'failed' || kind === 'no-webgl') this.resolveSettled();
     const canvas = this.sceneContainer.querySelector('canvas');
     canvas?.setAttribute('aria-label', t('tour.canvasLabel', { name: localText(this.site.name, this.language) }));
     canvas?.setAttribute('role', 'application');
@@ -281,6 +287,7 @@ class TourPage {
   private renderInfo() {
     const open = this.info.open;
     const hours = this.site.openingHours;
+    const hoursText = hours ? openingHoursText(hours, this.language) : { text: t('tour.hoursUnknown') };
     replaceChildren(
       this.info,
       h('summary', {}, t('tour.info')),
@@ -290,7 +297,7 @@ class TourPage {
         h('dt', {}, t('tour.rank')),
         h('dd', { className: 'tour-rank' }, t(rankKeys[this.site.rank])),
         h('dt', {}, t('tour.openingHours')),
-        h('dd', { className: 'tour-hours' }, hours ?? t('tour.hoursUnknown')),
+        h('dd', { className: 'tour-hours', ...(hoursText.lang ? { lang: hoursText.lang } : {}) }, hoursText.text),
       ),
       h('p', { className: 'tour-description' }, localText(this.site.description, this.language)),
     );

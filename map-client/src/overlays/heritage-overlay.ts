@@ -15,15 +15,27 @@ export const inPlacePitch = 20;
 /** Whether a rendered heritage feature has a 3D model (the tiles' `has_3d`, or a `tileset` URL). */
 const hasModel = (properties: Record<string, unknown> | null | undefined) => properties?.has_3d === true || (typeof properties?.tileset === 'string' && properties.tileset !== '');
 
-/** The code of the heritage site drawn at a screen point (a finger's width around it), if any. */
-export function heritageSiteAt(map: MapLibreMap, point: { x: number; y: number }): string | undefined {
-  if (!map.getLayer('heritage-point')) return undefined;
+/** A heritage site drawn on the map, from its tile feature. */
+export interface HeritageSiteHit {
+  code: string;
+  name: { vi: string; en: string };
+  /** It has a 3D model (its page is a 3D tour). */
+  hasModel: boolean;
+}
+
+/** The heritage site drawn at a screen point (a finger's width around it), if any. */
+export function heritageSiteAt(map: MapLibreMap, point: { x: number; y: number }): HeritageSiteHit | undefined {
+  if (!map.getLayer('heritage-point') || map.getLayoutProperty('heritage-point', 'visibility') === 'none') return undefined;
   const box: [PointLike, PointLike] = [
     [point.x - 10, point.y - 10],
     [point.x + 10, point.y + 10],
   ];
-  const code = map.queryRenderedFeatures(box, { layers: ['heritage-point'] })[0]?.properties?.code;
-  return typeof code === 'string' ? code : undefined;
+  const properties = map.queryRenderedFeatures(box, { layers: ['heritage-point'] })[0]?.properties;
+  const code = properties?.code;
+  if (typeof code !== 'string') return undefined;
+  const vi = typeof properties?.name_vi === 'string' ? properties.name_vi : code;
+  const en = typeof properties?.name_en === 'string' && properties.name_en ? properties.name_en : vi;
+  return { code, name: { vi, en }, hasModel: hasModel(properties) };
 }
 
 /**

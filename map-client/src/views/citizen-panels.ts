@@ -1,6 +1,7 @@
 import { describeError } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
-import { formatDistance, formatNumber, t } from '../app/i18n.ts';
+import { formatDistance, formatNumber, getLanguage, t } from '../app/i18n.ts';
+import { localText, tourPath } from '../heritage/heritage-api.ts';
 import type { ReportFilters } from '../overlays/reports-overlay.ts';
 import { categoryName, type Category } from '../reports/report-api.ts';
 import { canReportAt, isLocateOffline, type Place } from './citizen-place.ts';
@@ -124,11 +125,15 @@ export function createPlaceCard(actions: PlaceCardActions) {
                 h('dd', {}, locate.result.province?.name ?? '—'),
                 locate.result.onBorderWith.length ? h('dd', { className: 'muted' }, t('citizen.onBorder', { names: locate.result.onBorderWith.map((unit) => unit.name).join(', ') })) : null,
               );
+      const site = place.heritage;
+      const siteName = site ? localText(site.name, getLanguage()) : '';
+      const heritage = site ? h('p', { className: 'place-heritage' }, h('a', { className: 'heritage-tour-link', href: tourPath(site.code) }, t(site.hasModel ? 'heritage.openTour' : 'heritage.openSite', { name: siteName }))) : null;
       const report = h('button', { type: 'button', className: 'primary-button report-here', disabled: !canReportAt(locate) }, t('citizen.reportHere'));
       report.addEventListener('click', () => actions.report());
       replaceChildren(
         element,
         h('div', { className: 'dialog-header' }, h('h2', { id: 'place-title' }, t('citizen.placeTitle')), close),
+        heritage,
         body,
         h('p', { className: 'muted' }, `${t('citizen.coordinates')}: ${formatNumber(lat, 5)}, ${formatNumber(lon, 5)}`),
         place.accuracyM !== undefined ? h('p', { className: 'muted place-accuracy' }, t('citizen.accuracy', { accuracy: formatDistance(place.accuracyM) })) : null,

@@ -1,4 +1,5 @@
 import { NetworkError } from '../app/api-client.ts';
+import type { HeritageSiteHit } from '../overlays/heritage-overlay.ts';
 import type { LocateResponse } from '../reports/report-api.ts';
 
 /** Where the platform's answer about the pinned place stands (`GET /api/locate`). */
@@ -10,6 +11,8 @@ export interface Place {
   accuracyM: number | undefined;
   source: 'map' | 'centre' | 'device';
   locate: LocateState;
+  /** The heritage site tapped, when the tap was on one: the card links to its tour. */
+  heritage?: HeritageSiteHit;
 }
 
 /** The platform could not be reached (as opposed to answering with a refusal). */

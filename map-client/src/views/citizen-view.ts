@@ -3,6 +3,7 @@ import { describeError } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
 import { onLanguageChange, t } from '../app/i18n.ts';
 import { tileJsonUrl } from '../map/tile-catalog.ts';
+import { heritageSiteAt, type HeritageSiteHit } from '../overlays/heritage-overlay.ts';
 import { applyReportFilters, noReportFilters, reportAt, type ReportFilters } from '../overlays/reports-overlay.ts';
 import { loadCategories, locatePoint, type Category } from '../reports/report-api.ts';
 import { createCitizenHome, createPlaceCard } from './citizen-panels.ts';
@@ -79,11 +80,11 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
     drawAccuracy(undefined);
   };
 
-  const setPlace = (lngLat: [number, number], source: Place['source'], accuracyM?: number) => {
+  const setPlace = (lngLat: [number, number], source: Place['source'], accuracyM?: number, heritage?: HeritageSiteHit) => {
     locateRequest?.abort();
     locateRequest = new AbortController();
     const signal = locateRequest.signal;
-    place = { lngLat, accuracyM, source, locate: { status: 'loading' } };
+    place = { lngLat, accuracyM, source, locate: { status: 'loading' }, ...(heritage ? { heritage } : {}) };
     if (!marker) {
       marker = new Marker({ color: '#0b5d3b', draggable: true }).setLngLat(lngLat).addTo(map);
       marker.getElement().setAttribute('aria-label', t('citizen.placeTitle'));
@@ -201,7 +202,8 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
       map.easeTo({ center: hit.coordinates, zoom: Math.min(map.getZoom() + 2, 14) });
       return;
     }
-    setPlace([event.lngLat.lng, event.lngLat.lat], 'map');
+    // On a historic site the card also opens its tour; the place can still be reported.
+    setPlace([event.lngLat.lng, event.lngLat.lat], 'map', undefined, heritageSiteAt(map, event.point));
   };
 
   map.on('click', onClick);

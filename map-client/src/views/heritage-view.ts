@@ -61,8 +61,8 @@ export async function enterHeritageView({ map, panel, layers, announce }: ViewCo
 
   // A click on a site's point opens its tour.
   const onClick = (event: MapMouseEvent) => {
-    const code = heritageSiteAt(map, event.point);
-    if (code) location.assign(tourPath(code));
+    const site = heritageSiteAt(map, event.point);
+    if (site) location.assign(tourPath(site.code));
   };
   const onMove = (event: MapMouseEvent) => {
     map.getCanvas().style.cursor = heritageSiteAt(map, event.point) ? 'pointer' : '';

@@ -220,6 +220,8 @@ describeTours('heritage tours in Chromium, on the real platform', () => {
         await page.locator('.tour-info summary').click();
         expect(await page.locator('.tour-rank').textContent()).toBe('Special national site');
         expect(await page.locator('.tour-description').textContent()).toBe(site.description.en);
+        // Free text in Vietnamese in the data; "hằng ngày" reads "daily" in English.
+        if (site.openingHours) expect(await page.locator('.tour-hours').textContent()).toBe(site.openingHours.replace(/ hằng ngày$/, ' daily'));
         await page.locator('.tour-info').scrollIntoViewIfNeeded();
         await page.screenshot({ path: shot(`${site.code}-phone-en-info`) });
       }
@@ -294,6 +296,39 @@ describeTours('heritage tours in Chromium, on the real platform', () => {
     await page.waitForURL(/\/heritage\/DT-A1$/);
     expect(errors).toEqual([]);
   }, 420_000);
+
+  it('offers a site’s tour when a citizen taps it on the map, and the tour page loads no map (phone)', async () => {
+    const site = details.get('DT-A1')!;
+    const { page, errors } = await openPage('/', phone);
+    await page.waitForSelector('.view-nav');
+    await page.evaluate(({ center }) => {
+      (window as unknown as { bandoso: { map: { jumpTo(options: object): void } } }).bandoso.map.jumpTo({ center, zoom: 14, pitch: 0, bearing: 0 });
+    }, { center: site.position });
+    await waitForIdleMap(page);
+    const target = await screenPoint(page, site.position);
+    await page.touchscreen.tap(target.x, target.y);
+    const link = page.locator('.place-card .heritage-tour-link');
+    await link.waitFor();
+    expect(await link.textContent()).toBe(`Mở tour 3D: ${site.name.vi}`);
+    expect(await link.getAttribute('href')).toBe('/heritage/DT-A1');
+    // The place can still be reported.
+    expect(await page.locator('.place-card .report-here').count()).toBe(1);
+    await page.screenshot({ path: shot('citizen-tap-heritage-phone-vi') });
+
+    const scripts: string[] = [];
+    page.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+    });
+    await link.click();
+    await page.waitForURL(/\/heritage\/DT-A1$/);
+    await waitForModel(page);
+    expect(await page.locator('.tour-site-name').textContent()).toBe(site.name.vi);
+    // tour.html: its entry and three.js, not the map's entry (MapLibre).
+    expect(scripts.some((file) => /\/assets\/heritage-tour-/.test(file))).toBe(true);
+    expect(scripts.filter((file) => /\/assets\/index-|maplibre/.test(file))).toEqual([]);
+    expect(await page.evaluate(() => 'bandoso' in window)).toBe(false);
+    expect(errors).toEqual([]);
+  }, 240_000);
 
   it('saves a tour for offline use and plays it with the network off', async () => {
     const site = details.get('DT-A1')!;

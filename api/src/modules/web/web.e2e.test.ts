@@ -115,6 +115,7 @@ describe('the built client (a stand-in build in a temporary folder)', () => {
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 'bandoso-web-'));
     fs.mkdirSync(path.join(directory, 'assets'));
     fs.writeFileSync(path.join(directory, 'index.html'), '<!doctype html><title>Bản đồ số</title>');
+    fs.writeFileSync(path.join(directory, 'tour.html'), '<!doctype html><title>Di tích 3D</title>');
     fs.writeFileSync(path.join(directory, 'assets', 'main-abc123.js'), 'console.log(1)');
     fs.writeFileSync(path.join(directory, 'sw.js'), 'self.addEventListener("fetch", () => {})');
     fs.writeFileSync(path.join(directory, 'manifest.webmanifest'), '{}');
@@ -160,6 +161,20 @@ describe('the built client (a stand-in build in a temporary folder)', () => {
       expect(response.status, route).toBe(200);
       expect(await response.text(), route).toContain('Bản đồ số');
     }
+  });
+
+  it('answers a heritage tour (/heritage/{code}) with its own page, and the heritage list with the map', async () => {
+    for (const route of ['/heritage/DT-A1', '/heritage/DT-A1/', '/heritage/%C4%90T-1']) {
+      const response = await fetch(`${baseUrl}${route}`, { headers: { accept: 'text/html' } });
+      expect(response.status, route).toBe(200);
+      expect(response.headers.get('cache-control'), route).toBe('no-cache');
+      expect(await response.text(), route).toContain('Di tích 3D');
+    }
+    for (const route of ['/heritage', '/heritage/tilesets', '/heritage/DT-A1/stops']) {
+      const response = await fetch(`${baseUrl}${route}`, { headers: { accept: 'text/html' } });
+      expect(await response.text(), route).toContain('Bản đồ số');
+    }
+    expect((await fetch(`${baseUrl}/tour.html`)).headers.get('cache-control')).toBe('no-cache');
   });
 
   it('never answers a missing file, an API path or a tile with the page', async () => {

@@ -28,14 +28,16 @@ export function createClientConfigRouter(config: Pick<AppConfig, 'basemapStyleUr
 }
 
 /** Files whose name does not change when their content does: the browser must always ask again. */
-const revalidatedFiles = new Set(['index.html', 'sw.js', 'manifest.webmanifest', 'registerSW.js']);
+const revalidatedFiles = new Set(['index.html', 'tour.html', 'sw.js', 'manifest.webmanifest', 'registerSW.js']);
+/** A heritage site's 3D tour, /heritage/{code}: its own page (tour.html), without the map. */
+const tourPagePath = /^\/heritage\/(?!tilesets\/?$)[^/]+\/?$/;
 /** Paths the client's history fallback must never answer with the page. */
 const nonPagePrefixes = ['/api/', '/tiles', '/fonts/', '/ogc', '/assets/'];
 
 /**
  * The map client: static files of the Vite build (hashed assets cached for a year, the page and the
  * service worker revalidated every time), the label glyphs, and index.html for client-side routes
- * (`/planning`, `/ioc`…). Mounted after the API's 404, so API paths never get the page.
+ * (`/planning`, `/ioc`…) or tour.html for a heritage tour (`/heritage/{code}`). Mounted after the API's 404, so API paths never get the page.
  */
 export function createWebClientRouter(options: WebClientOptions = {}): Router {
   const clientDirectory = options.clientDirectory ?? path.join(mapClientRoot, 'dist');
@@ -72,7 +74,7 @@ export function createWebClientRouter(options: WebClientOptions = {}): Router {
     // A path with a file extension is a missing file, not a page: let it 404.
     if (/\.[a-z0-9]+$/i.test(request.path)) return next();
     if (!request.accepts('html')) return next();
-    const page = path.join(clientDirectory, 'index.html');
+    const page = path.join(clientDirectory, tourPagePath.test(request.path) && fs.existsSync(path.join(clientDirectory, 'tour.html')) ? 'tour.html' : 'index.html');
     if (!fs.existsSync(page)) {
       response.status(503).setHeader('Cache-Control', 'no-store').type('html').send(clientNotBuiltPage);
       return;
