@@ -1,18 +1,22 @@
 /**
  * npm run import -- <layer> <file> [options]
  * npm run import -- heritage-tileset <siteCode> <folder or .zip> [options]
+ * npm run import -- heritage-tours <file.json> [--dry-run] [--json]
  *
  * Imports a GeoJSON or zipped Shapefile into one reference layer of the configured database
  * (DATABASE_URL, or the embedded one in DATA_DIR), all or nothing, and prints a report. Or a heritage
- * site's 3D Tiles tileset: checked, stored in the media folder, and shown for the site.
+ * site's 3D Tiles tileset: checked, stored in the media folder, and shown for the site. Or the guided
+ * tours of heritage sites (stops with camera poses and narration), all sites of the file or none.
  */
+import fs from 'node:fs';
 import { importLayers, parseSourceSrs, type ImportLayer } from '@bandoso/gis-data';
 import { AppError } from '../errors/app-error.ts';
 import { isRealDate } from '../http/validate-input.ts';
 import { command, type Command } from './command.ts';
 import { importReferenceFile, type ImportProgress, type ImportReport } from '../modules/imports/imports.service.ts';
-import { SITE_CODE_PATTERN } from '../modules/heritage/heritage.schema.ts';
+import { SITE_CODE_PATTERN, toursFileSchema } from '../modules/heritage/heritage.schema.ts';
 import { useGeneratedTileset } from '../modules/heritage/heritage.service.ts';
+import { importTours, type ToursImportReport } from '../modules/heritage/heritage-tours.service.ts';
 import { checkTilesetSource, defaultTilesetImportLimits, installTileset, type TilesetImportOptions, type TilesetImportReport } from '../modules/heritage/tileset-import.service.ts';
 import { prepareDatabase } from '../platform.ts';
 import { ensureStatisticsGroupedByCurrentUnits } from '../modules/stats/stats.service.ts';
@@ -20,6 +24,7 @@ import { ensureStatisticsGroupedByCurrentUnits } from '../modules/stats/stats.se
 const usage = `Usage: npm run import -- <layer> <file> [options]
        npm run import -- heritage-tileset <siteCode> <folder or .zip> [options]
        npm run import -- heritage-tileset <siteCode> --generated
+       npm run import -- heritage-tours <file.json> [--dry-run] [--json]
 
 Layers: ${importLayers.join(', ')}
 File:   GeoJSON (.geojson/.json) or a zipped Shapefile (.zip)
@@ -47,6 +52,12 @@ shows it. A refused tileset changes nothing: the site keeps the one it had.
   --max-total-mb N        all files together at most N MB (default ${defaultTilesetImportLimits.maxTotalBytes / 1024 / 1024})
   --dry-run, --json       as above
 
+heritage-tours: the guided tours of heritage sites, in the shape of gis-data/sample/heritage-tours.json
+({ "<siteCode>": { "stops": [...] } }). Every site's stops replace the ones it had, in one
+transaction; a file with one bad stop or one unknown site changes nothing. Sites not in the file keep
+their tours. E.g. to give a database created before the tours existed the sample ones:
+  npm run import -- heritage-tours gis-data/sample/heritage-tours.json
+
 Exit status: 0 imported (or valid in a dry run), 1 rejected, 2 wrong usage, 3 database busy or unavailable.`;
 
 const cli = command(usage);
@@ -73,6 +84,7 @@ const { values, positionals } = cli.parse({
   },
 });
 if (positionals[0] === 'heritage-tileset') await importTileset(positionals.slice(1));
+if (positionals[0] === 'heritage-tours') await importHeritageTours(positionals.slice(1));
 const [layerArgument, file, ...extra] = positionals;
 if (!layerArgument || !file) fail('Give a layer and a file.');
 if (extra.length > 0) fail(`Unexpected arguments: ${extra.join(' ')}`);
@@ -236,6 +248,52 @@ async function importTileset(args: string[]): Promise<never> {
   }
   await database.close();
   return finish(result);
+}
+
+/** `heritage-tours <file.json>`: exits 0 imported (or valid in a dry run), 1 rejected. */
+async function importHeritageTours(args: string[]): Promise<never> {
+  const [file, ...rest] = args;
+  if (!file) fail('Give a JSON file of tours, e.g. heritage-tours gis-data/sample/heritage-tours.json');
+  if (rest.length > 0) fail(`Unexpected arguments: ${rest.join(' ')}`);
+  const reject = (problem: string, vi: string): never => {
+    if (values.json) console.log(JSON.stringify({ status: 'rejected', sites: [], problems: [{ site: '', parameter: 'file', problem, vi }] }, null, 2));
+    else console.error(`${problem}\n${vi}`);
+    process.exit(1);
+  };
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    return reject(`${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`, `Không đọc được tệp ${file}.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return reject(`${file} is not JSON: ${(error as Error).message}.`, `Tệp ${file} không phải JSON hợp lệ.`);
+  }
+  const parsed = toursFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`);
+    return reject(`${file} is not a file of tours ({ "<siteCode>": { "stops": [...] } }): ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? ` and ${problems.length - 10} more` : ''}. Nothing was changed.`, `Tệp ${file} không đúng dạng lộ trình tham quan. Không có gì bị thay đổi.`);
+  }
+  const { database } = await cli.openDatabase('import the tours');
+  let report: ToursImportReport;
+  try {
+    await prepareDatabase(database, { seed: false });
+    report = await importTours(database.db, parsed.data, { dryRun: values['dry-run'] });
+  } finally {
+    await database.close();
+  }
+  if (values.json) console.log(JSON.stringify(report, null, 2));
+  else if (report.status === 'rejected') {
+    console.error(`Nothing was changed: the file has ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}.`);
+    for (const item of report.problems) console.error(`  ${item.site}: ${item.problem}`);
+  } else {
+    const verb = report.status === 'valid' ? 'would replace (dry run, nothing written)' : 'replaced';
+    console.log(`Tours ${verb}: ${report.sites.map((site) => `${site.code} (${site.stops} stops)`).join(', ')}.`);
+  }
+  process.exit(report.status === 'rejected' ? 1 : 0);
 }
 
 /** `heritage-tileset <siteCode> --generated`: exits 0 when the site shows its generated tileset, 1 when it has none. */

@@ -44,6 +44,10 @@ export const stopsBodySchema = z.strictObject({
 });
 export type StopsBody = z.infer<typeof stopsBodySchema>;
 
+/** A file of tours, `{ "<site code>": { "stops": [...] } }` (gis-data/sample/heritage-tours.json; `npm run import -- heritage-tours`). */
+export const toursFileSchema = z.record(siteCodeSchema, stopsBodySchema);
+export type ToursFile = z.infer<typeof toursFileSchema>;
+
 /** A version in a tileset's address: hex, as tilesetVersion() makes it. */
 export const tilesetVersionSchema = z.string().regex(/^[0-9a-f]{8,64}$/, 'a tileset version is 8–64 hex digits');
 

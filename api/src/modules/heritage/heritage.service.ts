@@ -3,9 +3,11 @@ import path from 'node:path';
 import type { HeritageSite, HeritageSiteList, HeritageSiteSummary, HeritageStop, HeritageTileset } from '@bandoso/contracts';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database, DatabaseExecutor } from '../../db/database-schema.ts';
+import type { Database } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { builtVersion, generatedTilesets, type GeneratedTilesets } from './generated-tilesets.ts';
+import { unknownSiteError } from './heritage-errors.ts';
+import { replaceSiteTour } from './heritage-tours.service.ts';
 import * as repository from './heritage.repository.ts';
 import type { HeritageSiteRow, StopRow } from './heritage.repository.ts';
 import type { StopInput } from './heritage.schema.ts';
@@ -25,15 +27,6 @@ import { TilesetFileReader, type TilesetFile } from './tileset-files.ts';
  * folder, under `heritage/<code>/<version>/`.
  */
 
-/** How far a stop's camera may stand from the site's point, horizontally (m), and how low and high. */
-export const CAMERA_MAX_HORIZONTAL_M = 1000;
-export const CAMERA_MIN_UP_M = -50;
-export const CAMERA_MAX_UP_M = 1500;
-/** How far from the site's point a camera may look (m). */
-export const TARGET_MAX_DISTANCE_M = 1000;
-/** A camera must look at something other than itself. */
-const MIN_VIEW_DISTANCE_M = 0.5;
-
 /** The folder of an imported tileset, relative to the media folder (the shape migration 0010 allows). */
 export function importedTilesetFolder(code: string, version: string): string {
   return `heritage/${code}/${version}`;
@@ -45,79 +38,6 @@ export function tilesetUrl(origin: string, code: string, version: string): strin
   return `${origin}/heritage/tilesets/${encodeURIComponent(code)}/${version}/tileset.json`;
 }
 
-interface Problem {
-  parameter: string;
-  problem: string;
-  vi: string;
-}
-
-/** What is wrong with a tour (beyond its shape, which the request schema checks): every problem, each naming its stop. */
-export function tourProblems(stops: readonly StopInput[]): Problem[] {
-  const problems: Problem[] = [];
-  const ordinals = stops.map((stop) => stop.ordinal);
-  const sorted = [...ordinals].sort((a, b) => a - b);
-  if (sorted.some((ordinal, index) => ordinal !== index + 1)) {
-    problems.push({
-      parameter: 'stops',
-      problem: `ordinals must be 1 to ${stops.length}, each once (got ${ordinals.join(', ')})`,
-      vi: `số thứ tự các điểm dừng phải là 1 đến ${stops.length}, mỗi số một lần (đang là ${ordinals.join(', ')})`,
-    });
-  }
-  const round = (value: number) => Math.round(value * 10) / 10;
-  stops.forEach((stop, index) => {
-    const where = `stops.${index}.camera`;
-    const [east, north, up] = stop.camera.position;
-    const [targetEast, targetNorth, targetUp] = stop.camera.target;
-    const horizontal = Math.hypot(east, north);
-    if (horizontal > CAMERA_MAX_HORIZONTAL_M) {
-      problems.push({
-        parameter: `${where}.position`,
-        problem: `stop ${stop.ordinal}: the camera stands ${round(horizontal)} m from the site's point; it must be within ${CAMERA_MAX_HORIZONTAL_M} m`,
-        vi: `điểm dừng ${stop.ordinal}: máy quay đặt cách điểm di tích ${round(horizontal)} m; phải trong vòng ${CAMERA_MAX_HORIZONTAL_M} m`,
-      });
-    }
-    if (up < CAMERA_MIN_UP_M || up > CAMERA_MAX_UP_M) {
-      problems.push({
-        parameter: `${where}.position`,
-        problem: `stop ${stop.ordinal}: the camera is ${round(up)} m up; it must be between ${CAMERA_MIN_UP_M} and ${CAMERA_MAX_UP_M} m`,
-        vi: `điểm dừng ${stop.ordinal}: máy quay ở độ cao ${round(up)} m; phải trong khoảng ${CAMERA_MIN_UP_M} đến ${CAMERA_MAX_UP_M} m`,
-      });
-    }
-    const targetDistance = Math.hypot(targetEast, targetNorth, targetUp);
-    if (targetDistance > TARGET_MAX_DISTANCE_M) {
-      problems.push({
-        parameter: `${where}.target`,
-        problem: `stop ${stop.ordinal}: the camera looks at a point ${round(targetDistance)} m from the site's point; it must look within ${TARGET_MAX_DISTANCE_M} m`,
-        vi: `điểm dừng ${stop.ordinal}: máy quay nhìn vào điểm cách điểm di tích ${round(targetDistance)} m; phải trong vòng ${TARGET_MAX_DISTANCE_M} m`,
-      });
-    }
-    if (Math.hypot(targetEast - east, targetNorth - north, targetUp - up) < MIN_VIEW_DISTANCE_M) {
-      problems.push({
-        parameter: `${where}.target`,
-        problem: `stop ${stop.ordinal}: the camera's target is where the camera stands; put it on what the stop shows`,
-        vi: `điểm dừng ${stop.ordinal}: điểm nhìn trùng vị trí máy quay; hãy đặt nó vào nơi cần cho xem`,
-      });
-    }
-  });
-  return problems;
-}
-
-function toStopRow(stop: StopInput): StopRow {
-  return {
-    ordinal: stop.ordinal,
-    title_vi: stop.title.vi,
-    title_en: stop.title.en,
-    narration_vi: stop.narration.vi,
-    narration_en: stop.narration.en,
-    camera_east: stop.camera.position[0],
-    camera_north: stop.camera.position[1],
-    camera_up: stop.camera.position[2],
-    target_east: stop.camera.target[0],
-    target_north: stop.camera.target[1],
-    target_up: stop.camera.target[2],
-  };
-}
-
 function toStop(row: StopRow): HeritageStop {
   return {
     ordinal: row.ordinal,
@@ -125,32 +45,6 @@ function toStop(row: StopRow): HeritageStop {
     narration: { vi: row.narration_vi, en: row.narration_en },
     camera: { position: [row.camera_east, row.camera_north, row.camera_up], target: [row.target_east, row.target_north, row.target_up] },
   };
-}
-
-async function unknownSite(db: DatabaseExecutor, code: string): Promise<AppError> {
-  const known = await repository.listSiteCodes(db, 30);
-  return new AppError('NOT_FOUND', `No heritage site has the code ${code}. Site codes look like ${known.slice(0, 5).join(', ')}; GET /api/heritage lists them all.`, {
-    vi: `Không có di tích nào mang mã ${code}. Mã di tích có dạng ${known.slice(0, 5).join(', ')}; xem danh sách đầy đủ tại GET /api/heritage.`,
-  });
-}
-
-/**
- * Replaces a site's tour in one transaction, after checking it; answers nothing (the caller reads the
- * site back). Used by the admin route and by the sample data, so both meet the same rules.
- */
-export async function replaceSiteTour(db: Kysely<Database>, code: string, stops: readonly StopInput[]): Promise<void> {
-  const problems = tourProblems(stops);
-  if (problems.length > 0) {
-    throw new AppError('VALIDATION_FAILED', `The tour of ${code} was not saved: ${problems.map((item) => item.problem).join('; ')}. Nothing was changed.`, {
-      vi: `Chưa lưu lộ trình tham quan của ${code}: ${problems.map((item) => item.vi).join('; ')}. Không có gì bị thay đổi.`,
-      details: problems.map(({ parameter, problem }) => ({ parameter, problem })),
-    });
-  }
-  await db.transaction().execute(async (transaction) => {
-    const site = await repository.lockSite(transaction, code);
-    if (!site) throw await unknownSite(transaction, code);
-    await repository.replaceStops(transaction, site.id, [...stops].sort((a, b) => a.ordinal - b.ordinal).map(toStopRow));
-  });
 }
 
 /**
@@ -166,7 +60,7 @@ export async function adoptGeneratedTilesets(db: Kysely<Database>): Promise<stri
 export async function useImportedTileset(db: Kysely<Database>, code: string, tileset: { version: string; illustrative: boolean }): Promise<void> {
   await db.transaction().execute(async (transaction) => {
     const site = await repository.lockSite(transaction, code);
-    if (!site) throw await unknownSite(transaction, code);
+    if (!site) throw await unknownSiteError(transaction, code);
     await repository.setImportedTileset(transaction, site.id, { version: tileset.version, folder: importedTilesetFolder(code, tileset.version), illustrative: tileset.illustrative });
   });
 }
@@ -184,7 +78,7 @@ export async function useGeneratedTileset(db: Kysely<Database>, code: string): P
   }
   await db.transaction().execute(async (transaction) => {
     const site = await repository.lockSite(transaction, code);
-    if (!site) throw await unknownSite(transaction, code);
+    if (!site) throw await unknownSiteError(transaction, code);
     await repository.setGeneratedTileset(transaction, site.id, build.version);
   });
   return build.version;
@@ -193,7 +87,7 @@ export async function useGeneratedTileset(db: Kysely<Database>, code: string): P
 /** A site's point and current tileset, for the importer's checks and messages. */
 export async function findSiteForImport(db: Kysely<Database>, code: string): Promise<{ lon: number; lat: number; tileset: { source: string; version: string } | null }> {
   const site = await repository.findSite(db, code);
-  if (!site) throw await unknownSite(db, code);
+  if (!site) throw await unknownSiteError(db, code);
   return { lon: site.lon, lat: site.lat, tileset: site.tileset_source && site.tileset_version ? { source: site.tileset_source, version: site.tileset_version } : null };
 }
 
@@ -293,7 +187,7 @@ export class HeritageService {
   async site(origin: string, code: string): Promise<HeritageSite> {
     await this.#ready();
     const row = await repository.findSite(this.#db, code);
-    if (!row) throw await unknownSite(this.#db, code);
+    if (!row) throw await unknownSiteError(this.#db, code);
     const stops = await repository.listStops(this.#db, row.id);
     return {
       code: row.code,

@@ -1,13 +1,13 @@
 import fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import type { ImportLayer } from '@bandoso/gis-data';
 import type { Database } from '../../db/database-schema.ts';
 import { upsertOffices } from '../offices/offices.service.ts';
 import { officeSeedFileSchema } from '../offices/offices.schema.ts';
-import { adoptGeneratedTilesets, replaceSiteTour } from '../heritage/heritage.service.ts';
-import { siteCodeSchema, stopsBodySchema } from '../heritage/heritage.schema.ts';
+import { adoptGeneratedTilesets } from '../heritage/heritage.service.ts';
+import { importTours } from '../heritage/heritage-tours.service.ts';
+import { toursFileSchema } from '../heritage/heritage.schema.ts';
 import { importReferenceFile, type BoundarySetOptions, type ImportProgress } from './imports.service.ts';
 import * as repository from './imports.repository.ts';
 
@@ -77,15 +77,13 @@ export async function seedSampleData(db: Kysely<Database>, onProgress?: (progres
   await seedHeritageTours(db);
 }
 
-/** heritage-tours.json: the guided tour of each site that has one, `{ "<code>": { "stops": [...] } }`. */
-const heritageToursFileSchema = z.record(siteCodeSchema, stopsBodySchema);
-
 /**
  * The generated 3D tilesets (illustrative reconstructions; built now if they are not up to date) and
  * the tours of the sample sites, through the same checks as an admin's edit.
  */
 async function seedHeritageTours(db: Kysely<Database>): Promise<void> {
   await adoptGeneratedTilesets(db);
-  const tours = heritageToursFileSchema.parse(JSON.parse(await fs.readFile(`${sampleDataDirectory}heritage-tours.json`, 'utf8')));
-  for (const [code, tour] of Object.entries(tours)) await replaceSiteTour(db, code, tour.stops);
+  const tours = toursFileSchema.parse(JSON.parse(await fs.readFile(`${sampleDataDirectory}heritage-tours.json`, 'utf8')));
+  const report = await importTours(db, tours);
+  if (report.status !== 'imported') throw new Error(`The sample tours did not import:\n  ${report.problems.map((item) => `${item.site}: ${item.problem}`).join('\n  ')}`);
 }
