@@ -34,6 +34,27 @@ import { desktopViewport, launchBrowser, newContext } from '../e2e/browser.ts';
 import { percentile, printTable } from './bench-statistics.ts';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
+/** Runs per site on the emulated mobile network (each takes ≈ 5 s). */
+const mobileRuns = Number(process.env.BENCH_MOBILE_RUNS ?? 3);
+/**
+ * A phone on mobile data at a site (Chromium's network emulation, for both pages alike): what the
+ * tour is for. On the bare loopback the pages are bound by the CPU instead, which the tour's own
+ * page (text, buttons, the site's data) spends more of.
+ */
+const mobileNetwork = { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
+type Network = typeof mobileNetwork | undefined;
+
+/** A page in a fresh context, on the given network (none: loopback as it is). */
+async function openPage(browser: Browser, network: Network) {
+  const context = await newContext(browser, { viewport: desktopViewport });
+  const page = await context.newPage();
+  if (network) {
+    const session = await context.newCDPSession(page);
+    await session.send('Network.enable');
+    await session.send('Network.emulateNetworkConditions', network);
+  }
+  return { context, page };
+}
 const fpsWindowMs = 8000;
 const bareRoot = fileURLToPath(new URL('./heritage-bare/', import.meta.url));
 
@@ -74,10 +95,9 @@ interface Sample {
   firstFrameMs: number;
 }
 
-async function tourFirstFrame(browser: Browser, baseUrl: string, code: string): Promise<Sample> {
-  const context = await newContext(browser, { viewport: desktopViewport });
+async function tourFirstFrame(browser: Browser, baseUrl: string, code: string, network?: Network): Promise<Sample> {
+  const { context, page } = await openPage(browser, network);
   try {
-    const page = await context.newPage();
     await page.goto(`${baseUrl}/heritage/${encodeURIComponent(code)}`);
     await page.waitForFunction(() => (window as unknown as { __heritageTour?: TourHandle }).__heritageTour !== undefined, undefined, { timeout: 60_000 });
     const firstFrameMs = await page.evaluate(async () => {
@@ -90,10 +110,9 @@ async function tourFirstFrame(browser: Browser, baseUrl: string, code: string): 
   }
 }
 
-async function bareFirstFrame(browser: Browser, bareUrl: string): Promise<Sample> {
-  const context = await newContext(browser, { viewport: desktopViewport });
+async function bareFirstFrame(browser: Browser, bareUrl: string, network?: Network): Promise<Sample> {
+  const { context, page } = await openPage(browser, network);
   try {
-    const page = await context.newPage();
     await page.goto(bareUrl);
     await page.waitForFunction(() => window.__bare?.firstTileFrameAt !== undefined, undefined, { timeout: 60_000 });
     return { firstFrameMs: await page.evaluate(() => window.__bare.firstTileFrameAt!) };
@@ -163,28 +182,34 @@ try {
   const list = (await (await fetch(`${server.baseUrl}/api/heritage`)).json()) as HeritageSiteList;
   const codes = list.sites.filter((site) => site.tileset).map((site) => site.code);
   const timing: Array<Record<string, string | number>> = [];
+  const mobileTiming: Array<Record<string, string | number>> = [];
   const fps: Array<Record<string, string | number>> = [];
   const sizes: Array<Record<string, string | number>> = [];
   for (const code of codes) {
     const site = (await (await fetch(`${server.baseUrl}/api/heritage/${encodeURIComponent(code)}`)).json()) as HeritageSite;
     const first = site.stops[0]!;
     const bareUrl = `${bare.baseUrl}/?tileset=${encodeURIComponent(site.tileset!.url)}&position=${first.camera.position.join(',')}&target=${first.camera.target.join(',')}`;
-    console.log(`${code}: ${runs} runs…`);
-    const tourTimes: number[] = [];
-    const bareTimes: number[] = [];
-    for (let run = 0; run < runs; run += 1) {
-      // Alternate, so a burst of noise on the shared machine hits both.
-      bareTimes.push((await bareFirstFrame(browser, bareUrl)).firstFrameMs);
-      tourTimes.push((await tourFirstFrame(browser, server.baseUrl, code)).firstFrameMs);
+    console.log(`${code}: ${runs} runs, then ${mobileRuns} on a mobile network…`);
+    for (const [table, count, network] of [
+      [timing, runs, undefined],
+      [mobileTiming, mobileRuns, mobileNetwork],
+    ] as const) {
+      const tourTimes: number[] = [];
+      const bareTimes: number[] = [];
+      for (let run = 0; run < count; run += 1) {
+        // Alternate, so a burst of noise on the shared machine hits both.
+        bareTimes.push((await bareFirstFrame(browser, bareUrl, network)).firstFrameMs);
+        tourTimes.push((await tourFirstFrame(browser, server.baseUrl, code, network)).firstFrameMs);
+      }
+      table.push({
+        site: code,
+        'bare p50 ms': median(bareTimes),
+        'tour p50 ms': median(tourTimes),
+        'tour / bare': median(tourTimes) / median(bareTimes),
+        'bare range ms': `${Math.round(Math.min(...bareTimes))}–${Math.round(Math.max(...bareTimes))}`,
+        'tour range ms': `${Math.round(Math.min(...tourTimes))}–${Math.round(Math.max(...tourTimes))}`,
+      });
     }
-    timing.push({
-      site: code,
-      'bare p50 ms': median(bareTimes),
-      'tour p50 ms': median(tourTimes),
-      'tour / bare': median(tourTimes) / median(bareTimes),
-      'bare range ms': `${Math.round(Math.min(...bareTimes))}–${Math.round(Math.max(...bareTimes))}`,
-      'tour range ms': `${Math.round(Math.min(...tourTimes))}–${Math.round(Math.max(...tourTimes))}`,
-    });
     const bareRate = await bareFps(browser, bareUrl);
     const tourRate = await tourFps(browser, server.baseUrl, code);
     fps.push({ site: code, 'bare fps (orbiting)': bareRate, 'tour fps (flights between stops)': tourRate, 'tour / bare': tourRate / bareRate });
@@ -200,7 +225,8 @@ try {
       errors: checked.errors.length,
     });
   }
-  printTable(`Time to the first frame with the relic, from navigation start (desktop ${desktopViewport.width}×${desktopViewport.height}, cold cache, ${runs} runs each, alternating)`, timing);
+  printTable(`Time to the first frame with the relic, from navigation start (desktop ${desktopViewport.width}×${desktopViewport.height}, cold cache, loopback, ${runs} runs each, alternating; goal tour / bare ≤ 1.5)`, timing);
+  printTable(`The same on a mobile network (${mobileNetwork.latency} ms latency, ${(mobileNetwork.downloadThroughput * 8) / 1024 / 1024} Mbit/s down, Chromium's emulation; ${mobileRuns} runs each)`, mobileTiming);
   printTable(`Frames per second while the camera moves (${fpsWindowMs / 1000} s, SwiftShader: compare the ratio)`, fps);
   printTable('Tileset sizes (goal: first level ≤ 300 KB, whole site ≤ 3 MB)', sizes);
   const report = checkBundleBudget(distDirectory);
