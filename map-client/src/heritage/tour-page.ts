@@ -84,6 +84,7 @@ class TourPage {
   /** The model is drawn, or will not be (no model, no WebGL, failed): what competes with it can start. */
   readonly settled: Promise<void>;
   private resolveSettled: () => void = () => undefined;
+  private sceneStarted = false;
   private autoplay = false;
   private autoplayTimer: ReturnType<typeof setTimeout> | undefined;
   private reading = false;
@@ -178,6 +179,7 @@ class TourPage {
   }
 
   private async startScene() {
+    this.sceneStarted = true;
     this.scene?.dispose();
     this.scene = undefined;
     if (!this.site.tileset) {
@@ -236,7 +238,9 @@ class TourPage {
 
   private renderStage() {
     const { kind, progress } = this.modelState;
-    if (kind === 'none' || kind === 'failed' || kind === 'no-webgl') this.resolveSettled();
+    // Settled: drawn (firstTileFrame), or never to be drawn. Not the state before the scene starts,
+    // which is also 'none'.
+    if (this.sceneStarted && (kind === 'none' || kind === 'failed' || kind === 'no-webgl')) this.resolveSettled();
     const canvas = this.sceneContainer.querySelector('canvas');
     canvas?.setAttribute('aria-label', t('tour.canvasLabel', { name: localText(this.site.name, this.language) }));
     canvas?.setAttribute('role', 'application');

@@ -56,10 +56,11 @@ describeTours('heritage tours in Chromium, on the real platform', () => {
     await platform?.close();
   });
 
-  async function openPage(pathname: string, options: BrowserContextOptions = {}): Promise<{ page: Page; errors: string[] }> {
+  async function openPage(pathname: string, options: BrowserContextOptions = {}, initScript?: string): Promise<{ page: Page; errors: string[] }> {
     const context = await newContext(browser, options);
     contexts.push(context);
     const page = await context.newPage();
+    if (initScript) await page.addInitScript(initScript);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => {
@@ -333,8 +334,19 @@ describeTours('heritage tours in Chromium, on the real platform', () => {
   it('saves a tour for offline use and plays it with the network off', async () => {
     const site = details.get('DT-A1')!;
     const stops = [...site.stops].sort((a, b) => a.ordinal - b.ordinal);
-    const { page, errors } = await openPage('/heritage/DT-A1', phone);
+    // When the service worker is registered, and when the relic is first drawn: installing it (≈1.8 MB)
+    // waits for the relic.
+    const recordTimes = `(() => {
+      const register = navigator.serviceWorker.register.bind(navigator.serviceWorker);
+      navigator.serviceWorker.register = (...args) => { window.__registeredAt = performance.now(); return register(...args); };
+      const watch = () => window.__heritageTour ? window.__heritageTour.firstTileFrame().then(() => { window.__firstFrameAt = performance.now(); }) : setTimeout(watch, 10);
+      watch();
+    })()`;
+    const { page, errors } = await openPage('/heritage/DT-A1', phone, recordTimes);
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    const [registeredAt, firstFrameAt] = (await page.evaluate('[window.__registeredAt, window.__firstFrameAt]')) as [number, number];
+    expect(firstFrameAt).toBeGreaterThan(0);
+    expect(registeredAt).toBeGreaterThanOrEqual(firstFrameAt);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
     await waitForModel(page);
     const progress: string[] = [];

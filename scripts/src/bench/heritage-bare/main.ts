@@ -1,7 +1,7 @@
 /**
  * The baseline of `npm run bench:heritage`: the least a page needs to show a site's tileset with
  * three.js and 3d-tiles-renderer. No API call, no app shell, no tour: the tileset URL and a camera
- * pose (local east-north-up metres) come in the query string. It draws every animation frame, and
+ * pose (local east-north-up metres) come in the query string, and the size of the tour's scene. It draws every animation frame, and
  * after the first frame with tile content it orbits slowly, so frames per second can be counted.
  */
 import { DirectionalLight, HemisphereLight, Matrix4, PerspectiveCamera, Scene, Vector3, WebGLRenderer } from 'three';
@@ -25,6 +25,9 @@ const numbers = (name: string, fallback: number[]) => (query.get(name)?.split(',
 // ENU (z up) → three.js (y up).
 const toScene = ([east, north, up]: [number, number, number]) => new Vector3(east, up, -north);
 const position = toScene(numbers('position', [120, -160, 90]));
+// The size of the tour's scene (the rest of its page is text), so that both choose the same tiles.
+const width = Number(query.get('width') ?? innerWidth);
+const height = Number(query.get('height') ?? innerHeight);
 const target = toScene(numbers('target', [0, 0, 0]));
 
 const handle: BareHandle = { firstTileFrameAt: undefined, frames: 0, loadedTiles: 0, errors: [] };
@@ -32,14 +35,14 @@ window.__bare = handle;
 
 const renderer = new WebGLRenderer({ antialias: true });
 renderer.setPixelRatio(Math.min(devicePixelRatio || 1, 2));
-renderer.setSize(innerWidth, innerHeight);
+renderer.setSize(width, height);
 document.body.append(renderer.domElement);
 const scene = new Scene();
 scene.add(new HemisphereLight('#f3f6ff', '#6b6450', 1.7));
 const sun = new DirectionalLight('#fff4e0', 2.2);
 sun.position.set(-0.5, 1, 0.6);
 scene.add(sun);
-const camera = new PerspectiveCamera(50, innerWidth / innerHeight, 0.5, 20_000);
+const camera = new PerspectiveCamera(50, width / height, 0.5, 20_000);
 camera.position.copy(position);
 camera.lookAt(target);
 
