@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { precompressAssets } from './tools/precompress-plugin.ts';
 
 const clientRoot = fileURLToPath(new URL('./', import.meta.url));
 /** Where `npm start` listens during development (`npm run dev -w @bandoso/map-client` proxies to it). */
@@ -36,6 +37,7 @@ export default defineConfig({
     proxy: Object.fromEntries(['/api', '/tiles', '/fonts', '/ogc'].map((prefix) => [prefix, { target: platformUrl, changeOrigin: false }])),
   },
   plugins: [
+    precompressAssets(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',

@@ -11,7 +11,7 @@ const fingerprintFile = '.build-fingerprint';
  * Everything a build reads from this workspace, and the shared contracts it bundles
  * (@bandoso/contracts); a change in any of them makes the build stale.
  */
-const buildInputs = ['index.html', 'tour.html', 'vite.config.ts', 'package.json', 'tsconfig.json', 'src', 'public', '../api/contracts/package.json', '../api/contracts/src'];
+const buildInputs = ['index.html', 'tour.html', 'vite.config.ts', 'tools/precompress-plugin.ts', 'package.json', 'tsconfig.json', 'src', 'public', '../api/contracts/package.json', '../api/contracts/src'];
 
 /** A hash of the build's inputs (and of the installed Vite/MapLibre versions, via the lockfile). */
 export function clientSourceFingerprint(): string {

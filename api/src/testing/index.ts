@@ -4,6 +4,7 @@ export { startTestServer, type TestServer } from './test-server.ts';
 export { repositoryRoot } from './template-cache.ts';
 export { databaseFingerprint } from './database-fingerprint.ts';
 export { runEntryPoint, cleanEnvironment, type ChildResult } from './child-process.ts';
+export { rawRequest, type RawResponse } from './raw-request.ts';
 export {
   pointInUnit,
   pointOnSharedBorder,

@@ -20,6 +20,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import type { HeritageSite, HeritageSiteList } from '@bandoso/contracts';
 import type { Browser } from 'playwright-core';
 import { build } from 'vite';
@@ -66,7 +67,10 @@ async function buildBarePage(): Promise<string> {
   return outDir;
 }
 
-/** A static server for the bare page (its own origin; the tileset is fetched cross-origin, as CORS allows). */
+/**
+ * A static server for the bare page (its own origin; the tileset is fetched cross-origin, as CORS
+ * allows). Scripts are gzipped for browsers that accept it, as the platform serves the tour's.
+ */
 async function serveDirectory(directory: string): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
   const server = http.createServer((request, response) => {
@@ -76,7 +80,13 @@ async function serveDirectory(directory: string): Promise<{ baseUrl: string; clo
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' }).end(fs.readFileSync(file));
+    const content = fs.readFileSync(file);
+    const type = types[path.extname(file)] ?? 'application/octet-stream';
+    if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? '')) && file.endsWith('.js')) {
+      response.writeHead(200, { 'Content-Type': type, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' }).end(gzipSync(content, { level: 9 }));
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': type }).end(content);
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

@@ -10,7 +10,7 @@ import { sampleDataDirectory } from '../imports/sample-data.ts';
 import { generatedTilesets } from './generated-tilesets.ts';
 import { enuFrameToEcef } from '@bandoso/gis-data/heritage';
 import { adoptGeneratedTilesets } from './heritage.service.ts';
-import { rawRequest } from './heritage-test-support.ts';
+import { rawRequest } from '../../testing/index.ts';
 
 /**
  * `npm run import -- heritage-tileset`, as users run it (a child process on the database), then the

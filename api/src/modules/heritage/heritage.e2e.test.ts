@@ -6,7 +6,8 @@ import { errorBodySchema, heritageSiteListSchema, heritageSiteSchema, type Herit
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerToken, createTestDatabase, createTestUser, databaseFingerprint, startTestServer, type TestDatabase, type TestServer } from '../../testing/index.ts';
 import { enuFrameToEcef } from '@bandoso/gis-data/heritage';
-import { rawRequest, sampleStops } from './heritage-test-support.ts';
+import { sampleStops } from './heritage-test-support.ts';
+import { rawRequest } from '../../testing/index.ts';
 
 /**
  * The heritage API, its admin edit and the tileset files, over HTTP on a real server and a database

@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeGlyphRange } from '../../../../map-client/src/map/glyph-pbf.ts';
 import { createErrorHandler } from '../../http/error-handler.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { listen, type RunningServer } from '../../server.ts';
-import { getSharedTestDatabase, startTestServer, type TestServer } from '../../testing/index.ts';
+import { getSharedTestDatabase, rawRequest, startTestServer, type TestServer } from '../../testing/index.ts';
 import { createWebClientRouter } from './web.routes.ts';
 
 let platform: TestServer;
@@ -106,6 +107,9 @@ describe('GET /fonts/{fontstack}/{range}.pbf', () => {
   });
 });
 
+/** A script big enough to be worth compressing. */
+const bigScript = Array.from({ length: 400 }, (_, index) => `console.log('line ${index} of a bundle');`).join('\n');
+
 describe('the built client (a stand-in build in a temporary folder)', () => {
   let directory: string;
   let server: RunningServer;
@@ -117,6 +121,8 @@ describe('the built client (a stand-in build in a temporary folder)', () => {
     fs.writeFileSync(path.join(directory, 'index.html'), '<!doctype html><title>Bản đồ số</title>');
     fs.writeFileSync(path.join(directory, 'tour.html'), '<!doctype html><title>Di tích 3D</title>');
     fs.writeFileSync(path.join(directory, 'assets', 'main-abc123.js'), 'console.log(1)');
+    fs.writeFileSync(path.join(directory, 'assets', 'big-abc123.js'), bigScript);
+    fs.writeFileSync(path.join(directory, 'assets', 'big-abc123.js.gz'), gzipSync(bigScript));
     fs.writeFileSync(path.join(directory, 'sw.js'), 'self.addEventListener("fetch", () => {})');
     fs.writeFileSync(path.join(directory, 'manifest.webmanifest'), '{}');
     fs.writeFileSync(path.join(directory, 'icon-192.png'), 'png');
@@ -144,6 +150,26 @@ describe('the built client (a stand-in build in a temporary folder)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(response.headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it('answers the build’s gzipped copy of an asset to a browser that accepts gzip, and the file itself to one that does not', async () => {
+    const gzipped = await rawRequest(baseUrl, '/assets/big-abc123.js', { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(gzipped.status).toBe(200);
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gzipped.headers['content-type']).toMatch(/javascript/);
+    expect(gzipped.headers.vary).toMatch(/Accept-Encoding/);
+    expect(gzipped.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(gunzipSync(gzipped.body).toString('utf8')).toBe(bigScript);
+    expect(gzipped.body.length).toBeLessThan(bigScript.length / 4);
+
+    const plain = await rawRequest(baseUrl, '/assets/big-abc123.js', { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toMatch(/Accept-Encoding/);
+    expect(plain.body.toString('utf8')).toBe(bigScript);
+    // Without a .gz beside it, gzip or not, the file itself.
+    const small = await rawRequest(baseUrl, '/assets/main-abc123.js', { headers: { 'accept-encoding': 'gzip' } });
+    expect(small.headers['content-encoding']).toBeUndefined();
+    expect(small.body.toString('utf8')).toBe('console.log(1)');
   });
 
   it('revalidates the service worker and the manifest', async () => {

@@ -59,6 +59,20 @@ export function createWebClientRouter(options: WebClientOptions = {}): Router {
     response.send(emptyGlyphRange(fontStack, glyph.file.start, glyph.file.end));
   });
 
+  // The build's text assets, gzipped at build time (map-client/tools/precompress-plugin.ts), to every
+  // browser that accepts it; the others, and files without a .gz, get the file itself below.
+  router.get('/assets/:file', (request, response, next) => {
+    const name = request.params.file;
+    if (!/^[\w-][\w.-]*$/.test(name) || !request.acceptsEncodings('gzip')) return next();
+    const compressed = path.join(clientDirectory, 'assets', `${name}.gz`);
+    if (!fs.existsSync(compressed)) return next();
+    response.vary('Accept-Encoding');
+    response.type(path.extname(name));
+    response.setHeader('Content-Encoding', 'gzip');
+    setClientCacheHeaders(response, path.join('assets', name));
+    response.sendFile(compressed, { cacheControl: false, lastModified: true, etag: true });
+  });
+
   router.use(
     express.static(clientDirectory, {
       index: false,
@@ -87,7 +101,11 @@ export function createWebClientRouter(options: WebClientOptions = {}): Router {
 
 function setClientCacheHeaders(response: Response, relativePath: string): void {
   const name = path.basename(relativePath);
-  if (relativePath.startsWith(`assets${path.sep}`)) response.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+  if (relativePath.startsWith(`assets${path.sep}`)) {
+    response.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    // The same URL is answered gzipped or not, by the request's Accept-Encoding.
+    response.vary('Accept-Encoding');
+  }
   else if (revalidatedFiles.has(name) || name.startsWith('workbox-')) response.setHeader('Cache-Control', 'no-cache');
   else response.setHeader('Cache-Control', 'public, max-age=3600');
 }
