@@ -84,8 +84,6 @@ export default defineConfig({
           'assets/my-reports-screen-*.js',
           'assets/photo-preparation-*.js',
           'assets/lite.esm-*.js',
-          // @bandoso/contracts' plain values (tracking codes, feed events), shared by "my reports" and the IOC view.
-          'assets/vocabulary-*.js',
         ],
         maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
         rollupFormat: 'iife',

@@ -7,6 +7,7 @@ export { importLayers } from './import/import-types.ts';
 export type { AttributeValue, FeatureProblem, ImportLayer, PreparedFeature, PreparedFile, PrepareOptions } from './import/import-types.ts';
 export { prepareImportData, prepareImportFile, describeLayer } from './import/prepare-import.ts';
 export { layerSpecs, unitTypeLevels, hotlineByFacilityKind } from './import/layer-specs.ts';
+export { describeJsonError } from './import/read-geojson.ts';
 export type { AttributeSpec, AttributeType, LayerSpec } from './import/layer-specs.ts';
 
 export { parseSourceSrs, findSourceSrs, describeAcceptedSourceSrs, sourceSrsDefinitions, sourceSrsValues, vietnamExtent, vn2000ToWgs84Helmert } from './crs/crs-registry.ts';

@@ -2,7 +2,6 @@ import './styles.css';
 import { startApp } from './app/app-shell.ts';
 import { initialLanguage, t, useLanguage } from './app/i18n.ts';
 import { registerServiceWorker } from './pwa/register-service-worker.ts';
-import { tourCodeFromPath } from './heritage/heritage-api.ts';
 
 declare global {
   interface Window {
@@ -18,13 +17,7 @@ for (const range of ['0-255', '256-511', '7680-7935']) void fetch(`/fonts/Noto%2
 
 useLanguage(initialLanguage());
 const root = document.getElementById('app');
-const reloadKey = 'bandoso.tour-reload';
-if (root && tourCodeFromPath(location.pathname) && sessionStorage.getItem(reloadKey) !== location.pathname) {
-  // A tour (/heritage/{code}) is its own page (tour.html, tour-main.ts, no map): this page was served
-  // for it only by an outdated service worker or server. Ask once more; after that, the heritage list.
-  sessionStorage.setItem(reloadKey, location.pathname);
-  location.reload();
-} else if (root) {
+if (root) {
   root.textContent = t('app.loading');
   startApp(root)
     .then((app) => {

@@ -5,6 +5,7 @@ import { ExpirationPlugin } from 'workbox-expiration';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst, NetworkFirst, StaleWhileRevalidate } from 'workbox-strategies';
+import { tourCodeFromPath } from '@bandoso/contracts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };
 
@@ -28,8 +29,8 @@ precacheAndRoute(self.__WB_MANIFEST);
 
 const sameOrigin = (url: URL) => url.origin === self.location.origin;
 
-// A site's tour, /heritage/{code} (heritage-api.ts tourCodeFromPath), is its own page without the map.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('tour.html'), { allowlist: [/^\/heritage\/(?!tilesets(?:[/?]|$))[^/?]+\/?(?:\?.*)?$/] }));
+// A site's tour, /heritage/{code}, is its own page without the map.
+registerRoute(({ request, url }) => request.mode === 'navigate' && sameOrigin(url) && tourCodeFromPath(url.pathname) !== undefined, createHandlerBoundToURL('tour.html'));
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//, /^\/tiles/, /^\/fonts\//, /^\/ogc/, /^\/heritage\/tilesets\//] }));
 
 /** A response from any of the caches (the precache, a saved heritage tour, the runtime caches). */

@@ -22,3 +22,21 @@ export type StatisticsGrouping = (typeof statisticsGroupings)[number];
 /** The attributes two versions of a planning zone are compared on (`GET /api/planning/changes`). */
 export const comparedZoneAttributes = ['zoneName', 'landUseCode', 'landUseName', 'maxDensityPct', 'maxFloors', 'maxHeightM', 'far'] as const;
 export type ComparedAttribute = (typeof comparedZoneAttributes)[number];
+
+/**
+ * A heritage site's tour page, `/heritage/{code}` (what a QR code at the gate points to): the server
+ * answers it with the tour page, the map client's service worker too, and the page reads its code
+ * from it. `/heritage/tilesets/…` holds the sites' 3D Tiles, not pages.
+ */
+export const tourPath = (code: string): string => `/heritage/${encodeURIComponent(code)}`;
+
+/** The site code of a tour page's path, or undefined for any other path. */
+export function tourCodeFromPath(pathname: string): string | undefined {
+  const match = /^\/heritage\/([^/]+)\/?$/.exec(pathname);
+  if (!match || match[1] === 'tilesets') return undefined;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return undefined;
+  }
+}

@@ -6,8 +6,9 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, type AppConfig } from '../config/config.ts';
-import { openDatabase, type DatabaseHandle } from '../db/database.ts';
+import { openDatabase, waitForDatabase, type DatabaseHandle } from '../db/database.ts';
 import { EmbeddedDatabaseLockedError } from '../db/embedded-lock.ts';
+import { DatabaseUnavailableError } from '../db/postgres-errors.ts';
 
 export interface Command {
   /** Prints the message, then the usage, and exits (2, wrong usage, unless told otherwise). */
@@ -49,8 +50,23 @@ export function command(usage: string): Command {
       try {
         // Commands do maintenance work (imports, migrations): statements get the import timeout.
         const statementTimeoutMs = config.database.kind === 'server' ? config.database.importStatementTimeoutMs : undefined;
-        return { config, database: await openDatabase(config.database, { command: config.command, ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }) }) };
+        const database = await openDatabase(config.database, { command: config.command, ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }) });
+        // A server connects lazily: wait for it here (as npm start does, DATABASE_WAIT_S), so that a
+        // server that is down is one sentence and exit 3, not a stack from the first query.
+        if (config.database.kind === 'server') {
+          try {
+            await waitForDatabase(database, { maxWaitMs: config.database.waitMs });
+          } catch (error) {
+            await database.close();
+            throw error;
+          }
+        }
+        return { config, database };
       } catch (error) {
+        if (error instanceof DatabaseUnavailableError) {
+          console.error(`${error.message}\nNothing was changed; ${task} once it answers.`);
+          process.exit(3);
+        }
         if (error instanceof EmbeddedDatabaseLockedError) {
           console.error(`${error.message}\nWhile \`npm start\` is running, stop it (Ctrl+C), ${task}, then start it again.`);
           process.exit(3);

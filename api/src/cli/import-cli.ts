@@ -9,7 +9,7 @@
  * tours of heritage sites (stops with camera poses and narration), all sites of the file or none.
  */
 import fs from 'node:fs';
-import { importLayers, parseSourceSrs, type ImportLayer } from '@bandoso/gis-data';
+import { describeJsonError, importLayers, parseSourceSrs, type ImportLayer } from '@bandoso/gis-data';
 import { AppError } from '../errors/app-error.ts';
 import { isRealDate } from '../http/validate-input.ts';
 import { command, type Command } from './command.ts';
@@ -270,7 +270,7 @@ async function importHeritageTours(args: string[]): Promise<never> {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return reject(`${file} is not JSON: ${(error as Error).message}.`, `Tệp ${file} không phải JSON hợp lệ.`);
+    return reject(`${file} is ${describeJsonError(text, error as Error)}. Nothing was changed.`, `Tệp ${file} không phải JSON hợp lệ. Không có gì bị thay đổi.`);
   }
   const parsed = toursFileSchema.safeParse(json);
   if (!parsed.success) {

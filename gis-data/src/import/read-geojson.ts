@@ -133,7 +133,8 @@ function describeParseError(name: JsonErrorName, container: 'object' | 'array' |
   }
 }
 
-function describeJsonError(text: string, parseError: Error): string {
+/** Why a text JSON.parse refused is not JSON, where ("line 3, column 7") and near what, in words. */
+export function describeJsonError(text: string, parseError: Error): string {
   const located = locateJsonSyntaxError(text);
   if (!located) return `not valid JSON: ${parseError.message}`;
   const lineStart = text.lastIndexOf('\n', located.offset - 1) + 1;

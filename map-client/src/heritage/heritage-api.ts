@@ -36,16 +36,4 @@ export function orderSites(sites: readonly HeritageSiteSummary[], language: Lang
   return [...sites].sort((a, b) => Number(b.tileset !== null) - Number(a.tileset !== null) || Number(b.stops > 0) - Number(a.stops > 0) || collator.compare(localText(a.name, language), localText(b.name, language)));
 }
 
-/** The path of a site's tour: `/heritage/{code}` (what a QR code at the gate points to). */
-export const tourPath = (code: string): string => `/heritage/${encodeURIComponent(code)}`;
-
-/** The site code of a tour path, or undefined for any other path. */
-export function tourCodeFromPath(pathname: string): string | undefined {
-  const match = /^\/heritage\/([^/]+)\/?$/.exec(pathname);
-  if (!match || match[1] === 'tilesets') return undefined;
-  try {
-    return decodeURIComponent(match[1]!);
-  } catch {
-    return undefined;
-  }
-}
+export { tourCodeFromPath, tourPath } from '@bandoso/contracts';

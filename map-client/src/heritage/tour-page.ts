@@ -84,7 +84,6 @@ class TourPage {
   /** The model is drawn, or will not be (no model, no WebGL, failed): what competes with it can start. */
   readonly settled: Promise<void>;
   private resolveSettled: () => void = () => undefined;
-  private sceneStarted = false;
   private autoplay = false;
   private autoplayTimer: ReturnType<typeof setTimeout> | undefined;
   private reading = false;
@@ -93,7 +92,8 @@ class TourPage {
   private saveError = false;
   /** The controls hint shows until the person first moves the model (or for 10 s). */
   private hintSeen = false;
-  private modelState: { kind: 'none' | 'loading' | 'ready' | 'no-webgl' | 'failed'; progress: number } = { kind: 'none', progress: 0 };
+  /** 'none': the site has no model (a site with one starts 'loading'). */
+  private modelState: { kind: 'none' | 'loading' | 'ready' | 'no-webgl' | 'failed'; progress: number };
   private readonly illustrative = h('p', { className: 'tour-illustrative', 'data-i18n': 'tour.illustrative' });
   private readonly progress = h('div', { className: 'tour-progress' });
   private readonly message = h('div', { className: 'tour-message' });
@@ -118,6 +118,7 @@ class TourPage {
     this.settled = new Promise<void>((resolve) => (this.resolveSettled = resolve));
     void this.firstTileFrame.then(() => this.resolveSettled());
     const { stage, panel } = elements;
+    this.modelState = { kind: site.tileset ? 'loading' : 'none', progress: 0 };
     this.illustrative.hidden = !site.tileset?.illustrative;
     replaceChildren(stage, this.sceneContainer, this.illustrative, this.progress, this.message, this.hint, elements.status);
     replaceChildren(
@@ -179,7 +180,6 @@ class TourPage {
   }
 
   private async startScene() {
-    this.sceneStarted = true;
     this.scene?.dispose();
     this.scene = undefined;
     if (!this.site.tileset) {
@@ -238,9 +238,8 @@ class TourPage {
 
   private renderStage() {
     const { kind, progress } = this.modelState;
-    // Settled: drawn (firstTileFrame), or never to be drawn. Not the state before the scene starts,
-    // which is also 'none'.
-    if (this.sceneStarted && (kind === 'none' || kind === 'failed' || kind === 'no-webgl')) this.resolveSettled();
+    // Settled: drawn (firstTileFrame), or never to be drawn.
+    if (kind === 'none' || kind === 'failed' || kind === 'no-webgl') this.resolveSettled();
     const canvas = this.sceneContainer.querySelector('canvas');
     canvas?.setAttribute('aria-label', t('tour.canvasLabel', { name: localText(this.site.name, this.language) }));
     canvas?.setAttribute('role', 'application');

@@ -25,7 +25,8 @@ export const viewPaths: Readonly<Record<ViewId, string>> = Object.freeze({ citiz
 export function viewForPath(pathname: string): ViewId {
   if (pathname.startsWith('/planning')) return 'planning';
   if (pathname.startsWith('/ioc')) return 'ioc';
-  // /heritage/{code} is a tour, started by main.ts without the shell; /heritage is the list on the map.
+  // /heritage is the list on the map; /heritage/{code}, a tour, is its own page (tour.html), and lands
+  // here only when served by a build without one: the list, then.
   if (pathname === '/heritage' || pathname.startsWith('/heritage/')) return 'heritage';
   return 'citizen';
 }

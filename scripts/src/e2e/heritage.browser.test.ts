@@ -4,7 +4,7 @@ import type { HeritageSite, HeritageSiteList } from '@bandoso/contracts';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '@bandoso/api/testing';
-import { countDifferentPixels, screenPoint, waitForIdleMap } from './map-page.ts';
+import { countDifferentPixels, jumpTo, screenPoint, waitForIdleMap } from './map-page.ts';
 import { describeInBrowser, desktopViewport, launchBrowser, newContext, phoneViewport, screenshotDirectory } from './browser.ts';
 import { startBrowserPlatform } from './platform.ts';
 
@@ -253,9 +253,7 @@ describeTours('heritage tours in Chromium, on the real platform', () => {
     const site = details.get('DT-A1')!;
     const { page, errors } = await openPage('/heritage', desktop);
     await page.waitForSelector('.heritage-site');
-    await page.evaluate(({ center }) => {
-      (window as unknown as { bandoso: { map: { jumpTo(options: object): void } } }).bandoso.map.jumpTo({ center, zoom: 17.2, pitch: 60, bearing: -25 });
-    }, { center: site.position });
+    await jumpTo(page, site.position, 17.2, { pitch: 60, bearing: -25 });
     await page.waitForFunction(
       () => {
         const layer = (window as unknown as { __heritageMap3d?: { loadedTiles(): Record<string, number> } }).__heritageMap3d;
@@ -288,9 +286,7 @@ describeTours('heritage tours in Chromium, on the real platform', () => {
       const map = (window as unknown as { bandoso: { map: { setLayoutProperty(id: string, name: string, value: string): void } } }).bandoso.map;
       map.setLayoutProperty('heritage-3d', 'visibility', 'visible');
     });
-    await page.evaluate(({ center }) => {
-      (window as unknown as { bandoso: { map: { jumpTo(options: object): void } } }).bandoso.map.jumpTo({ center, zoom: 14, pitch: 0, bearing: 0 });
-    }, { center: site.position });
+    await jumpTo(page, site.position, 14, { pitch: 0, bearing: 0 });
     await waitForIdleMap(page);
     const target = await screenPoint(page, site.position);
     await page.mouse.click(target.x, target.y);
@@ -302,9 +298,7 @@ describeTours('heritage tours in Chromium, on the real platform', () => {
     const site = details.get('DT-A1')!;
     const { page, errors } = await openPage('/', phone);
     await page.waitForSelector('.view-nav');
-    await page.evaluate(({ center }) => {
-      (window as unknown as { bandoso: { map: { jumpTo(options: object): void } } }).bandoso.map.jumpTo({ center, zoom: 14, pitch: 0, bearing: 0 });
-    }, { center: site.position });
+    await jumpTo(page, site.position, 14, { pitch: 0, bearing: 0 });
     await waitForIdleMap(page);
     const target = await screenPoint(page, site.position);
     await page.touchscreen.tap(target.x, target.y);

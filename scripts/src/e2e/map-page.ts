@@ -37,10 +37,11 @@ export async function waitForIdleMap(page: Page, timeout = 45_000): Promise<void
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 
-export async function jumpTo(page: Page, center: [number, number], zoom: number): Promise<void> {
-  await page.evaluate(({ center, zoom }) => {
-    (window as unknown as { bandoso: { map: { jumpTo(options: object): void } } }).bandoso.map.jumpTo({ center, zoom });
-  }, { center, zoom });
+/** Moves the map at once (no animation), tilted and turned when asked. */
+export async function jumpTo(page: Page, center: [number, number], zoom: number, tilt: { pitch?: number; bearing?: number } = {}): Promise<void> {
+  await page.evaluate(({ center, zoom, tilt }) => {
+    (window as unknown as { bandoso: { map: { jumpTo(options: object): void } } }).bandoso.map.jumpTo({ center, zoom, ...tilt });
+  }, { center, zoom, tilt });
 }
 
 /** The screen position of a map coordinate, relative to the page. */

@@ -4,13 +4,12 @@ import { heritageSiteSchema, type HeritageSite } from '@bandoso/contracts';
 import { createZip } from '@bandoso/gis-data/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDatabase } from '../../platform.ts';
-import { createCliTestDatabase, databaseFingerprint, runEntryPoint, startTestServer, type CliTestDatabase } from '../../testing/index.ts';
+import { createCliTestDatabase, databaseFingerprint, rawRequest, runEntryPoint, startTestServer, type CliTestDatabase } from '../../testing/index.ts';
 import { importReferenceFile } from '../imports/imports.service.ts';
 import { sampleDataDirectory } from '../imports/sample-data.ts';
 import { generatedTilesets } from './generated-tilesets.ts';
 import { enuFrameToEcef } from '@bandoso/gis-data/heritage';
 import { adoptGeneratedTilesets } from './heritage.service.ts';
-import { rawRequest } from '../../testing/index.ts';
 
 /**
  * `npm run import -- heritage-tileset`, as users run it (a child process on the database), then the

@@ -78,6 +78,11 @@ export function tourProblems(stops: readonly StopInput[]): Problem[] {
   return problems;
 }
 
+/** A tour's stops as rows, in their order. */
+function toStopRows(stops: readonly StopInput[]): StopRow[] {
+  return [...stops].sort((a, b) => a.ordinal - b.ordinal).map(toStopRow);
+}
+
 function toStopRow(stop: StopInput): StopRow {
   return {
     ordinal: stop.ordinal,
@@ -109,7 +114,7 @@ export async function replaceSiteTour(db: Kysely<Database>, code: string, stops:
   await db.transaction().execute(async (transaction) => {
     const site = await repository.lockSite(transaction, code);
     if (!site) throw await unknownSiteError(transaction, code);
-    await repository.replaceStops(transaction, site.id, [...stops].sort((a, b) => a.ordinal - b.ordinal).map(toStopRow));
+    await repository.replaceStops(transaction, site.id, toStopRows(stops));
   });
 }
 
@@ -145,7 +150,7 @@ export async function importTours(db: Kysely<Database>, tours: ToursFile, option
         }
       }
       if (problems.length > 0 || options.dryRun) throw rollBack;
-      for (const [code, tour] of entries) await repository.replaceStops(transaction, siteIds.get(code)!, [...tour.stops].sort((a, b) => a.ordinal - b.ordinal).map(toStopRow));
+      for (const [code, tour] of entries) await repository.replaceStops(transaction, siteIds.get(code)!, toStopRows(tour.stops));
     });
   } catch (error) {
     if (error !== rollBack) throw error;

@@ -4,10 +4,9 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { errorBodySchema, heritageSiteListSchema, heritageSiteSchema, type HeritageSite } from '@bandoso/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerToken, createTestDatabase, createTestUser, databaseFingerprint, startTestServer, type TestDatabase, type TestServer } from '../../testing/index.ts';
+import { bearerToken, createTestDatabase, createTestUser, databaseFingerprint, rawRequest, startTestServer, type TestDatabase, type TestServer } from '../../testing/index.ts';
 import { enuFrameToEcef } from '@bandoso/gis-data/heritage';
 import { sampleStops } from './heritage-test-support.ts';
-import { rawRequest } from '../../testing/index.ts';
 
 /**
  * The heritage API, its admin edit and the tileset files, over HTTP on a real server and a database

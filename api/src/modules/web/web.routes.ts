@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tourCodeFromPath } from '@bandoso/contracts';
 import express, { Router, type Response } from 'express';
 import type { AppConfig } from '../../config/config.ts';
 import { parseInput } from '../../http/validate-input.ts';
@@ -29,8 +30,6 @@ export function createClientConfigRouter(config: Pick<AppConfig, 'basemapStyleUr
 
 /** Files whose name does not change when their content does: the browser must always ask again. */
 const revalidatedFiles = new Set(['index.html', 'tour.html', 'sw.js', 'manifest.webmanifest', 'registerSW.js']);
-/** A heritage site's 3D tour, /heritage/{code}: its own page (tour.html), without the map. */
-const tourPagePath = /^\/heritage\/(?!tilesets\/?$)[^/]+\/?$/;
 /** Paths the client's history fallback must never answer with the page. */
 const nonPagePrefixes = ['/api/', '/tiles', '/fonts/', '/ogc', '/assets/'];
 
@@ -66,7 +65,6 @@ export function createWebClientRouter(options: WebClientOptions = {}): Router {
     if (!/^[\w-][\w.-]*$/.test(name) || !request.acceptsEncodings('gzip')) return next();
     const compressed = path.join(clientDirectory, 'assets', `${name}.gz`);
     if (!fs.existsSync(compressed)) return next();
-    response.vary('Accept-Encoding');
     response.type(path.extname(name));
     response.setHeader('Content-Encoding', 'gzip');
     setClientCacheHeaders(response, path.join('assets', name));
@@ -88,7 +86,8 @@ export function createWebClientRouter(options: WebClientOptions = {}): Router {
     // A path with a file extension is a missing file, not a page: let it 404.
     if (/\.[a-z0-9]+$/i.test(request.path)) return next();
     if (!request.accepts('html')) return next();
-    const page = path.join(clientDirectory, tourPagePath.test(request.path) && fs.existsSync(path.join(clientDirectory, 'tour.html')) ? 'tour.html' : 'index.html');
+    // A heritage site's 3D tour has its own page, without the map (a build from before it had none).
+    const page = path.join(clientDirectory, tourCodeFromPath(request.path) !== undefined && fs.existsSync(path.join(clientDirectory, 'tour.html')) ? 'tour.html' : 'index.html');
     if (!fs.existsSync(page)) {
       response.status(503).setHeader('Cache-Control', 'no-store').type('html').send(clientNotBuiltPage);
       return;
