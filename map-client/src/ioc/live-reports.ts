@@ -1,4 +1,4 @@
-import { feedEventTypes, type FeedEventData, type FeedEventType, type ReportStatus } from '@bandoso/contracts';
+import { feedEventTypes, feedPositionEvent, type FeedEventData, type FeedEventType, type ReportStatus } from '@bandoso/contracts';
 
 /** `data` of a `report.created` / `report.updated` event of `GET /api/reports/events`, as the server's contract says. */
 export type { FeedEventData };
@@ -63,6 +63,12 @@ export function connectLiveReports(onEvent: (type: FeedEventType, data: FeedEven
       if (current.readyState !== EventSource.CLOSED || closed) return;
       failures += 1;
       retryTimer = setTimeout(open, Math.min(30_000, 3000 * 2 ** (failures - 1)));
+    });
+    // The stream's first event gives its position: resuming from it misses nothing even when the
+    // stream is lost before any report event.
+    current.addEventListener(feedPositionEvent, (event) => {
+      const message = event as MessageEvent<string>;
+      if (message.lastEventId) lastEventId = message.lastEventId;
     });
     for (const type of feedEventTypes) {
       current.addEventListener(type, (event) => {

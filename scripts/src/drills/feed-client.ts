@@ -1,3 +1,5 @@
+import { feedPositionEvent } from '@bandoso/contracts';
+
 /** One event of the live feed. */
 export interface FeedMessage {
   id: number;
@@ -108,10 +110,12 @@ export class FeedClient {
           fields.set(line.slice(0, colon), line.slice(colon + 1).trimStart());
         }
         if (fields.has('retry')) connection.retryMs = Number(fields.get('retry'));
+        // As EventSource does, an id is remembered even on an event without data.
+        if (fields.has('id')) this.#lastId = Number(fields.get('id'));
         const data = fields.get('data');
-        if (data === undefined) continue;
+        // The stream's first event only gives its position (the id above): not a report event.
+        if (data === undefined || fields.get('event') === feedPositionEvent) continue;
         const id = Number(fields.get('id'));
-        this.#lastId = id;
         connection.events += 1;
         this.messages.push({ id, event: fields.get('event') ?? 'message', data: JSON.parse(data) as FeedMessage['data'] });
       }

@@ -1,6 +1,8 @@
 import {
   clientConfigSchema,
   feedEventDataSchema,
+  feedPositionDataSchema,
+  feedPositionEvent,
   feedEventTypes,
   heritageSiteListSchema,
   heritageSiteSchema,
@@ -113,9 +115,10 @@ export const operations: Operation[] = [
     path: '/api/reports/events',
     tag: 'reports',
     summary: 'Live feed of report events (Server-Sent Events; resume with Last-Event-ID)',
-    description: 'Each event has an id (resume after it with Last-Event-ID or ?lastEventId=), a type (report.created, report.updated) and JSON data; x-events gives the schema of each type’s data.',
+    description:
+      'Each event has an id (resume after it with Last-Event-ID or ?lastEventId=), a type (report.created, report.updated) and JSON data; x-events gives the schema of each type’s data. Every stream starts with a feed.position event whose id is the position it starts after, so a client that loses the stream before any report event resumes without a gap.',
     produces: 'text/event-stream',
-    responses: { 200: { description: 'Event stream', events: Object.fromEntries(feedEventTypes.map((type) => [type, feedEventDataSchema])) } },
+    responses: { 200: { description: 'Event stream', events: { ...Object.fromEntries(feedEventTypes.map((type) => [type, feedEventDataSchema])), [feedPositionEvent]: feedPositionDataSchema } } },
   },
   { method: 'get', path: '/api/reports/{trackingCode}', tag: 'reports', summary: 'A report’s public view and timeline', params: { trackingCode }, responses: { 200: 'Report', ...errors, 404: 'Unknown tracking code' } },
   { method: 'post', path: '/api/reports/{trackingCode}/rating', tag: 'reports', summary: 'The reporter rates the answer (not satisfied reopens it)', params: { trackingCode }, body: { schema: ratingBodySchema }, responses: { 200: 'Rated', ...errors, 403: 'Not the reporter', 409: 'Not resolved, or already rated' } },

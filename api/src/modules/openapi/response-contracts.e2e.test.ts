@@ -2,6 +2,8 @@ import {
   clientConfigSchema,
   errorBodySchema,
   feedEventDataSchema,
+  feedPositionDataSchema,
+  feedPositionEvent,
   feedEventTypes,
   heritageSiteListSchema,
   heritageSiteSchema,
@@ -124,9 +126,12 @@ describe('the JSON API answers what its contracts say', () => {
         expect((await staffAction(server.baseUrl, token, report.id, { action: 'accept' })).status).toBe(200);
       },
     );
-    const mine = events.filter((event) => feedEventDataSchema.parse(event.data).report.trackingCode === trackingCode);
+    const mine = events.filter((event) => event.type !== feedPositionEvent).filter((event) => feedEventDataSchema.parse(event.data).report.trackingCode === trackingCode);
     expect(mine.map((event) => event.type)).toEqual(['report.created', 'report.updated']);
-    for (const event of events) expect(feedEventTypes).toContain(event.type as FeedEventType);
+    const [position, ...reportEvents] = events;
+    expect(position?.type).toBe(feedPositionEvent);
+    feedPositionDataSchema.parse(position?.data);
+    for (const event of reportEvents) expect(feedEventTypes).toContain(event.type as FeedEventType);
   });
 
   it('GET /api/stats in every grouping, and GET /api/stats/overdue', async () => {

@@ -43,6 +43,11 @@ async function selectPublicEventsAfter(db: Kysely<Database>, afterSeq: number, l
 export type FeedEndReason = 'unavailable' | 'shutdown';
 
 export interface FeedSubscriber {
+  /**
+   * Called once, before any event, when the backlog query has answered: the stream carries the
+   * events after `afterSeq` (a client that has received nothing yet resumes from there).
+   */
+  open(afterSeq: number): void;
   deliver(event: FeedEvent): void;
   end(reason: FeedEndReason): void;
 }
@@ -173,7 +178,10 @@ export class ReportFeed {
     try {
       // Without Last-Event-ID this reads what the feed has not sent yet (usually nothing): either way
       // the database answered before the stream opens.
-      for (const event of await selectPublicEventsAfter(this.database.db, delivered, BACKLOG_LIMIT)) {
+      const backlog = await selectPublicEventsAfter(this.database.db, delivered, BACKLOG_LIMIT);
+      if (!this.#subscribers.has(subscriber)) return unsubscribe;
+      subscriber.open(delivered);
+      for (const event of backlog) {
         delivered = event.seq;
         subscriber.deliver(event);
       }

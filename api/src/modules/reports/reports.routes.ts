@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
-import { reportStatuses } from '@bandoso/contracts';
+import { feedPositionEvent, reportStatuses, type FeedPositionData } from '@bandoso/contracts';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { DatabaseRateLimitStore } from '../rate-limits/database-rate-limit-store.ts';
 import multer from 'multer';
 import { z } from 'zod';
-import { AppError, DATABASE_RETRY_AFTER_S } from '../../errors/app-error.ts';
+import { AppError, DATABASE_RETRY_AFTER_S, databaseUnavailableError } from '../../errors/app-error.ts';
 import { parseInput } from '../../http/validate-input.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
 import { newSecret } from '../auth/auth.service.ts';
@@ -183,8 +183,9 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
     // missed, rather than opened empty: the stream opens once the backlog query has answered.
     await feed.waitUntilLive(FEED_WAIT_MS);
     let opened = false;
-    const open = () => {
-      if (opened) return;
+    // Its first event is its position: a client that loses the stream before any report event
+    // resumes from there (Last-Event-ID) and misses nothing.
+    const open = (afterSeq: number) => {
       opened = true;
       response.writeHead(200, {
         'Content-Type': 'text/event-stream; charset=utf-8',
@@ -192,7 +193,7 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
         Connection: 'keep-alive',
         'X-Accel-Buffering': 'no',
       });
-      response.write('retry: 3000\n\n');
+      response.write(`retry: 3000\nid: ${afterSeq}\nevent: ${feedPositionEvent}\ndata: ${JSON.stringify({ after: afterSeq } satisfies FeedPositionData)}\n\n`);
     };
     let heartbeat: NodeJS.Timeout | undefined;
     let unsubscribe = () => {};
@@ -202,8 +203,8 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
       clearInterval(heartbeat);
       unsubscribe();
       if (response.writableEnded) return;
-      open();
-      response.end(`retry: ${reason === 'shutdown' ? 1000 : DATABASE_RETRY_AFTER_S * 1000}\n\n`);
+      // Before the stream opened, the route answers 503 instead (below).
+      if (opened) response.end(`retry: ${reason === 'shutdown' ? 1000 : DATABASE_RETRY_AFTER_S * 1000}\n\n`);
     };
     let gone = false;
     request.on('close', () => {
@@ -213,9 +214,9 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
     });
     try {
       unsubscribe = await feed.subscribe(lastSeq, {
+        open,
         deliver: (event) => {
-          open();
-          response.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+          if (!response.writableEnded) response.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
         },
         end,
       });
@@ -228,7 +229,7 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
       unsubscribe();
       return;
     }
-    open();
+    if (!opened) throw databaseUnavailableError();
     heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 20_000);
   });
 
