@@ -31,6 +31,7 @@ import { createEmergencyRouter } from './modules/emergency/emergency.routes.ts';
 import { createPlanningRouter } from './modules/planning/planning.routes.ts';
 import { createHeritageRouter } from './modules/heritage/heritage.routes.ts';
 import { HeritageService } from './modules/heritage/heritage.service.ts';
+import { createCamerasModule, type CamerasModule } from './modules/cameras/cameras-module.ts';
 import { createClientConfigRouter, createWebClientRouter } from './modules/web/web.routes.ts';
 
 export interface AppDependencies {
@@ -45,6 +46,8 @@ export interface AppInstance {
   handler: RequestListener;
   /** What the running app shares with background work (the deadline watcher). */
   reports: ReportsContext;
+  /** The camera relay, health checker and status feed (tests and benchmarks read the relay's counters). */
+  cameras: CamerasModule;
   /** Resolves once the database subscriptions made their first attempt (listening, or retrying). */
   ready(): Promise<void>;
   /** Stops what the app started: ends the live-feed streams (with a retry hint) and the database subscriptions. */
@@ -65,6 +68,9 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   // Generated 3D tilesets are built (or found up to date) in the background, once per process.
   const heritage = new HeritageService(database.db, { mediaDir: config.mediaDir, logger });
   heritage.start();
+  // The camera relay, its health checker (which also keeps the rewind recordings) and status feed.
+  const cameras = createCamerasModule(config, database, logger);
+  cameras.start();
   // One count of the requests an outage fails, shared by every error handler.
   const outageLog = new ThrottledLog(logger);
   app.disable('x-powered-by');
@@ -106,13 +112,14 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   app.use(createBoundariesRouter(database.db));
   app.use(createAuthRouter(database.db));
   app.use(createOfficesRouter(database.db));
-  app.use(createReportsRouter(reports, reportFeed, { submissionsPerHour: config.reports.submissionsPerHour }));
+  app.use(createReportsRouter(reports, reportFeed, { submissionsPerHour: config.reports.submissionsPerHour, cameraStatus: cameras.statusFeed }));
   app.use(createAdminRouter(database.db, reports.calendar));
   app.use(createStatisticsRouter(database.db));
   app.use(createWebhooksRouter(reports, { allowedNetworks: config.webhooks.allowedNetworks }));
   app.use(createEmergencyRouter(database.db));
   app.use(createPlanningRouter(database.db));
   app.use(createHeritageRouter(heritage));
+  app.use(cameras.router);
   app.use('/open311', createOpen311Router(reports, { submissionsPerHourPerPartner: config.open311SubmissionsPerHour }), createOpen311ErrorHandler(outageLog));
   app.use(createOgcRouter(database.db, tiles));
   app.use('/api', notFoundHandler);
@@ -130,12 +137,14 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
         else respondWithError(error, request, response);
       }),
     reports,
+    cameras,
     async ready() {
       await Promise.all([tiles.start(), reportFeed.started()]);
     },
     async close() {
       await reportFeed.close();
       await heritage.close();
+      await cameras.close();
       await tiles.close();
       outageLog.flush();
     },

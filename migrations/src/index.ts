@@ -9,6 +9,7 @@ import * as rateLimits from './0007-rate-limits.ts';
 import * as reportPagingIndex from './0008-report-paging-index.ts';
 import * as reportEventCommitOrder from './0009-report-event-commit-order.ts';
 import * as heritageTours from './0010-heritage-tours.ts';
+import * as cameraRegistry from './0011-camera-registry.ts';
 
 /**
  * Every migration, in order. Static imports (not a folder scan) so the list is the same under tsx,
@@ -25,6 +26,7 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0008-report-paging-index': reportPagingIndex,
   '0009-report-event-commit-order': reportEventCommitOrder,
   '0010-heritage-tours': heritageTours,
+  '0011-camera-registry': cameraRegistry,
 });
 
 export function createMigrator(db: Kysely<any>): Migrator {

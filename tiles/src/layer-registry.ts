@@ -113,6 +113,12 @@ const boundarySetCondition = (parameters: LayerParameters): RawBuilder<boolean> 
   return sql<boolean>`f.boundary_set_id = ${parameters.boundarySetId}::uuid`;
 };
 
+/**
+ * Tiles and OGC items are public: they carry the public cameras in service only. Restricted cameras
+ * reach the IOC through the authenticated `GET /api/cameras`.
+ */
+const publicCameraConditions = (): RawBuilder<boolean>[] => [sql<boolean>`f.visibility = 'public'`, sql<boolean>`f.retired_at IS NULL`];
+
 /** The commune-level units of a boundary set: the `communes` polygons and their `commune-labels` points. */
 const communeLevelConditions = (parameters: LayerParameters): RawBuilder<boolean>[] => [
   boundarySetCondition(parameters),
@@ -265,11 +271,11 @@ const layers: readonly LayerDefinition[] = [
     filters: [],
     table: 'camera',
     geometry: sql`f.location`,
-    conditions: () => [],
+    conditions: publicCameraConditions,
     fields: [
       field('code', 'String', 'Camera code', sql`f.code`),
       field('name', 'String', 'Name', sql`f.name`),
-      field('status', 'String', 'online, offline or maintenance', sql`f.status`),
+      field('status', 'String', 'online, degraded, offline or maintenance', sql`f.status`),
       field('bearing_deg', 'Number', 'Direction of view, degrees clockwise from north', sql`f.bearing_deg`),
       field('hfov_deg', 'Number', 'Horizontal field of view (degrees)', sql`f.hfov_deg`),
       field('range_m', 'Number', 'Range of view (m)', sql`f.range_m`),
@@ -279,7 +285,7 @@ const layers: readonly LayerDefinition[] = [
   {
     id: 'camera-fov',
     title: 'Vùng quan sát camera',
-    description: 'Field-of-view polygons of the cameras.',
+    description: 'Field-of-view polygons of the public cameras.',
     attribution,
     geometryType: 'Polygon',
     minzoom: 13,
@@ -289,8 +295,8 @@ const layers: readonly LayerDefinition[] = [
     filters: [],
     table: 'camera',
     geometry: sql`f.fov`,
-    conditions: () => [],
-    fields: [field('code', 'String', 'Camera code', sql`f.code`), field('name', 'String', 'Name', sql`f.name`), field('status', 'String', 'online, offline or maintenance', sql`f.status`)],
+    conditions: publicCameraConditions,
+    fields: [field('code', 'String', 'Camera code', sql`f.code`), field('name', 'String', 'Name', sql`f.name`), field('status', 'String', 'online, degraded, offline or maintenance', sql`f.status`)],
     order: { keys: [{ value: sql`f.code`, type: 'text' }] },
   },
   {

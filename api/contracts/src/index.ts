@@ -16,3 +16,4 @@ export * from './report-submission.contract.ts';
 export * from './statistics.contract.ts';
 export * from './ogc-features.contract.ts';
 export * from './heritage.contract.ts';
+export * from './camera.contract.ts';

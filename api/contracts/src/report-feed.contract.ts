@@ -20,12 +20,7 @@ export const feedEventDataSchema = z.strictObject({
 });
 export type FeedEventData = z.infer<typeof feedEventDataSchema>;
 
-/**
- * The first event of every stream, `feed.position`: its id is the position the stream starts after
- * (the last event id before it), so a client that loses the stream before any report event comes
- * back with Last-Event-ID and misses nothing. Its data repeats the position.
- */
-export const feedPositionEvent = 'feed.position';
+/** `data` of the stream's first event, `feedPositionEvent` (vocabulary.ts): the position it starts after. */
 export const feedPositionDataSchema = z.strictObject({
   after: z.number().int().nonnegative().describe('The stream carries the events after this id'),
 });

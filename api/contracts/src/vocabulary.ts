@@ -11,6 +11,16 @@ export const trackingCodePattern = /^DB-[0-9A-HJKMNP-TV-Z]{6}$/;
 export const feedEventTypes = ['report.created', 'report.updated'] as const;
 export type FeedEventType = (typeof feedEventTypes)[number];
 
+/**
+ * The first event of every live-feed stream: its id is the position the stream starts after (the
+ * last event id before it), so a client that loses the stream before any report event comes back
+ * with Last-Event-ID and misses nothing. Its data repeats the position.
+ */
+export const feedPositionEvent = 'feed.position';
+
+/** The live feed's event when a camera's health changes (no id: it is state, not replayed). */
+export const cameraStatusEvent = 'camera.status';
+
 /** The languages the map client speaks. */
 export const clientLanguages = ['vi', 'en'] as const;
 export type ClientLanguage = (typeof clientLanguages)[number];
@@ -40,3 +50,21 @@ export function tourCodeFromPath(pathname: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Who may watch a camera: `public` anyone (traffic and tourist cameras), `restricted` IOC operators
+ * and admins only.
+ */
+export const cameraVisibilities = ['public', 'restricted'] as const;
+export type CameraVisibility = (typeof cameraVisibilities)[number];
+
+/**
+ * A camera's health as the checker last saw it: `online` its playlist answers and advances,
+ * `degraded` it answers but stalls, `offline` it does not answer, `maintenance` set by staff (not
+ * checked).
+ */
+export const cameraStatuses = ['online', 'degraded', 'offline', 'maintenance'] as const;
+export type CameraStatus = (typeof cameraStatuses)[number];
+
+/** The IOC's video wall of cameras. */
+export const videoWallPath = '/ioc/cameras';

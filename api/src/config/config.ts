@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -95,6 +96,29 @@ const environmentSchema = z.object({
       if (problem) context.addIssue({ code: 'custom', message: problem });
     })
     .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== '')),
+  /**
+   * Networks the camera relay may reach besides public addresses (comma-separated CIDRs, e.g. the
+   * cameras' VLAN 10.30.0.0/16). Unset: public addresses only, except on the embedded database (a
+   * single-machine demo), where the sample cameras' simulator on 127.0.0.1 is allowed.
+   */
+  CAMERA_ALLOWED_NETWORKS: z
+    .string()
+    .optional()
+    .superRefine((value, context) => {
+      const problem = value === undefined ? undefined : networksProblem(value);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    }),
+  /** How often (s) the health checker reads every camera's playlist. 0 turns it off. */
+  CAMERA_HEALTH_INTERVAL_S: z.coerce.number().min(0).max(3600).default(30),
+  /** Minutes of every checked camera's stream the relay keeps on disk for rewind. 0: no rewind. */
+  CAMERA_REWIND_MINUTES: z.coerce.number().min(0).max(240).default(10),
+  /** Seconds a signed stream URL (POST /api/cameras/{id}/watch) stays valid (at most 300). */
+  CAMERA_WATCH_TTL_S: z.coerce.number().int().min(10).max(300).default(300),
+  /**
+   * Key (≥ 32 characters) that signs stream URLs. Processes serving one site must share it. Unset: a
+   * random key per process (URLs then work only on the process that signed them).
+   */
+  CAMERA_URL_SECRET: z.string().min(32).optional(),
   /** Days an Idempotency-Key of a report submission is remembered (offline phones resend late). */
   RETENTION_IDEMPOTENCY_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Days the webhook delivery log (ended deliveries, their attempts and messages) is kept. */
@@ -165,6 +189,15 @@ export type AppConfig = Readonly<{
   demoPassword: string | undefined;
   tileCacheBytes: number;
   webhooks: Readonly<{ allowedNetworks: readonly string[] }>;
+  cameras: Readonly<{
+    allowedNetworks: readonly string[];
+    /** Milliseconds; 0: off. */
+    healthIntervalMs: number;
+    rewindMinutes: number;
+    rewindDir: string;
+    watchTtlS: number;
+    urlSecret: string;
+  }>;
   retention: Readonly<{ idempotencyKeyDays: number; webhookLogDays: number; intervalS: number }>;
 }>;
 
@@ -219,6 +252,20 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     demoPassword: values.DEMO_PASSWORD,
     tileCacheBytes: Math.round(values.TILE_CACHE_MB * 1024 * 1024),
     webhooks: Object.freeze({ allowedNetworks: Object.freeze(values.WEBHOOK_ALLOWED_NETWORKS) }),
+    cameras: Object.freeze({
+      allowedNetworks: Object.freeze(
+        values.CAMERA_ALLOWED_NETWORKS === undefined
+          ? database.kind === 'embedded'
+            ? ['127.0.0.1/32']
+            : []
+          : values.CAMERA_ALLOWED_NETWORKS.split(',').map((item) => item.trim()).filter((item) => item !== ''),
+      ),
+      healthIntervalMs: seconds(values.CAMERA_HEALTH_INTERVAL_S),
+      rewindMinutes: values.CAMERA_REWIND_MINUTES,
+      rewindDir: path.join(values.DATA_DIR === 'memory://' ? path.join(os.tmpdir(), `bandoso-cameras-${process.pid}`) : path.resolve(values.DATA_DIR), 'camera-rewind'),
+      watchTtlS: values.CAMERA_WATCH_TTL_S,
+      urlSecret: values.CAMERA_URL_SECRET ?? randomBytes(32).toString('base64url'),
+    }),
     retention: Object.freeze({
       idempotencyKeyDays: values.RETENTION_IDEMPOTENCY_DAYS,
       webhookLogDays: values.RETENTION_WEBHOOK_LOG_DAYS,

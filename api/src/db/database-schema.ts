@@ -1,4 +1,4 @@
-import type { ReportStatus } from '@bandoso/contracts';
+import type { CameraStatus, CameraVisibility, ReportStatus } from '@bandoso/contracts';
 import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely';
 
 /**
@@ -17,7 +17,7 @@ export type AdminLevel = 'province' | 'district' | 'commune' | 'ward' | 'town';
 export type OfficeKind = 'commune_committee' | 'department' | 'police' | 'utility' | 'ioc';
 export type HeritageRank = 'special_national' | 'national' | 'provincial';
 export type HeritageTilesetSource = 'generated' | 'imported';
-export type CameraStatus = 'online' | 'offline' | 'maintenance';
+export type { CameraStatus, CameraVisibility };
 export type FacilityKind = 'police' | 'fire' | 'hospital' | 'clinic';
 export type Hotline = '113' | '114' | '115';
 
@@ -142,9 +142,28 @@ export interface CameraTable {
   fov: ColumnType<string, never, never>;
   stream_url: string;
   status: ColumnType<CameraStatus, CameraStatus | undefined, CameraStatus>;
+  /** Who may watch it (migration 0011); restricted unless said otherwise. */
+  visibility: ColumnType<CameraVisibility, CameraVisibility | undefined, CameraVisibility>;
+  owner: string | null;
+  /** When its stream last answered the health checker. */
+  last_seen_at: Date | null;
+  /** A retired camera leaves the map and the lists; its audit trail stays. */
+  retired_at: Date | null;
   properties: Json;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+/** An audited change of a camera (migration 0011): who, when, what. */
+export interface CameraEventTable {
+  id: Generated<string>;
+  camera_id: string;
+  kind: 'created' | 'updated' | 'retired' | 'status';
+  actor_user_id: string | null;
+  /** A user's role, or `system` for the health checker. */
+  actor_role: string;
+  changes: Json;
+  created_at: CreatedAt;
 }
 
 export interface EmergencyFacilityTable {
@@ -477,6 +496,7 @@ export interface Database {
   heritage_site: HeritageSiteTable;
   heritage_stop: HeritageStopTable;
   camera: CameraTable;
+  camera_event: CameraEventTable;
   emergency_facility: EmergencyFacilityTable;
   report_priority: ReportPriorityTable;
   report_category: ReportCategoryTable;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { describeDatabaseError } from './postgres-errors.ts';
 
 /** The notification channels in use: a fixed list, because channel names cannot be bound parameters. */
-export type NotificationChannel = 'data_changed' | 'report_events' | 'outbox_message';
+export type NotificationChannel = 'data_changed' | 'report_events' | 'outbox_message' | 'camera_status';
 
 const CHANNEL_NAME = /^[a-z_]+$/;
 

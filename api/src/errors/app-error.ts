@@ -16,12 +16,17 @@ export const errorStatusByCode = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   DATABASE_UNAVAILABLE: 503,
+  /** A camera's stream could not be read through the relay (the camera or its network is down). */
+  CAMERA_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatusByCode;
 
 /** Retry-After (seconds) sent with DATABASE_UNAVAILABLE: about what a restart of PostgreSQL takes. */
 export const DATABASE_RETRY_AFTER_S = 5;
+
+/** Retry-After (seconds) sent with CAMERA_UNAVAILABLE: a player tries again about every segment or two. */
+export const CAMERA_RETRY_AFTER_S = 2;
 
 /** The database could not be reached, was going away, or did not answer in time (see `isDatabaseUnavailable`). */
 export function databaseUnavailableError(cause?: unknown): AppError {

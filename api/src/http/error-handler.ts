@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../db/postgres-errors.ts';
-import { AppError, DATABASE_RETRY_AFTER_S, databaseUnavailableError } from '../errors/app-error.ts';
+import { AppError, CAMERA_RETRY_AFTER_S, DATABASE_RETRY_AFTER_S, databaseUnavailableError } from '../errors/app-error.ts';
 import { ThrottledLog } from '../logging/throttled-log.ts';
 
 interface BodyParserError extends Error {
@@ -47,7 +47,9 @@ export function toAppError(error: unknown, outageLog?: ThrottledLog): AppError |
 
 /** Headers that go with an error: Retry-After when trying again later will help. */
 export function errorHeaders(error: AppError): Record<string, string> {
-  return error.code === 'DATABASE_UNAVAILABLE' ? { 'Retry-After': String(DATABASE_RETRY_AFTER_S), 'Cache-Control': 'no-store' } : {};
+  if (error.code === 'DATABASE_UNAVAILABLE') return { 'Retry-After': String(DATABASE_RETRY_AFTER_S), 'Cache-Control': 'no-store' };
+  if (error.code === 'CAMERA_UNAVAILABLE') return { 'Retry-After': String(CAMERA_RETRY_AFTER_S), 'Cache-Control': 'no-store' };
+  return {};
 }
 
 /** Answers an error on Node's own request and response (Express's extend them). */

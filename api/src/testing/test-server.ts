@@ -23,6 +23,9 @@ export async function startTestServer(database: DatabaseHandle, environment: Rec
     DATA_DIR: 'memory://',
     REPORT_SUBMISSIONS_PER_HOUR: '100000',
     DEADLINE_CHECK_INTERVAL_S: '0',
+    // The shared database's sample cameras point at a simulator the tests do not run: no checker
+    // writing them offline under other tests (a camera test turns it on).
+    CAMERA_HEALTH_INTERVAL_S: '0',
     ...environment,
   });
   const instance = createApp({ config, database, logger: createLogger(config.logLevel) });

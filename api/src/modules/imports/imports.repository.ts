@@ -225,7 +225,7 @@ export async function upsertHeritageSite(db: DatabaseExecutor, site: HeritageSit
     .execute();
 }
 
-export type CameraInput = ImportedRow<CameraTable, 'location' | 'fov'> & { location: Geometry };
+export type CameraInput = Omit<ImportedRow<CameraTable, 'location' | 'fov'>, 'last_seen_at' | 'retired_at'> & { location: Geometry };
 
 export async function upsertCamera(db: DatabaseExecutor, camera: CameraInput): Promise<void> {
   const { location, properties, ...columns } = camera;
@@ -240,6 +240,8 @@ export async function upsertCamera(db: DatabaseExecutor, camera: CameraInput): P
         range_m: excluded.ref('excluded.range_m'),
         stream_url: excluded.ref('excluded.stream_url'),
         status: excluded.ref('excluded.status'),
+        visibility: excluded.ref('excluded.visibility'),
+        owner: excluded.ref('excluded.owner'),
         location: excluded.ref('excluded.location'),
         properties: excluded.ref('excluded.properties'),
         updated_at: sql<Date>`now()`,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Geometry } from 'geojson';
 import { prepareImportData, prepareImportFile, type ImportLayer, type PreparedFeature, type PreparedFile } from '@bandoso/gis-data';
-import type { AdminLevel, CameraStatus, Database, FacilityKind, HeritageRank, Hotline } from '../../db/database-schema.ts';
+import type { AdminLevel, CameraStatus, CameraVisibility, Database, FacilityKind, HeritageRank, Hotline } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
 import * as repository from './imports.repository.ts';
 import { findBoundarySetByName } from '../boundaries/boundaries.service.ts';
@@ -308,6 +308,8 @@ async function writeFeature(db: Kysely<Database>, layer: ImportLayer, feature: P
         range_m: Number(feature.attributes.range_m),
         stream_url: text(feature, 'stream_url'),
         status: (optionalText(feature, 'status') ?? 'online') as CameraStatus,
+        visibility: (optionalText(feature, 'visibility') ?? 'restricted') as CameraVisibility,
+        owner: optionalText(feature, 'owner'),
         location: feature.geometry,
         properties,
       });

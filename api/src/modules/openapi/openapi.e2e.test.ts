@@ -17,7 +17,7 @@ function declaredRoutes(): string[] {
   for (const folder of fs.readdirSync(modules)) {
     for (const file of fs.readdirSync(path.join(modules, folder)).filter((name) => name.endsWith('.routes.ts'))) {
       const source = fs.readFileSync(path.join(modules, folder, file), 'utf8');
-      for (const match of source.matchAll(/router\.(get|post|put|delete)\(\s*'(\/api\/[^']+)'/g)) {
+      for (const match of source.matchAll(/router\.(get|post|put|patch|delete)\(\s*'(\/api\/[^']+)'/g)) {
         routes.push(`${match[1]!.toUpperCase()} ${match[2]!.replace(/:(\w+)/g, '{$1}')}`);
       }
     }
@@ -72,7 +72,7 @@ describe('GET /api/openapi.json', () => {
     expect(document.paths['/api/admin/heritage/{code}/stops'].put['x-roles']).toEqual(['admin']);
     expect(Object.keys(document.paths['/heritage/tilesets/{code}/{version}/{path}'].get.responses['200'].content)).toEqual(expect.arrayContaining(['application/json', 'model/gltf-binary']));
     const feed = document.paths['/api/reports/events'].get.responses['200']['x-events'];
-    expect(Object.keys(feed)).toEqual(['report.created', 'report.updated']);
+    expect(Object.keys(feed)).toEqual(['report.created', 'report.updated', 'feed.position', 'camera.status']);
     expect(feed['report.created'].properties.report.properties.status.enum).toEqual(['received', 'accepted', 'in_progress', 'waiting_for_citizen', 'resolved', 'rejected', 'transferred', 'reopened', 'duplicate']);
     expect(document.components.schemas.Error.properties.error.required).toEqual(expect.arrayContaining(['code', 'message', 'requestId']));
   });

@@ -1,4 +1,11 @@
 import {
+  cameraCollectionSchema,
+  cameraFeatureSchema,
+  camerasSeeingSchema,
+  cameraStatusEvent,
+  cameraStatusEventDataSchema,
+  cameraWatchBodySchema,
+  cameraWatchSchema,
   clientConfigSchema,
   feedEventDataSchema,
   feedPositionDataSchema,
@@ -18,6 +25,7 @@ import { apiClientBodySchema, calendarDaySchema, calendarExceptionBodySchema, ca
 import { createTokenBodySchema, loginBodySchema } from '../auth/auth.schema.ts';
 import { locateQuerySchema } from '../boundaries/boundaries.schema.ts';
 import { nearestFacilitiesQuerySchema } from '../emergency/emergency.schema.ts';
+import { cameraCreateSchema, cameraIdSchema, cameraPatchSchema, camerasSeeingQuerySchema, segmentNameSchema, streamQuerySchema } from '../cameras/cameras.schema.ts';
 import { siteCodeSchema, stopsBodySchema, tilesetVersionSchema } from '../heritage/heritage.schema.ts';
 import { planningAtQuerySchema, planningChangesQuerySchema } from '../planning/planning.schema.ts';
 import { citizenInformationSchema, staffActionSchema } from '../reports/report-workflow.schema.ts';
@@ -44,7 +52,7 @@ import { deliveriesQuerySchema, deliveryIdSchema, putWebhookSchema, webhookQuery
 export type Security = 'session' | 'bearer';
 
 export interface Operation {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI path, with `{name}` parameters. */
   path: string;
   tag: string;
@@ -118,7 +126,7 @@ export const operations: Operation[] = [
     description:
       'Each event has an id (resume after it with Last-Event-ID or ?lastEventId=), a type (report.created, report.updated) and JSON data; x-events gives the schema of each type’s data. Every stream starts with a feed.position event whose id is the position it starts after, so a client that loses the stream before any report event resumes without a gap.',
     produces: 'text/event-stream',
-    responses: { 200: { description: 'Event stream', events: { ...Object.fromEntries(feedEventTypes.map((type) => [type, feedEventDataSchema])), [feedPositionEvent]: feedPositionDataSchema } } },
+    responses: { 200: { description: 'Event stream', events: { ...Object.fromEntries(feedEventTypes.map((type) => [type, feedEventDataSchema])), [feedPositionEvent]: feedPositionDataSchema, [cameraStatusEvent]: cameraStatusEventDataSchema } } },
   },
   { method: 'get', path: '/api/reports/{trackingCode}', tag: 'reports', summary: 'A report’s public view and timeline', params: { trackingCode }, responses: { 200: 'Report', ...errors, 404: 'Unknown tracking code' } },
   { method: 'post', path: '/api/reports/{trackingCode}/rating', tag: 'reports', summary: 'The reporter rates the answer (not satisfied reopens it)', params: { trackingCode }, body: { schema: ratingBodySchema }, responses: { 200: 'Rated', ...errors, 403: 'Not the reporter', 409: 'Not resolved, or already rated' } },
@@ -143,6 +151,60 @@ export const operations: Operation[] = [
   { method: 'get', path: '/api/planning/plans', tag: 'planning', summary: 'Plans and their versions', responses: { 200: { description: 'Plans', schema: planListSchema } } },
   { method: 'get', path: '/api/planning/at', tag: 'planning', summary: 'What applies at a point: zones with land use, density, height, FAR, decision', query: planningAtQuerySchema, responses: { 200: { description: 'Zones', schema: whatAppliesHereSchema }, ...errors } },
   { method: 'get', path: '/api/planning/changes', tag: 'planning', summary: 'What changed between two versions of a plan', query: planningChangesQuerySchema, responses: { 200: { description: 'Changes', schema: planChangesSchema }, ...errors } },
+
+  { method: 'get', path: '/api/cameras', tag: 'cameras', summary: 'Cameras the caller may watch (GeoJSON): public ones for everyone, all for IOC operators and admins; health, view cone; never the source address', produces: 'application/geo+json', responses: { 200: { description: 'Cameras', schema: cameraCollectionSchema } } },
+  { method: 'get', path: '/api/cameras/seeing', tag: 'cameras', summary: 'Cameras whose field of view holds a place, nearest first (of those the caller may watch)', query: camerasSeeingQuerySchema, responses: { 200: { description: 'Cameras', schema: camerasSeeingSchema }, ...errors } },
+  {
+    method: 'post',
+    path: '/api/cameras/{id}/watch',
+    tag: 'cameras',
+    summary: 'A signed HLS playlist URL for a camera (valid ≤ 5 minutes, bound to the camera): live, or rewound with "from"',
+    params: { id: cameraIdSchema },
+    body: { schema: cameraWatchBodySchema },
+    responses: { 200: { description: 'Signed URL', schema: cameraWatchSchema }, ...errors, 401: 'Restricted camera: sign in', 403: 'Restricted camera: IOC operators and admins only', 404: 'No camera in service with this id' },
+  },
+  {
+    method: 'get',
+    path: '/api/cameras/{id}/stream.m3u8',
+    tag: 'cameras',
+    summary: 'The camera’s HLS playlist, relayed (segment URIs carry the same signature); with from=, the recording from that time',
+    params: { id: cameraIdSchema },
+    query: streamQuerySchema,
+    produces: 'application/vnd.apple.mpegurl',
+    responses: { 200: 'Playlist', 403: 'Missing, altered or expired signature', 404: 'Nothing recorded at that time', 503: 'The camera cannot be reached (Retry-After)' },
+  },
+  {
+    method: 'get',
+    path: '/api/cameras/{id}/segments/{name}',
+    tag: 'cameras',
+    summary: 'A segment of a relayed playlist (one upstream fetch per segment, however many watch)',
+    params: { id: cameraIdSchema, name: segmentNameSchema },
+    query: streamQuerySchema.pick({ exp: true, sig: true }),
+    produces: 'video/mp2t',
+    responses: { 200: 'Segment', 403: 'Missing, altered or expired signature', 404: 'No longer kept: reload the playlist', 503: 'The camera cannot be reached (Retry-After)' },
+  },
+  { method: 'get', path: '/api/admin/cameras', tag: 'cameras', summary: 'The registry: every camera, retired ones too', roles: ['ioc_operator', 'admin'], responses: { 200: 'Cameras' } },
+  {
+    method: 'post',
+    path: '/api/admin/cameras',
+    tag: 'cameras',
+    summary: 'Register a camera (inside the province; bearing 0–360; range ≤ 5 km; an http(s) HLS source at a public address or in CAMERA_ALLOWED_NETWORKS); audited',
+    body: { schema: cameraCreateSchema },
+    roles: ['ioc_operator', 'admin'],
+    responses: { 201: { description: 'The camera', schema: cameraFeatureSchema }, ...errors, 409: 'The code is taken' },
+  },
+  {
+    method: 'patch',
+    path: '/api/admin/cameras/{id}',
+    tag: 'cameras',
+    summary: 'Edit a camera (any of its fields; lon and lat together); audited',
+    params: { id: cameraIdSchema },
+    body: { schema: cameraPatchSchema },
+    roles: ['ioc_operator', 'admin'],
+    responses: { 200: { description: 'The camera', schema: cameraFeatureSchema }, ...errors, 404: 'No camera in service with this id' },
+  },
+  { method: 'delete', path: '/api/admin/cameras/{id}', tag: 'cameras', summary: 'Retire a camera (it leaves the map; its history stays); audited', params: { id: cameraIdSchema }, roles: ['ioc_operator', 'admin'], responses: { 204: 'Retired', 404: 'No camera in service with this id' } },
+  { method: 'get', path: '/api/admin/cameras/{id}/events', tag: 'cameras', summary: 'A camera’s audit trail: who changed what, when (the source address only as "changed")', params: { id: cameraIdSchema }, roles: ['ioc_operator', 'admin'], responses: { 200: 'Events', 404: 'No such camera' } },
 
   { method: 'get', path: '/api/heritage', tag: 'heritage', summary: 'Heritage sites: name, rank, position, 3D tileset (absolute URL) and tour length; sites with a tileset first', responses: { 200: { description: 'Sites', schema: heritageSiteListSchema } } },
   {

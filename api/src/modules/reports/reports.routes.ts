@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { feedPositionEvent, reportStatuses, type FeedPositionData } from '@bandoso/contracts';
+import { cameraStatusEvent, feedPositionEvent, reportStatuses, type CameraStatusEventData, type FeedPositionData } from '@bandoso/contracts';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { DatabaseRateLimitStore } from '../rate-limits/database-rate-limit-store.ts';
@@ -115,7 +115,13 @@ function requireBodyType(request: Request, _response: Response, next: NextFuncti
   );
 }
 
-export function createReportsRouter(context: ReportsContext, feed: ReportFeed, options: { submissionsPerHour: number }): Router {
+export interface ReportsRouterOptions {
+  submissionsPerHour: number;
+  /** Camera health changes, sent on the live feed as `camera.status` (restricted cameras to the IOC and admins only). */
+  cameraStatus?: { subscribe(listener: (event: CameraStatusEventData) => void): () => void };
+}
+
+export function createReportsRouter(context: ReportsContext, feed: ReportFeed, options: ReportsRouterOptions): Router {
   const router = Router();
   const { db } = context;
 
@@ -230,6 +236,19 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
       return;
     }
     if (!opened) throw databaseUnavailableError();
+    // Camera health changes ride along without an id: they are state, not history, and not replayed.
+    const seesRestricted = request.principal?.role === 'ioc_operator' || request.principal?.role === 'admin';
+    const stopCameraStatus = options.cameraStatus?.subscribe((event) => {
+      if (response.writableEnded || (event.camera.visibility === 'restricted' && !seesRestricted)) return;
+      response.write(`event: ${cameraStatusEvent}\ndata: ${JSON.stringify(event)}\n\n`);
+    });
+    if (stopCameraStatus) {
+      const stopFeed = unsubscribe;
+      unsubscribe = () => {
+        stopFeed();
+        stopCameraStatus();
+      };
+    }
     heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 20_000);
   });
 

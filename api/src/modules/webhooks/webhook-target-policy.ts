@@ -20,6 +20,8 @@ import { parseNetworks, type Network } from '../../http/networks.ts';
 export interface WebhookTargetPolicy {
   /** Networks allowed besides public unicast addresses, e.g. `10.20.0.0/16`. */
   readonly allowedNetworks: readonly string[];
+  /** The setting that lists them, named in refusals (default WEBHOOK_ALLOWED_NETWORKS; the camera relay's is CAMERA_ALLOWED_NETWORKS). */
+  readonly settingName?: string;
 }
 
 export const publicInternetOnly: WebhookTargetPolicy = Object.freeze({ allowedNetworks: Object.freeze([]) });
@@ -30,11 +32,8 @@ export { networksProblem, parseNetworks } from '../../http/networks.ts';
 export class RefusedTargetError extends Error {
   readonly address: string;
 
-  constructor(address: string, host: string) {
-    super(
-      `refused to connect to ${address}${host === address ? '' : ` (${host})`}: not a public address; ` +
-        'a deployment that delivers to its internal network lists it in WEBHOOK_ALLOWED_NETWORKS',
-    );
+  constructor(address: string, host: string, settingName = 'WEBHOOK_ALLOWED_NETWORKS') {
+    super(`refused to connect to ${address}${host === address ? '' : ` (${host})`}: not a public address; a deployment that connects to its internal network lists it in ${settingName}`);
     this.name = 'RefusedTargetError';
     this.address = address;
   }
@@ -43,9 +42,11 @@ export class RefusedTargetError extends Error {
 /** Applies a policy to addresses and URLs. */
 export class WebhookTargetGuard {
   readonly #networks: Network[];
+  readonly #settingName: string | undefined;
 
   constructor(policy: WebhookTargetPolicy) {
     this.#networks = parseNetworks(policy.allowedNetworks);
+    this.#settingName = policy.settingName;
   }
 
   /** Public unicast, or inside an allowed network. IPv4-mapped IPv6 counts as the IPv4 address. */
@@ -78,7 +79,7 @@ export class WebhookTargetGuard {
       }
       const refused = addresses.find((entry) => !this.allows(entry.address));
       if (refused) {
-        callback(new RefusedTargetError(refused.address, hostname), '', 0);
+        callback(new RefusedTargetError(refused.address, hostname, this.#settingName), '', 0);
         return;
       }
       if (options.all) (callback as unknown as (error: null, addresses: dns.LookupAddress[]) => void)(null, addresses);
