@@ -130,12 +130,14 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
     app,
     // A tile request Express need not see is answered before it, and so are its errors (running it
     // through Express again would run its query again); anything else goes to Express.
-    handler: (request, response) =>
-      tileHandler(request, response, (error?: unknown) => {
+    handler: (request, response) => {
+      const fallBack = (error?: unknown) => {
         if (error === undefined) app(request, response);
         else if (response.headersSent) response.destroy();
         else respondWithError(error, request, response);
-      }),
+      };
+      tileHandler(request, response, (error?: unknown) => (error === undefined ? cameras.segmentHandler(request, response, fallBack) : fallBack(error)));
+    },
     reports,
     cameras,
     async ready() {

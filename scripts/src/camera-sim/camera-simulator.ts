@@ -67,6 +67,8 @@ export interface CameraSimulator {
   startCamera(code: string): Promise<void>;
   /** Stops every camera (waiting for each ffmpeg to exit) and the server, and removes the temporary folder. */
   stop(): Promise<void>;
+  /** Requests answered 200 so far, by URL path (a benchmark counts the fetches of each segment). */
+  servedRequests(): ReadonlyMap<string, number>;
 }
 
 export interface SampleCamera {
@@ -249,6 +251,7 @@ export async function startCameraSimulator(options: CameraSimulatorOptions = {})
   };
   process.once('exit', killOnExit);
 
+  const served = new Map<string, number>();
   const server = http.createServer((request, response) => {
     void serve(request, response);
   });
@@ -279,6 +282,7 @@ export async function startCameraSimulator(options: CameraSimulatorOptions = {})
       response.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
       return;
     }
+    served.set(rawPath, (served.get(rawPath) ?? 0) + 1);
     response.writeHead(200, {
       ...headers,
       'Content-Type': isPlaylist ? 'application/vnd.apple.mpegurl' : 'video/mp2t',
@@ -439,6 +443,7 @@ export async function startCameraSimulator(options: CameraSimulatorOptions = {})
     baseUrl,
     cameras: [...cameras.values()].map((camera) => ({ code: camera.code, name: camera.name, url: `${baseUrl}${camera.playlistPath}` })),
     workDirectory,
+    servedRequests: () => served,
     streamUrl: (code) => `${baseUrl}${cameraOf(code).playlistPath}`,
     ffmpegProcessId: (code) => {
       return running(cameraOf(code).process)?.pid;

@@ -325,7 +325,19 @@ export class CameraRelay {
     if (!state) throw unavailable('no-source');
     state.lastUsedAt = Date.now();
     await this.#poll(state);
+    this.#prefetchLiveEdge(state);
     return this.#writeLivePlaylist(state, segmentUri);
+  }
+
+  /**
+   * A player asks for the newest segments right after the playlist: the relay starts fetching the
+   * newest one now (once, shared as any fetch), so that the first viewer of each segment does not
+   * wait for the camera's answer on top of the relay's. A failure here is the next request's to see.
+   */
+  #prefetchLiveEdge(state: CameraState): void {
+    const newest = state.window().at(-1);
+    if (!newest || newest.run !== state.run || this.#cache.get(cacheKey(state.cameraId, newest.name))) return;
+    this.#fetchResource(state, newest).catch(() => undefined);
   }
 
   /**

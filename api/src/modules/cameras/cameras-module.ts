@@ -8,10 +8,13 @@ import { CameraHealthChecker, CameraStatusFeed } from './camera-health.service.t
 import { CameraRelay, CameraUnavailableError } from './camera-relay.ts';
 import { CameraUrlSigner } from './camera-url-signing.ts';
 import { findCameraSource } from './cameras.repository.ts';
-import { createCamerasRouter } from './cameras.routes.ts';
+import { createCamerasRouter, serveCameraSegments } from './cameras.routes.ts';
+import type { NodeHandler } from '../../http/node-handler.ts';
 
 export interface CamerasModule {
   router: Router;
+  /** Segments, answered ahead of Express. */
+  segmentHandler: NodeHandler;
   relay: CameraRelay;
   health: CameraHealthChecker;
   statusFeed: CameraStatusFeed;
@@ -39,9 +42,10 @@ export function createCamerasModule(config: AppConfig, database: DatabaseHandle,
   });
   const health = new CameraHealthChecker(database.db, relay, { intervalMs: config.cameras.healthIntervalMs, record: config.cameras.rewindMinutes > 0, logger });
   const statusFeed = new CameraStatusFeed(database);
+  const signer = new CameraUrlSigner(config.cameras.urlSecret);
   const router = createCamerasRouter(database.db, {
     relay,
-    signer: new CameraUrlSigner(config.cameras.urlSecret),
+    signer,
     watchTtlS: config.cameras.watchTtlS,
     rewindMinutes: config.cameras.rewindMinutes,
     guard,
@@ -49,6 +53,7 @@ export function createCamerasModule(config: AppConfig, database: DatabaseHandle,
   });
   return {
     router,
+    segmentHandler: serveCameraSegments(relay, signer),
     relay,
     health,
     statusFeed,

@@ -48,6 +48,36 @@ describe('cameras: who sees which', () => {
     }
   });
 
+  it('keeps every source address out of every public output: tiles, OGC items, the API description', async () => {
+    const sources = (await database.db.selectFrom('camera').select('stream_url').execute()).map((row) => row.stream_url);
+    const host = new URL(sources[0]!).host;
+    // The tiles around CAM-005 at zooms 13 to 16, both camera layers.
+    const [lon, lat] = [103.0222, 21.3834];
+    const outputs: Array<[string, Buffer]> = [];
+    for (const z of [13, 14, 15, 16]) {
+      const x = Math.floor(((lon + 180) / 360) * 2 ** z);
+      const y = Math.floor(((1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2) * 2 ** z);
+      for (const layer of ['cameras', 'camera-fov']) {
+        const response = await fetch(`${server.baseUrl}/tiles/${layer}/${z}/${x}/${y}.mvt`, { headers: { 'Accept-Encoding': 'identity' } });
+        expect([200, 204]).toContain(response.status);
+        outputs.push([`${layer} ${z}/${x}/${y}`, Buffer.from(await response.arrayBuffer())]);
+      }
+    }
+    const tile = outputs.find(([label]) => label.startsWith('cameras 16'))![1];
+    expect(tile.includes(Buffer.from('CAM-005')), 'the public camera is in its tile').toBe(true);
+    for (const path of ['/ogc/collections/cameras/items?limit=100', '/ogc/collections/camera-fov/items?limit=100', '/api/openapi.json', '/api/cameras/seeing?lon=103.0222&lat=21.3834']) {
+      outputs.push([path, Buffer.from(await (await fetch(`${server.baseUrl}${path}`)).arrayBuffer())]);
+    }
+    const ogcCameras = outputs.find(([label]) => label.startsWith('/ogc/collections/cameras/'))![1].toString();
+    expect(ogcCameras).toContain('CAM-005');
+    // Restricted cameras are not public, in tiles and OGC items either.
+    expect(ogcCameras).not.toContain('CAM-007');
+    for (const [label, body] of outputs) {
+      expect(body.includes(Buffer.from(host)), label).toBe(false);
+      for (const source of sources) expect(body.includes(Buffer.from(new URL(source).pathname)), label).toBe(false);
+    }
+  });
+
   it('finds the cameras that see a place, nearest first, public ones only for the public', async () => {
     // 40 m in front of CAM-005 (bearing 120°), inside its cone.
     const point = (await sql<{ lon: number; lat: number }>`

@@ -1,8 +1,11 @@
 import { cameraWatchBodySchema } from '@bandoso/contracts';
+import type { ServerResponse } from 'node:http';
+import querystring from 'node:querystring';
 import { Router, type Request } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
+import type { NodeHandler } from '../../http/node-handler.ts';
 import { parseInput } from '../../http/validate-input.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
 import { CameraUnavailableError, type CameraRelay } from './camera-relay.ts';
@@ -82,18 +85,10 @@ export function createCamerasRouter(db: Kysely<Database>, options: CamerasRouter
     response.set({ 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-cache, no-store' }).send(playlist);
   });
 
-  router.get('/api/cameras/:id/segments/:name', async (request, response) => {
-    const { id } = signedCamera(request);
-    const name = parseInput(segmentNameSchema, request.params.name, 'path');
-    let segment: Awaited<ReturnType<CameraRelay['segment']>>;
-    try {
-      segment = await relay.segment(id, name);
-    } catch (error) {
-      throw asAppError(error);
-    }
-    if (!segment) throw new AppError('NOT_FOUND', 'This segment is no longer kept: reload the playlist.', { vi: 'Đoạn video này không còn; hãy tải lại.' });
-    // Private: a segment is only for holders of a signed URL; it never changes once written.
-    response.set({ 'Content-Type': segment.contentType, 'Cache-Control': 'private, max-age=60' }).send(segment.body);
+  // Segments: answered ahead of Express by `serveCameraSegments` (below); this route is the same for
+  // a request that reaches Express anyway (e.g. through a prefix).
+  router.get('/api/cameras/:id/segments/:name', (request, response, next) => {
+    answerSegment(relay, signer, String(request.params.id), String(request.params.name), request.query, response).catch(next);
   });
 
   // ---- the registry ----------------------------------------------------------------------------------
@@ -128,4 +123,50 @@ export function createCamerasRouter(db: Kysely<Database>, options: CamerasRouter
   });
 
   return router;
+}
+
+const SEGMENT_PATH = /^\/api\/cameras\/([^/?]+)\/segments\/([^/?]+)(?:\?(.*))?$/;
+
+/** A segment for a signed request: from the relay's cache (or one shared fetch), or 403 / 404 / 503. */
+async function answerSegment(relay: CameraRelay, signer: CameraUrlSigner, rawId: string, rawName: string, rawQuery: unknown, response: ServerResponse): Promise<void> {
+  const id = parseInput(cameraIdSchema, rawId, 'path');
+  const query = parseInput(streamQuerySchema, rawQuery, 'query');
+  const problem = signer.problem(id, query.exp, query.sig, Math.floor(Date.now() / 1000));
+  if (problem) throw signatureRefused(problem);
+  const name = parseInput(segmentNameSchema, rawName, 'path');
+  let segment: Awaited<ReturnType<CameraRelay['segment']>>;
+  try {
+    segment = await relay.segment(id, name);
+  } catch (error) {
+    throw asAppError(error);
+  }
+  if (!segment) throw new AppError('NOT_FOUND', 'This segment is no longer kept: reload the playlist.', { vi: 'Đoạn video này không còn; hãy tải lại.' });
+  // Private: a segment is only for holders of a signed URL; it never changes once written.
+  response.writeHead(200, { 'Content-Type': segment.contentType, 'Content-Length': segment.body.length, 'Cache-Control': 'private, max-age=60' });
+  response.end(segment.body);
+}
+
+/**
+ * Segments ahead of Express, as tiles are: every viewer asks for one each target duration, they are
+ * public to whoever holds a signed URL (no session, no body, no cookies), and Express's middleware
+ * would cost more than the answer. Errors go to the same error handler.
+ */
+export function serveCameraSegments(relay: CameraRelay, signer: CameraUrlSigner): NodeHandler {
+  return (request, response, next) => {
+    const match = request.method === 'GET' ? SEGMENT_PATH.exec(request.url ?? '') : null;
+    if (!match) {
+      next();
+      return;
+    }
+    let id: string;
+    let name: string;
+    try {
+      id = decodeURIComponent(match[1]!);
+      name = decodeURIComponent(match[2]!);
+    } catch {
+      next();
+      return;
+    }
+    answerSegment(relay, signer, id, name, match[3] ? { ...querystring.parse(match[3]) } : {}, response).catch(next);
+  };
 }

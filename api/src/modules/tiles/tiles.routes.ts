@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import querystring from 'node:querystring';
 import { Router } from 'express';
 import { parseInput } from '../../http/validate-input.ts';
@@ -29,7 +28,8 @@ export function createTilesRouter(tiles: TilesService): Router {
 const TILE_PATH = /^\/tiles\/([^/?]+)\/([^/?]+)\/([^/?]+)\/([^/?]+)\.mvt(?:\?(.*))?$/;
 
 /** A handler on Node's own request and response: Express middleware, and usable without Express. */
-export type NodeHandler = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
+export type { NodeHandler } from '../../http/node-handler.ts';
+import type { NodeHandler } from '../../http/node-handler.ts';
 
 /**
  * GET /tiles/{layer}/{z}/{x}/{y}.mvt. A map that pans asks for hundreds of tiles a second, most of
