@@ -30,6 +30,12 @@ export default defineConfig({
         manualChunks(id, { getModuleInfo }) {
           return staticEntries(id, getModuleInfo).size > 1 ? 'common' : undefined;
         },
+        // The camera player, with what its panel, the video wall and the IOC share of it, is a chunk
+        // Rollup would name after any one of its modules: it is named for what it is. (hls.js is not
+        // in it: the player fetches it with import() when a stream starts.)
+        chunkFileNames(chunk) {
+          return chunk.moduleIds.some((id) => id.endsWith(cameraPlayerModule)) ? 'assets/camera-player-[hash].js' : 'assets/[name]-[hash].js';
+        },
       },
     },
   },
@@ -92,6 +98,8 @@ export default defineConfig({
     }),
   ],
 });
+
+const cameraPlayerModule = '/src/cameras/camera-stream-player.ts';
 
 interface StaticModuleInfo {
   isEntry: boolean;

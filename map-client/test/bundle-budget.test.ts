@@ -36,4 +36,19 @@ describe.skipIf(!fs.existsSync(path.join(dist, 'build-manifest.json')) || staleR
     expect(report.tourPageGzipBytes).toBeGreaterThan(10 * 1024);
     expect(report.tourPageGzipBytes).toBeLessThan(report.entryScriptGzipBytes / 4);
   });
+
+  it('loads hls.js in a chunk of its own, only when a camera’s stream starts, within 180 kB gzip with the player', () => {
+    const report = checkBundleBudget(dist);
+    const hls = report.chunks.find((chunk) => chunk.file === report.hlsChunk);
+    expect(hls?.role).toBe('lazy');
+    expect(hls?.loadedBy).toMatch(/camera-player-/);
+    expect(Object.keys(report.cameraPlayerGzipBytes).sort()).toEqual(['src/cameras/camera-panel.ts', 'src/cameras/video-wall.ts']);
+    for (const [module, bytes] of Object.entries(report.cameraPlayerGzipBytes)) {
+      // hls.js's light build and its worker are most of it.
+      expect(bytes, module).toBeGreaterThan(100 * 1024);
+      expect(bytes, module).toBeLessThanOrEqual(180 * 1024);
+    }
+    const lazy = report.chunks.filter((chunk) => chunk.role === 'lazy').map((chunk) => chunk.file);
+    for (const name of ['camera-panel', 'video-wall', 'camera-player']) expect(lazy.some((file) => file.includes(name)), name).toBe(true);
+  });
 });

@@ -10,6 +10,10 @@
  * - The heritage 3D code (three.js + 3d-tiles-renderer) loads with a tour or the in-map layer: each
  *   of those, with everything it imports beyond the entry, stays within its own gzip budget; the tour
  *   page itself (text, buttons) stays free of three.js, so the narration shows before the model loads.
+ * - hls.js is a chunk of its own, fetched by the camera player with import() when a stream starts
+ *   (not when a camera's panel opens, nor with the IOC dashboard); a camera's panel with the player,
+ *   hls.js and its demuxing worker stays within its gzip budget.
+ * - zod stays out of the entry: the client imports only types from the `*.contract.ts` files.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,6 +30,8 @@ export const budgets = Object.freeze({
   heritage3dGzipBytes: 250 * 1024,
   /** A tour's page (tour.html): its scripts and CSS, before three.js; no MapLibre. */
   tourPageGzipBytes: 60 * 1024,
+  /** A camera's panel or the video wall, with the player, hls.js (light) and its worker, beyond the entry. */
+  cameraPlayerGzipBytes: 180 * 1024,
 });
 
 /** The build's two pages (vite.config.ts `build.rollupOptions.input`): the map, and a site's tour. */
@@ -36,6 +42,12 @@ export const tourEntry = 'tour.html';
 export const heritage3dModules = ['src/heritage/tour-scene.ts', 'src/heritage/heritage-3d-layer.ts'] as const;
 /** Loaded before them, and kept free of three.js: the tour page's entry and the /heritage view. */
 export const heritagePageModules = [tourEntry, 'src/views/heritage-view.ts'] as const;
+
+/** What opens a camera's player (cameras/camera-loaders.ts), each loaded with import(). */
+export const cameraPlayerModules = ['src/cameras/camera-panel.ts', 'src/cameras/video-wall.ts'] as const;
+/** The module that fetches hls.js (with import()), in the chunk vite.config.ts names `camera-player-*.js`: the only one allowed to load it. */
+export const hlsLoaderModule = 'src/cameras/camera-stream-player.ts';
+const hlsLoaderChunk = /(^|\/)camera-player-[\w-]+\.js$/;
 
 /** Packages that must stay out of the entry's static import graph. */
 export const lazyOnlyPackages = ['@deck.gl/', '@luma.gl/', 'three', '3d-tiles-renderer', 'hls.js', 'exifr', 'idb'] as const;
@@ -70,6 +82,10 @@ export interface BudgetReport {
   heritage3dGzipBytes: Record<string, number>;
   /** The tour page's scripts and CSS (tour.html's static graph), gzip. */
   tourPageGzipBytes: number;
+  /** Per camera module: its chunks beyond the entry, hls.js and hls.js's worker, gzip. */
+  cameraPlayerGzipBytes: Record<string, number>;
+  /** The chunk hls.js is in. */
+  hlsChunk?: string;
   problems: string[];
 }
 
@@ -115,7 +131,8 @@ export function checkBundleBudget(distDirectory: string): BudgetReport {
     const code = fs.readFileSync(path.join(distDirectory, file), 'utf8');
     if (/luma\.gl|deck\.gl|@deck\.gl/.test(code) && /MapboxOverlay|Deck\b/.test(code)) problems.push(`${file} contains deck.gl code`);
     if (/WebGLRenderer/.test(code) && /THREE|three\.module/.test(code)) problems.push(`${file} contains three.js code`);
-    if (/hls\.js|Hls\.isSupported/.test(code)) problems.push(`${file} contains hls.js code`);
+    if (/hls\.js|Hls\.isSupported|hlsManifestParsed/.test(code)) problems.push(`${file} contains hls.js code`);
+    if (/\$ZodType|ZodError/.test(code)) problems.push(`${file} contains zod: import only types from @bandoso/contracts' *.contract.ts files (their values bring zod with them)`);
   }
   // The tour page: small, and without MapLibre (a QR code at the gate opens it on one bar of signal).
   if (!manifest[tourEntry]?.isEntry) problems.push(`the build has no entry for ${tourEntry} (vite.config.ts build.rollupOptions.input)`);
@@ -165,8 +182,32 @@ export function checkBundleBudget(distDirectory: string): BudgetReport {
     }
   }
 
+  // hls.js: a chunk of its own, imported by nothing statically, fetched only by the stream player.
+  const hlsKey = Object.keys(manifest).find((key) => key.includes('node_modules/hls.js/') && !/\.worker\./.test(key));
+  const hlsChunk = hlsKey ? manifest[hlsKey]!.file : undefined;
+  const cameraPlayerGzipBytes: Record<string, number> = {};
+  if (!hlsKey) problems.push('hls.js is not a chunk of its own: load it with import() from the camera player');
+  else {
+    for (const [key, chunk] of Object.entries(manifest)) {
+      if (chunk.imports?.includes(hlsKey)) problems.push(`${chunk.file} imports hls.js statically: only ${hlsLoaderModule} may fetch it, with import()`);
+      if (chunk.dynamicImports?.includes(hlsKey) && chunk.src !== hlsLoaderModule && !hlsLoaderChunk.test(chunk.file)) problems.push(`${chunk.file} loads hls.js: only ${hlsLoaderModule} should`);
+      if (key !== hlsKey && !/hls\.worker/.test(key) && chunk.file.endsWith('.js') && /hlsManifestParsed/.test(fs.readFileSync(path.join(distDirectory, chunk.file), 'utf8'))) problems.push(`${chunk.file} contains hls.js code besides its own chunk ${hlsChunk}`);
+    }
+    const hlsWorker = Object.values(manifest).flatMap((chunk) => chunk.assets ?? []).find((asset) => /hls\.worker/.test(asset));
+    const hlsFiles = [hlsChunk!, ...(hlsWorker ? [hlsWorker] : [])];
+    for (const module of cameraPlayerModules) {
+      if (!manifest[module]) {
+        problems.push(`${module} is not a chunk of its own: load it with import() (cameras/camera-loaders.ts)`);
+        continue;
+      }
+      const files = [...new Set([...closure(module), ...hlsFiles])];
+      cameraPlayerGzipBytes[module] = files.reduce((total, file) => total + size(file).gzipBytes, 0);
+      if (cameraPlayerGzipBytes[module]! > budgets.cameraPlayerGzipBytes) problems.push(`${module} with its chunks, hls.js and its worker (${files.join(', ')}) is ${kib(cameraPlayerGzipBytes[module]!)} gzipped, over the budget of ${kib(budgets.cameraPlayerGzipBytes)}`);
+    }
+  }
+
   const sum = (role: ChunkSize['role']) => chunks.filter((chunk) => chunk.role === role).reduce((total, chunk) => total + chunk.gzipBytes, 0);
-  const report: BudgetReport = { chunks, entryScriptGzipBytes: sum('entry script'), entryStyleGzipBytes: sum('entry style'), mapWorkerGzipBytes: sum('map worker'), heritage3dGzipBytes, tourPageGzipBytes, problems };
+  const report: BudgetReport = { chunks, entryScriptGzipBytes: sum('entry script'), entryStyleGzipBytes: sum('entry style'), mapWorkerGzipBytes: sum('map worker'), heritage3dGzipBytes, tourPageGzipBytes, cameraPlayerGzipBytes, ...(hlsChunk ? { hlsChunk } : {}), problems };
   if (tourPageGzipBytes > budgets.tourPageGzipBytes) problems.push(`the tour page (${tourEntry}: ${[...tourFiles].join(', ')}) is ${kib(tourPageGzipBytes)} gzipped, over the budget of ${kib(budgets.tourPageGzipBytes)}`);
   if (report.entryScriptGzipBytes > budgets.entryScriptGzipBytes) problems.push(`entry scripts are ${kib(report.entryScriptGzipBytes)} gzipped, over the budget of ${kib(budgets.entryScriptGzipBytes)}`);
   if (report.entryStyleGzipBytes > budgets.entryStyleGzipBytes) problems.push(`entry CSS is ${kib(report.entryStyleGzipBytes)} gzipped, over the budget of ${kib(budgets.entryStyleGzipBytes)}`);
@@ -200,6 +241,7 @@ export function formatBudgetReport(report: BudgetReport): string {
     `  entry scripts ${kib(report.entryScriptGzipBytes)} / ${kib(budgets.entryScriptGzipBytes)}; entry CSS ${kib(report.entryStyleGzipBytes)} / ${kib(budgets.entryStyleGzipBytes)}; map worker ${kib(report.mapWorkerGzipBytes)} / ${kib(budgets.mapWorkerGzipBytes)}`,
     `  tour page (${tourEntry}, scripts and CSS) ${kib(report.tourPageGzipBytes)} / ${kib(budgets.tourPageGzipBytes)}`,
     ...Object.entries(report.heritage3dGzipBytes).map(([module, bytes]) => `  heritage 3D: ${module} with its chunks ${kib(bytes)} / ${kib(budgets.heritage3dGzipBytes)}`),
+    ...Object.entries(report.cameraPlayerGzipBytes).map(([module, bytes]) => `  camera player: ${module} with its chunks, hls.js (${report.hlsChunk}) and its worker ${kib(bytes)} / ${kib(budgets.cameraPlayerGzipBytes)}`),
   ].join('\n');
 }
 

@@ -273,6 +273,7 @@ const layers: readonly LayerDefinition[] = [
     geometry: sql`f.location`,
     conditions: publicCameraConditions,
     fields: [
+      field('id', 'String', 'Camera id (POST /api/cameras/{id}/watch)', sql`f.id::text`),
       field('code', 'String', 'Camera code', sql`f.code`),
       field('name', 'String', 'Name', sql`f.name`),
       field('status', 'String', 'online, degraded, offline or maintenance', sql`f.status`),

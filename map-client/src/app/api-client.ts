@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly messageVi: string | undefined,
+    /** The answer's Retry-After, in seconds (a 503 or 429 says when to ask again). */
+    readonly retryAfterS?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -36,8 +38,17 @@ export function getCsrfToken(): string | undefined {
 
 type ErrorBody = { error?: { code?: string; message?: string; messageVi?: string } } | undefined;
 
-export function apiErrorFrom(status: number, statusText: string, body: ErrorBody): ApiError {
-  return new ApiError(status, body?.error?.code ?? 'HTTP_' + status, body?.error?.message ?? statusText, body?.error?.messageVi);
+export function apiErrorFrom(status: number, statusText: string, body: ErrorBody, retryAfter?: string | null): ApiError {
+  return new ApiError(status, body?.error?.code ?? 'HTTP_' + status, body?.error?.message ?? statusText, body?.error?.messageVi, retryAfterSeconds(retryAfter));
+}
+
+/** Retry-After as delay-seconds or an HTTP date (RFC 9110), in seconds from now. */
+export function retryAfterSeconds(value: string | null | undefined, nowMs = Date.now()): number | undefined {
+  const trimmed = value?.trim();
+  if (!trimmed) return undefined;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000));
 }
 
 function withCsrf(init: RequestInit): HeadersInit {
@@ -54,7 +65,7 @@ export async function fetchJson<T>(url: string, init: RequestInit = {}): Promise
     if ((error as Error).name === 'AbortError') throw error;
     throw new NetworkError(error);
   }
-  if (!response.ok) throw apiErrorFrom(response.status, response.statusText, (await response.json().catch(() => undefined)) as ErrorBody);
+  if (!response.ok) throw apiErrorFrom(response.status, response.statusText, (await response.json().catch(() => undefined)) as ErrorBody, response.headers.get('Retry-After'));
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }
@@ -105,7 +116,7 @@ export function postWithProgress<T>(url: string, body: FormData | string, option
       }
       if (request.status >= 200 && request.status < 300) resolve({ status: request.status, body: parsed as T });
       else if (request.status === 0) reject(new NetworkError(new Error('no response')));
-      else reject(apiErrorFrom(request.status, request.statusText, parsed as ErrorBody));
+      else reject(apiErrorFrom(request.status, request.statusText, parsed as ErrorBody, request.getResponseHeader('Retry-After')));
     });
     options.signal?.addEventListener('abort', () => request.abort(), { once: true });
     request.send(body);

@@ -63,6 +63,7 @@ export function createLayerPanel(container: HTMLElement, map: MapLibreMap, overl
 }
 
 function renderLegendEntry(entry: LegendEntry): HTMLLIElement {
+  if (entry.swatch.kind === 'icon') return h('li', {}, h('img', { className: 'swatch swatch-icon', src: entry.swatch.image, alt: '', width: 20, height: 20 }), t(entry.labelKey));
   const { kind, colour, outline } = entry.swatch;
   const style =
     kind === 'fill'

@@ -4,10 +4,15 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describeError, fetchJson } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
 import { formatDateTime, formatPercent, onLanguageChange, t, type MessageKey } from '../app/i18n.ts';
+import { cameraStatuses } from '@bandoso/contracts';
+import { closeOpenCameraPanel } from '../cameras/camera-loaders.ts';
+import { cameraSymbolUrl } from '../cameras/camera-symbols.ts';
 import { categoryName, loadCategories, type Category } from '../reports/report-api.ts';
+import { mountIocCameras } from './ioc-cameras.ts';
 import { newReportMs } from './ioc-colours.ts';
 import { buildIocLayers, iocLabelLayer, iocLayerIds, pointsOf, type IocLayerData, type IocLayerVisibility } from './ioc-layers.ts';
 import { mountIocOverlay } from './ioc-overlay.ts';
+import { createIocReportDetail } from './ioc-report-detail.ts';
 import { connectLiveReports, mergeLiveReport, type FeedState, type LiveReport } from './live-reports.ts';
 import { createStatsPanel, type StatisticsReport } from './stats-panel.ts';
 
@@ -22,6 +27,10 @@ export interface IocProbe {
   /** Communes in the choropleth, and how many have an on-time rate. */
   choropleth(): { communes: number; withRate: number };
   feedState(): FeedState;
+  /** Health by camera code, as the IOC's camera layer draws it now. */
+  cameraStatuses(): Record<string, string>;
+  /** The tracking code of the report whose details are open. */
+  reportDetail(): string | undefined;
 }
 
 declare global {
@@ -37,7 +46,7 @@ declare global {
  */
 export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, announce: (message: string) => void): { destroy(): void } {
   const data: IocLayerData = { communes: undefined, onTimeRates: new Map(), reportPoints: [], live: [] };
-  const visible: IocLayerVisibility = { density: true, onTime: true, live: true };
+  const visible: IocLayerVisibility & { cameras: boolean } = { density: true, onTime: true, live: true, cameras: true };
   let feedState: FeedState = 'connecting';
   let destroyed = false;
   let animation: number | undefined;
@@ -62,7 +71,25 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
     }
     return null;
   };
-  const overlay = mountIocOverlay(map, { getTooltip: tooltip });
+  const overlay = mountIocOverlay(map, {
+    getTooltip: tooltip,
+    // A click on a live report opens its details (and the cameras that see its place).
+    onClick: (info) => {
+      if (info.layer?.id === iocLayerIds.live && info.object) detail.show(info.object as LiveReport);
+    },
+  });
+  const dataStatus = h('p', { className: 'error', role: 'alert' });
+  const cameras = mountIocCameras(map, {
+    beforeLabels: iocLabelLayer,
+    onError: (error) => {
+      dataStatus.textContent = `${t('camera.listFailed')} ${describeError(error)}`;
+    },
+  });
+  const detail = createIocReportDetail({
+    nameOfCategory,
+    flyTo: (coordinates) => map.flyTo({ center: coordinates, zoom: Math.max(map.getZoom(), 15) }),
+    onCameraError: () => announce(t('camera.openFailed')),
+  });
 
   const redraw = () => {
     if (destroyed) return;
@@ -84,16 +111,20 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
       ['onTime', 'ioc.layerOnTime'],
       ['density', 'ioc.layerDensity'],
       ['live', 'ioc.layerLive'],
+      ['cameras', 'ioc.layerCameras'],
     ] as const).map(([key, label]) => {
       const input = h('input', { type: 'checkbox', id: `ioc-layer-${key}`, checked: visible[key] });
       input.addEventListener('change', () => {
         visible[key] = input.checked;
-        redraw();
+        if (key === 'cameras') cameras.setVisible(input.checked);
+        else redraw();
       });
       return h('div', { className: 'layer-option' }, input, h('label', { for: `ioc-layer-${key}` }, t(label)));
     }),
     h('p', { className: 'ioc-legend' }, h('span', {}, '0 %'), h('span', { className: 'ramp', 'aria-hidden': 'true' }), h('span', {}, '100 %')),
     h('p', { className: 'muted' }, t('ioc.legendOnTime')),
+    // The cameras' health, by shape as well as colour (the same icons as on the map).
+    h('ul', { className: 'ioc-camera-legend' }, cameraStatuses.map((status) => h('li', {}, h('img', { src: cameraSymbolUrl(status), alt: '', width: 18, height: 18 }), t(`legend.camera.${status}`)))),
   );
   const feedStatus = h('p', { className: 'muted feed-status', role: 'status' });
   const liveList = h('ol', { className: 'live-list', 'aria-live': 'polite', 'aria-relevant': 'additions' });
@@ -105,8 +136,7 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
       redraw();
     },
   });
-  const dataStatus = h('p', { className: 'error', role: 'alert' });
-  container.append(layerToggles, liveSection, stats.element, dataStatus);
+  container.append(detail.element, layerToggles, liveSection, stats.element, dataStatus);
 
   const renderFeedStatus = () => {
     feedStatus.textContent = feedState === 'open' ? t('ioc.liveConnected') : feedState === 'reconnecting' ? t('ioc.liveReconnecting') : t('app.loading');
@@ -121,8 +151,11 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
     replaceChildren(
       liveList,
       data.live.slice(0, 20).map((report) => {
-        const show = h('button', { type: 'button', className: 'link-button', 'aria-label': t('ioc.showOnMap', { code: report.trackingCode }) }, report.trackingCode);
-        show.addEventListener('click', () => map.flyTo({ center: report.coordinates, zoom: Math.max(map.getZoom(), 15) }));
+        const show = h('button', { type: 'button', className: 'link-button', 'aria-label': t('ioc.showDetails', { code: report.trackingCode }) }, report.trackingCode);
+        show.addEventListener('click', () => {
+          map.flyTo({ center: report.coordinates, zoom: Math.max(map.getZoom(), 15) });
+          detail.show(report);
+        });
         return h(
           'li',
           { className: `live-item${now - report.arrivedAt < newReportMs ? ' is-new' : ''}`, 'data-tracking-code': report.trackingCode, 'data-status': report.status },
@@ -141,6 +174,7 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
     (type, event) => {
       if (destroyed) return;
       data.live = mergeLiveReport(data.live, event, Date.now());
+      detail.update(data.live.find((report) => report.trackingCode === event.report.trackingCode));
       if (type === 'report.created') {
         data.reportPoints = [...data.reportPoints, event.report.location.coordinates];
         announce(t('ioc.liveAnnounce', { code: event.report.trackingCode, category: nameOfCategory(event.report.category), commune: event.report.commune.name }));
@@ -152,8 +186,15 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
       statsTimer = setTimeout(() => void stats.refresh(), 5_000);
     },
     (state) => {
+      // Back after an interruption: camera health changes meanwhile were not replayed; the list has them.
+      if (state === 'open' && feedState === 'reconnecting') void cameras.reload();
       feedState = state;
       renderFeedStatus();
+    },
+    (event) => {
+      if (destroyed) return;
+      cameras.applyStatus(event);
+      detail.applyCameraStatus(event);
     },
   );
 
@@ -183,6 +224,7 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
     renderFeedStatus();
     renderLive();
     stats.render();
+    detail.update();
   });
 
   window.bandosoIoc = {
@@ -198,6 +240,8 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
     layerIds: () => overlay.layers().map((layer) => layer.id),
     choropleth: () => ({ communes: data.communes?.features.length ?? 0, withRate: [...data.onTimeRates.values()].filter((value) => value !== null).length }),
     feedState: () => feedState,
+    cameraStatuses: () => cameras.statuses(),
+    reportDetail: () => detail.shown(),
   };
 
   return {
@@ -208,6 +252,9 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
       if (animation !== undefined) cancelAnimationFrame(animation);
       if (statsTimer) clearTimeout(statsTimer);
       overlay.remove();
+      cameras.destroy();
+      // A restricted camera must not keep playing once its operator has left (signed out).
+      closeOpenCameraPanel();
       delete window.bandosoIoc;
     },
   };

@@ -17,10 +17,10 @@ export interface IocOverlay {
  * the map's layers and labels (a layer's `beforeId` puts it under a map layer) instead of floating
  * over them, and there is one canvas, not two.
  */
-export function mountIocOverlay(map: MapLibreMap, options: { getTooltip?: (info: PickingInfo) => string | null } = {}): IocOverlay {
+export function mountIocOverlay(map: MapLibreMap, options: { getTooltip?: (info: PickingInfo) => string | null; onClick?: (info: PickingInfo) => void } = {}): IocOverlay {
   exposeTransformForDeck(map);
   let current: Layer[] = [];
-  const overlay = new MapboxOverlay({ interleaved: true, layers: [], ...(options.getTooltip ? { getTooltip: options.getTooltip } : {}) });
+  const overlay = new MapboxOverlay({ interleaved: true, layers: [], ...(options.getTooltip ? { getTooltip: options.getTooltip } : {}), ...(options.onClick ? { onClick: options.onClick } : {}) });
   map.addControl(overlay);
   return {
     setLayers(layers) {

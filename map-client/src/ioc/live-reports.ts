@@ -1,7 +1,7 @@
-import { feedEventTypes, feedPositionEvent, type FeedEventData, type FeedEventType, type ReportStatus } from '@bandoso/contracts';
+import { cameraStatusEvent, feedEventTypes, feedPositionEvent, type CameraStatusEventData, type FeedEventData, type FeedEventType, type ReportStatus } from '@bandoso/contracts';
 
-/** `data` of a `report.created` / `report.updated` event of `GET /api/reports/events`, as the server's contract says. */
-export type { FeedEventData };
+/** `data` of a `report.created` / `report.updated` event of `GET /api/reports/events`, and of its `camera.status` events, as the server's contract says. */
+export type { CameraStatusEventData, FeedEventData };
 
 export interface LiveReport {
   trackingCode: string;
@@ -42,9 +42,10 @@ export type FeedState = 'connecting' | 'open' | 'reconnecting';
  * and resumes after the last event id it saw (Last-Event-ID), so nothing is lost across a short
  * interruption. When the platform refuses a stream (503 while its database is unavailable),
  * EventSource gives up for good; this opens a new one after a growing pause (3 s, doubling to 30 s),
- * resuming after the last event received (`lastEventId`).
+ * resuming after the last event received (`lastEventId`). `camera.status` events go to
+ * `onCameraStatus`, when given.
  */
-export function connectLiveReports(onEvent: (type: FeedEventType, data: FeedEventData) => void, onState: (state: FeedState) => void): { close(): void } {
+export function connectLiveReports(onEvent: (type: FeedEventType, data: FeedEventData) => void, onState: (state: FeedState) => void, onCameraStatus?: (data: CameraStatusEventData) => void): { close(): void } {
   let source: EventSource | undefined;
   let lastEventId = '';
   let failures = 0;
@@ -78,6 +79,16 @@ export function connectLiveReports(onEvent: (type: FeedEventType, data: FeedEven
           onEvent(type, JSON.parse(message.data) as FeedEventData);
         } catch {
           // A malformed event is skipped; the next one still arrives.
+        }
+      });
+    }
+    // A camera's health changed (no id: not replayed after a reconnection; the IOC reloads the list then).
+    if (onCameraStatus) {
+      current.addEventListener(cameraStatusEvent, (event) => {
+        try {
+          onCameraStatus(JSON.parse((event as MessageEvent<string>).data) as CameraStatusEventData);
+        } catch {
+          // Skipped, as above.
         }
       });
     }

@@ -25,7 +25,11 @@ export const palette = Object.freeze({
   label: '#2e2b25',
   labelHalo: '#fbfaf6',
   heritage: { special_national: '#b3261e', national: '#d9822b', provincial: '#8d6e63' },
-  camera: { online: '#1565c0', offline: '#9e9e9e', fov: '#1565c0' },
+  /**
+   * Camera health. Okabe–Ito / Tol colours that stay apart for the common colour-blindnesses, and
+   * each status has its own shape too (cameras/camera-symbols.ts): colour is never the only cue.
+   */
+  camera: { online: '#0072b2', degraded: '#e69f00', offline: '#5a5a5a', maintenance: '#aa4499', fov: '#0072b2' },
   facility: { police: '#1a3d8f', fire: '#d84315', hospital: '#c2185b', clinic: '#ef6c9a' },
   report: { open: '#f9a825', resolved: '#2e7d32', overdue: '#c62828', rejected: '#757575', cluster: '#5e35b1' },
   highlight: '#0b5d3b',

@@ -34,8 +34,8 @@ export interface OverlayStyle {
 
 export interface LegendEntry {
   labelKey: MessageKey;
-  /** How the swatch looks: a filled box, a line, or a dot. */
-  swatch: { kind: 'fill' | 'line' | 'dot' | 'dashed'; colour: string; outline?: string };
+  /** How the swatch looks: a filled box, a line, a dot, or the map's own icon (`image`, a URL). */
+  swatch: { kind: 'fill' | 'line' | 'dot' | 'dashed'; colour: string; outline?: string } | { kind: 'icon'; colour: string; image: string };
 }
 
 /**

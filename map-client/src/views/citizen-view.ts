@@ -3,6 +3,7 @@ import { describeError } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
 import { onLanguageChange, t } from '../app/i18n.ts';
 import { tileJsonUrl } from '../map/tile-catalog.ts';
+import { openCameraAt } from '../overlays/cameras-overlay.ts';
 import { heritageSiteAt, type HeritageSiteHit } from '../overlays/heritage-overlay.ts';
 import { applyReportFilters, noReportFilters, reportAt, type ReportFilters } from '../overlays/reports-overlay.ts';
 import { loadCategories, locatePoint, type Category } from '../reports/report-api.ts';
@@ -192,6 +193,7 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
   };
 
   const onClick = (event: MapMouseEvent) => {
+    if (openCameraAt(map, event.point, announce)) return;
     const hit = reportAt(map, event.point);
     if (hit?.kind === 'report') {
       void show('detail', hit.trackingCode);

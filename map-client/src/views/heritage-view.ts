@@ -4,6 +4,7 @@ import { describeError } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
 import { getLanguage, onLanguageChange, t, type MessageKey } from '../app/i18n.ts';
 import { loadHeritageSites, localText, orderSites, tourPath } from '../heritage/heritage-api.ts';
+import { cameraAt, openCameraAt } from '../overlays/cameras-overlay.ts';
 import { heritageSiteAt } from '../overlays/heritage-overlay.ts';
 import type { AppView, ViewContext } from './view.ts';
 
@@ -61,11 +62,12 @@ export async function enterHeritageView({ map, panel, layers, announce }: ViewCo
 
   // A click on a site's point opens its tour.
   const onClick = (event: MapMouseEvent) => {
+    if (openCameraAt(map, event.point, announce)) return;
     const site = heritageSiteAt(map, event.point);
     if (site) location.assign(tourPath(site.code));
   };
   const onMove = (event: MapMouseEvent) => {
-    map.getCanvas().style.cursor = heritageSiteAt(map, event.point) ? 'pointer' : '';
+    map.getCanvas().style.cursor = heritageSiteAt(map, event.point) || cameraAt(map, event.point) ? 'pointer' : '';
   };
   map.on('click', onClick);
   map.on('mousemove', onMove);

@@ -1,18 +1,37 @@
+import { videoWallPath } from '@bandoso/contracts';
 import { describeError } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
 import { onLanguageChange, t } from '../app/i18n.ts';
+import { loadVideoWall } from '../cameras/camera-loaders.ts';
 import { currentUser, operationsRoles, signIn, signOut, type StaffUser } from '../ioc/staff-session.ts';
-import type { AppView, ViewContext } from './view.ts';
+import { navigateTo, type AppView, type ViewContext } from './view.ts';
+
+/** `/ioc/cameras` (and `/ioc/cameras/`): the IOC view shows the video wall instead of the dashboard. */
+const isVideoWallPath = (pathname: string) => pathname.replace(/\/+$/, '') === videoWallPath;
+
+/** A link to another path of the page, followed without reloading it. */
+function pageLink(path: string, className: string, text: string): HTMLAnchorElement {
+  const link = h('a', { href: path, className }, text);
+  link.addEventListener('click', (event) => {
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    navigateTo(path);
+  });
+  return link;
+}
 
 /**
  * The operations centre's view, for signed-in IOC operators (and admins). deck.gl is loaded here
  * and only here, after sign-in (ioc/ioc-dashboard.ts, ~3× the size of the citizen entry): the live
  * reports, the density hexagons and the on-time choropleth on an interleaved MapboxOverlay, the live
- * list and the statistics panel.
+ * list and the statistics panel. At `/ioc/cameras` it shows the video wall instead (cameras/video-wall.ts,
+ * hls.js; no deck.gl), over the map.
  */
 export async function enterIocView({ map, panel, announce }: ViewContext): Promise<AppView> {
+  const wallMode = isVideoWallPath(location.pathname);
   let user: StaffUser | undefined;
   let dashboard: { destroy(): void } | undefined;
+  let wall: { destroy(): void } | undefined;
   let left = false;
   let loginError = '';
   // Kept across a failed attempt: only the password is typed again.
@@ -20,19 +39,38 @@ export async function enterIocView({ map, panel, announce }: ViewContext): Promi
   const status = h('p', { role: 'status', className: 'muted' });
   const dashboardContainer = h('div', { className: 'ioc-dashboard' });
 
-  const render = () => {
-    if (!user || !operationsRoles.includes(user.role)) return renderLogin();
+  const logoutButton = () => {
     const logout = h('button', { type: 'button', className: 'secondary-button ioc-logout' }, t('ioc.logout'));
     logout.addEventListener('click', async () => {
       dashboard?.destroy();
       dashboard = undefined;
+      wall?.destroy();
+      wall = undefined;
       await signOut();
       user = undefined;
       replaceChildren(dashboardContainer);
       render();
     });
-    replaceChildren(panel, h('h2', {}, t('ioc.title')), h('p', { className: 'muted ioc-user' }, t('ioc.signedInAs', { name: user.displayName }), ' ', logout), status, dashboardContainer);
+    return logout;
   };
+
+  const render = () => {
+    if (!user || !operationsRoles.includes(user.role)) return renderLogin();
+    // The wall covers the map and the panel, and carries the frame itself (wallFrame).
+    if (wallMode) return replaceChildren(panel, status);
+    replaceChildren(
+      panel,
+      h('h2', {}, t('ioc.title')),
+      h('p', { className: 'muted ioc-user' }, t('ioc.signedInAs', { name: user.displayName }), ' ', logoutButton()),
+      pageLink(videoWallPath, 'ioc-wall-link', t('wall.open')),
+      status,
+      dashboardContainer,
+    );
+  };
+
+  /** Back to the map, who is signed in, sign out: in the wall's header. */
+  const wallFrame = h('div', { className: 'wall-frame' });
+  const renderWallFrame = () => replaceChildren(wallFrame, pageLink('/ioc', 'ioc-wall-link', t('wall.backToMap')), h('p', { className: 'muted ioc-user' }, t('ioc.signedInAs', { name: user?.displayName ?? '' })), logoutButton());
 
   const renderLogin = () => {
     const email = h('input', { type: 'email', id: 'ioc-email', name: 'email', autocomplete: 'username', required: true, value: typedEmail });
@@ -65,11 +103,27 @@ export async function enterIocView({ map, panel, announce }: ViewContext): Promi
       }
       if (left) return;
       render();
-      if (user) await openDashboard();
+      if (user) await openOperations();
       else document.getElementById(typedEmail ? 'ioc-password' : 'ioc-email')?.focus();
     });
     replaceChildren(panel, h('h2', {}, t('ioc.title')), h('p', {}, t('ioc.loginRequired')), form, status);
   };
+
+  const openWall = async () => {
+    status.textContent = t('wall.loading');
+    try {
+      const { mountVideoWall } = await loadVideoWall();
+      if (left || !user) return;
+      renderWallFrame();
+      wall = mountVideoWall(map.getContainer().parentElement ?? document.body, { announce, header: wallFrame });
+      status.textContent = '';
+    } catch (error) {
+      status.textContent = describeError(error);
+      announce(describeError(error));
+    }
+  };
+
+  const openOperations = () => (wallMode ? openWall() : openDashboard());
 
   const openDashboard = async () => {
     status.textContent = t('ioc.loading');
@@ -91,16 +145,19 @@ export async function enterIocView({ map, panel, announce }: ViewContext): Promi
     loginError = describeError(error);
   }
   render();
-  if (user && operationsRoles.includes(user.role)) await openDashboard();
+  if (user && operationsRoles.includes(user.role)) await openOperations();
   const stopLanguage = onLanguageChange(() => {
     // The dashboard keeps its state; only the frame around it is re-rendered.
     if (!user) renderLogin();
+    else if (wall) renderWallFrame();
+    else render();
   });
   return {
     id: 'ioc',
     leave() {
       left = true;
       dashboard?.destroy();
+      wall?.destroy();
       stopLanguage();
     },
   };

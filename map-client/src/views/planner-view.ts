@@ -4,6 +4,7 @@ import { describeError, fetchJson } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
 import { formatArea, formatDate, formatNumber, isMessageKey, onLanguageChange, t, type MessageKey } from '../app/i18n.ts';
 import { mountMeasureTool } from '../features/measure-tool.ts';
+import { openCameraAt } from '../overlays/cameras-overlay.ts';
 import { highlightChangedZones, highlightSelectedZone, showPlanningVersion } from '../overlays/planning-overlay.ts';
 import type { AppView, ViewContext } from './view.ts';
 
@@ -184,6 +185,7 @@ export async function enterPlannerView({ map, panel, layers, announce }: ViewCon
 
   const onClick = (event: MapMouseEvent) => {
     if (measureTool.active) return;
+    if (openCameraAt(map, event.point, announce)) return;
     void lookUp([event.lngLat.lng, event.lngLat.lat]);
   };
 

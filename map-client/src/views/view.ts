@@ -30,3 +30,14 @@ export function viewForPath(pathname: string): ViewId {
   if (pathname === '/heritage' || pathname.startsWith('/heritage/')) return 'heritage';
   return 'citizen';
 }
+
+/**
+ * Goes to another path of this page without reloading it: the app shell shows the view of the new
+ * path (it listens to popstate, as for the browser's back button). `/ioc/cameras` is the IOC view
+ * showing the video wall.
+ */
+export function navigateTo(path: string): void {
+  if (`${location.pathname}${location.search}` === path) return;
+  history.pushState(null, '', path);
+  dispatchEvent(new PopStateEvent('popstate'));
+}
