@@ -10,6 +10,12 @@
  * The platform runs as users run it (api/src/main.ts, embedded database with the sample data) in its
  * own process, so its CPU is its own; viewers share this process. Options: --seconds N (per run,
  * default 12), --viewers 1,10,50,200.
+ *
+ * Then the glass-to-glass delay in Chromium with hls.js: the wall clock of the page minus the time of
+ * the frame on screen. The simulator burns each frame's wall-clock time into the picture and stamps
+ * each segment with the same clock (EXT-X-PROGRAM-DATE-TIME of its first frame), so hls.js's
+ * `playingDate` (that time plus the position inside the segment) is the burned-in clock of the frame
+ * shown, to within a frame (100 ms at 10 fps), without reading the picture.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,6 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../../api/src/testing/free-port.ts';
 import { startCameraSimulator } from '../camera-sim/camera-simulator.ts';
+import { chromiumPath, launchBrowser } from '../e2e/browser.ts';
 import { percentile, printTable } from './bench-statistics.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -160,6 +167,46 @@ try {
     });
   }
   printTable(`bench:cameras — one simulated camera (1 s segments), ${seconds} s per run, relayed through one API process vs read directly`, rows);
+
+  if (chromiumPath) {
+    const browser = await launchBrowser();
+    try {
+      const delays: Array<Record<string, string | number>> = [];
+      for (const mode of ['relayed', 'direct'] as const) {
+        const page = await browser.newPage();
+        // Same origin as the relay (a JSON page of the platform); the simulator answers CORS *.
+        await page.goto(`${base}/api/health`);
+        await page.addScriptTag({ path: path.join(repositoryRoot, 'node_modules/hls.js/dist/hls.light.min.js') });
+        const url =
+          mode === 'direct'
+            ? simulator.streamUrl('CAM-005')
+            : new URL(((await (await fetch(`${base}/api/cameras/${cameraId}/watch`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).json()) as { url: string }).url, base).toString();
+        const samples = await page.evaluate(
+          `new Promise((resolve, reject) => {
+            const video = document.createElement('video');
+            video.muted = true;
+            document.body.append(video);
+            const hls = new Hls({ lowLatencyMode: false });
+            hls.loadSource(${JSON.stringify(url)});
+            hls.attachMedia(video);
+            video.play().catch(() => undefined);
+            const samples = [];
+            const timer = setInterval(() => {
+              if (video.currentTime > 0 && hls.playingDate) samples.push(Date.now() - hls.playingDate.getTime());
+              if (samples.length >= 40) { clearInterval(timer); hls.destroy(); resolve(samples); }
+            }, 250);
+            setTimeout(() => { clearInterval(timer); hls.destroy(); samples.length ? resolve(samples) : reject(new Error('no frame played in 40 s')); }, 40000);
+          })`,
+        ) as number[];
+        await page.close();
+        const sorted = [...samples].sort((a, b) => a - b);
+        delays.push({ stream: mode, samples: sorted.length, 'p50 glass-to-glass (ms)': percentile(sorted, 0.5), 'p95 glass-to-glass (ms)': percentile(sorted, 0.95) });
+      }
+      printTable('Glass to glass in Chromium (hls.js, default live settings): page clock minus the burned-in clock of the frame shown', delays);
+    } finally {
+      await browser.close();
+    }
+  } else console.log('\n(Chromium not found: no glass-to-glass measurement.)');
   const last = rows.at(-1)!;
   const perViewer = Number(last['platform CPU per viewer (ms/s)']);
   console.log(`\nOne API process (one core): ${Math.floor(1000 / perViewer)} viewers by CPU at ${perViewer.toFixed(2)} ms of CPU per viewer-second (measured at ${String(last.viewers)} viewers); the largest count measured here with no error and p95 under one segment: ${holds}.`);
