@@ -619,11 +619,13 @@ describe('cameras', () => {
     properties: { code: 'CAM-001', name: 'Ngã tư Mường Thanh', bearing_deg: 45, hfov_deg: 90, range_m: 120, stream_url: 'rtsp://10.0.0.5/stream1', ...overrides },
   });
 
-  it('defaults status to online and maps Vietnamese status words', async () => {
-    const file = await prepareText(featureCollection([camera(), camera({ code: 'CAM-002', trang_thai: 'Bảo trì' })]), { layer: 'cameras' });
+  it('defaults status to online and visibility to restricted, and maps Vietnamese status and visibility words', async () => {
+    const file = await prepareText(featureCollection([camera(), camera({ code: 'CAM-002', trang_thai: 'Bảo trì', quyen_xem: 'Công khai', don_vi_quan_ly: 'Công an tỉnh' })]), { layer: 'cameras' });
     expect(file.problems).toEqual([]);
     expect(file.features.map((feature) => feature.attributes.status)).toEqual(['online', 'maintenance']);
-    expect(file.features[0]!.attributes).toEqual({ code: 'CAM-001', name: 'Ngã tư Mường Thanh', bearing_deg: 45, hfov_deg: 90, range_m: 120, stream_url: 'rtsp://10.0.0.5/stream1', status: 'online' });
+    expect(file.features.map((feature) => feature.attributes.visibility)).toEqual(['restricted', 'public']);
+    expect(file.features[1]!.attributes.owner).toBe('Công an tỉnh');
+    expect(file.features[0]!.attributes).toMatchObject({ code: 'CAM-001', name: 'Ngã tư Mường Thanh', bearing_deg: 45, hfov_deg: 90, range_m: 120, stream_url: 'rtsp://10.0.0.5/stream1', status: 'online', visibility: 'restricted' });
   });
 
   it.each([

@@ -144,6 +144,17 @@ describeInBrowser('live cameras in Chromium, on the real platform with simulated
     // hls.js came in its own chunk, when the stream started.
     expect(await page.evaluate(() => performance.getEntriesByType('resource').some((entry) => /\/assets\/hls\.light-[\w-]+\.js$/.test(entry.name)))).toBe(true);
     await page.screenshot({ path: shot('phone-panel') });
+    // The picture moves: two frames a second apart differ.
+    const video = page.locator('.camera-panel video');
+    const firstFrame = await video.screenshot();
+    await sleep(1000);
+    const secondFrame = await video.screenshot();
+    expect(Buffer.compare(firstFrame, secondFrame)).not.toBe(0);
+    // In English too.
+    await page.locator('.language-toggle').click();
+    await page.waitForFunction(() => /\d+ s behind/.test(document.querySelector('.camera-panel .player-badge')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    await page.screenshot({ path: shot('phone-panel-en') });
+    await page.locator('.language-toggle').click();
 
     // 25 s: the first URL expires after 20 s; the player renews every 5 s, underneath hls.js.
     const before = await page.evaluate(() => {

@@ -441,11 +441,12 @@ describe('CameraRelay against a live HLS camera', () => {
     expect(start.programDateTime!.getTime() + start.duration * 1000).toBeGreaterThan(from.getTime());
     expect(rewind.segments.every((segment) => segment.programDateTime instanceof Date)).toBe(true);
     expect(rewind.segments.length).toBeGreaterThanOrEqual(recording.segments.length - 2);
-    // Served from the disk, and it is the segment the camera made at that time.
+    // Served from the disk, and it is the segment the camera made at that time. (The recorder keeps
+    // fetching new segments meanwhile, so the relay's counter may move: the camera's count per
+    // segment says nothing was fetched twice.)
     const name = new URL(start.uri, 'http://relay').pathname.split('/').at(-1)!;
-    const fetchesBefore = relay.counters(CAMERA_ID).segmentFetches;
     const segment = await relay.segment(CAMERA_ID, name);
-    expect(relay.counters(CAMERA_ID).segmentFetches).toBe(fetchesBefore);
+    expect([...camera.segmentRequests().values()].every((count) => count === 1)).toBe(true);
     expect(camera.startOf(identify(segment!.body).mediaSequence)).toBe(start.programDateTime!.getTime());
     // Nothing recorded covers a time before the recording or after its newest segment.
     expect(await relay.rewindPlaylist(CAMERA_ID, new Date(stored.firstProgramDateTime - 1_000), signedUri)).toBeUndefined();
