@@ -388,6 +388,9 @@ export class CameraRelay {
     const contentType = contentTypeOfName(segmentName);
     const store = this.#stores.get(cameraId);
     if (store?.has(segmentName)) {
+      // A recorded segment near the live edge is still in memory: no disk read for every viewer.
+      const cached = this.#cache.get(cacheKey(cameraId, segmentName));
+      if (cached) return { body: cached, contentType };
       const body = await store.read(segmentName).catch((error: unknown) => {
         // The disk failed us: the cache or the camera may still have it.
         this.#failures.error(`store-read:${cameraId}`, { cameraId, error: messageOf(error) }, 'cannot read a recorded segment');
