@@ -126,6 +126,14 @@ export function showCameraPanel(camera: CameraSummary, options: CameraPanelOptio
 
   if (current.id) {
     startPlayer();
+    // The tiles carry what the icon needs; its owner and last signal come from the list.
+    findCamera(camera.code)
+      .then((feature) => {
+        if (closed || !feature || feature.id !== current.id) return;
+        current = { ...current, ...cameraSummaryOf(feature) };
+        render();
+      })
+      .catch(() => undefined);
     return;
   }
   // A camera from the vector tiles: its id (and latest health) from the list this browser may watch.
