@@ -11,6 +11,11 @@ import { sql, type Kysely } from 'kysely';
 // Every change to a camera is an audited event: who (user and role, or the health checker), when,
 // and what changed (the names of the changed fields with their old and new values, except the
 // source address, which is recorded as changed without its value: it never leaves the server).
+//
+// The health checker writes `last_seen_at` of every answering camera every interval. The generic
+// tile trigger of migration 0005 counts any update of a row, so that would invalidate the camera
+// tiles every 30 s for nothing; like the reports' trigger, the cameras' now counts only changes of
+// what the tiles show.
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -32,9 +37,30 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at timestamptz NOT NULL DEFAULT now()
     )`.execute(db);
   await sql`CREATE INDEX camera_event_camera_idx ON camera_event (camera_id, id)`.execute(db);
+  await sql`
+    CREATE FUNCTION camera_tiles_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+    DECLARE
+      extent box2d;
+    BEGIN
+      SELECT ST_Extent(g) INTO extent
+      FROM old_rows o JOIN new_rows n ON n.id = o.id, LATERAL (VALUES (o.location), (o.fov), (n.location), (n.fov)) AS v(g)
+      WHERE (o.code, o.name, o.status, o.visibility, o.retired_at, o.location, o.bearing_deg, o.hfov_deg, o.range_m)
+        IS DISTINCT FROM (n.code, n.name, n.status, n.visibility, n.retired_at, n.location, n.bearing_deg, n.hfov_deg, n.range_m);
+      IF extent IS NULL THEN RETURN NULL; END IF;
+      PERFORM tile_source_bump('camera', extent);
+      RETURN NULL;
+    END
+    $$`.execute(db);
+  await sql`DROP TRIGGER camera_tiles_update ON camera`.execute(db);
+  await sql`CREATE TRIGGER camera_tiles_update AFTER UPDATE ON camera REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION camera_tiles_changed()`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`DROP TRIGGER camera_tiles_update ON camera`.execute(db);
+  await sql`CREATE TRIGGER camera_tiles_update AFTER UPDATE ON camera REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tile_source_changed('location', 'fov')`.execute(db);
+  await sql`DROP FUNCTION camera_tiles_changed()`.execute(db);
   await sql`DROP TABLE camera_event`.execute(db);
   await sql`UPDATE camera SET status = 'offline' WHERE status = 'degraded'`.execute(db);
   await sql`ALTER TABLE camera DROP CONSTRAINT camera_status_check`.execute(db);

@@ -1,6 +1,7 @@
 import { cameraStatusEvent, cameraWatchSchema, type CameraStatusEventData } from '@bandoso/contracts';
 import { bearerToken, createTestDatabase, createTestUser, startTestServer, type TestDatabase, type TestServer } from '@bandoso/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FeedClient } from '../drills/feed-client.ts';
 import { startCameraSimulator, type CameraSimulator } from './camera-simulator.ts';
 
 /**
@@ -172,31 +173,11 @@ describe('the camera relay with simulated cameras', () => {
       throw new Error(`${code} did not become ${status} within ${withinMs} ms (it is ${(await statusOf(code)).status})`);
     };
     await until('CAM-007', 'online', 10_000);
-    const events: { ioc: CameraStatusEventData[]; anonymous: CameraStatusEventData[] } = { ioc: [], anonymous: [] };
-    const controller = new AbortController();
-    const listen = async (who: 'ioc' | 'anonymous') => {
-      const response = await fetch(`${checked.baseUrl}/api/reports/events`, { headers: who === 'ioc' ? { Authorization: `Bearer ${iocToken}` } : {}, signal: controller.signal });
-      const reader = response.body!.getReader();
-      const decoder = new TextDecoder();
-      let buffer = '';
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          buffer += decoder.decode(value, { stream: true });
-          let end;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            if (!block.includes(`event: ${cameraStatusEvent}`)) continue;
-            events[who].push(JSON.parse(block.split('\n').find((line) => line.startsWith('data: '))!.slice(6)) as CameraStatusEventData);
-          }
-        }
-      } catch {
-        // Aborted at the end of the test.
-      }
+    const feeds = {
+      ioc: new FeedClient(`${checked.baseUrl}/api/reports/events`, { headers: { Authorization: `Bearer ${iocToken}` } }),
+      anonymous: new FeedClient(`${checked.baseUrl}/api/reports/events`),
     };
-    const listening = [listen('ioc'), listen('anonymous')];
+    while (!Object.values(feeds).every((feed) => feed.connections.some((connection) => connection.status === 200))) await sleep(20);
     await sleep(300);
     const stoppedAt = Date.now();
     await simulator.stopCamera('CAM-007');
@@ -204,8 +185,9 @@ describe('the camera relay with simulated cameras', () => {
     await simulator.startCamera('CAM-007');
     const onlineAfter = await until('CAM-007', 'online', 2 * 1000 + 1500);
     await sleep(300);
-    controller.abort();
-    await Promise.all(listening);
+    await Promise.all(Object.values(feeds).map((feed) => feed.stop()));
+    const cameraEvents = (feed: FeedClient) => feed.otherEvents.filter((event) => event.event === cameraStatusEvent).map((event) => event.data as CameraStatusEventData);
+    const events = { ioc: cameraEvents(feeds.ioc), anonymous: cameraEvents(feeds.anonymous) };
     const mine = events.ioc.filter((event) => event.camera.code === 'CAM-007').map((event) => event.camera.status);
     expect(mine).toEqual(expect.arrayContaining(['offline', 'online']));
     expect(mine.indexOf('offline')).toBeLessThan(mine.lastIndexOf('online'));

@@ -1,4 +1,4 @@
-import { feedPositionEvent } from '@bandoso/contracts';
+import { feedEventTypes, type FeedEventType } from '@bandoso/contracts';
 
 /** One event of the live feed. */
 export interface FeedMessage {
@@ -26,7 +26,10 @@ export interface FeedConnection {
  * every event and every connection, so a drill can check that nothing was lost or repeated.
  */
 export class FeedClient {
+  /** The report events, with their ids. */
   readonly messages: FeedMessage[] = [];
+  /** Every other event that carries data (camera.status…), without an id; not the stream's position. */
+  readonly otherEvents: Array<{ event: string; data: unknown }> = [];
   readonly connections: FeedConnection[] = [];
   #lastId: number | undefined;
   #stopped = false;
@@ -36,7 +39,7 @@ export class FeedClient {
 
   constructor(
     private readonly url: string,
-    private readonly options: { reconnectMs?: number } = {},
+    private readonly options: { reconnectMs?: number; headers?: Record<string, string> } = {},
   ) {
     this.#done = this.#run();
   }
@@ -61,7 +64,7 @@ export class FeedClient {
       let wait = this.options.reconnectMs ?? 500;
       try {
         const response = await fetch(this.url, {
-          headers: this.#lastId === undefined ? {} : { 'Last-Event-ID': String(this.#lastId) },
+          headers: { ...this.options.headers, ...(this.#lastId === undefined ? {} : { 'Last-Event-ID': String(this.#lastId) }) },
           signal: this.#controller.signal,
         });
         connection.status = response.status;
@@ -113,11 +116,15 @@ export class FeedClient {
         // As EventSource does, an id is remembered even on an event without data.
         if (fields.has('id')) this.#lastId = Number(fields.get('id'));
         const data = fields.get('data');
-        // The stream's first event only gives its position (the id above): not a report event.
-        if (data === undefined || fields.get('event') === feedPositionEvent) continue;
-        const id = Number(fields.get('id'));
+        if (data === undefined) continue;
+        const event = fields.get('event') ?? 'message';
+        if (!feedEventTypes.includes(event as FeedEventType)) {
+          // The stream's first event only gives its position (the id above).
+          if (!fields.has('id')) this.otherEvents.push({ event, data: JSON.parse(data) as unknown });
+          continue;
+        }
         connection.events += 1;
-        this.messages.push({ id, event: fields.get('event') ?? 'message', data: JSON.parse(data) as FeedMessage['data'] });
+        this.messages.push({ id: Number(fields.get('id')), event, data: JSON.parse(data) as FeedMessage['data'] });
       }
     }
   }

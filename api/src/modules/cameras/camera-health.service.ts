@@ -80,9 +80,7 @@ export class CameraHealthChecker {
       const result = await repository.recordCameraHealth(transaction, id, status, seenAt);
       if (!result?.changed) return;
       await repository.insertCameraEvent(transaction, { cameraId: id, kind: 'status', actorUserId: null, actorRole: 'system', changes: { status: { from: result.previous, to: status } } });
-      const camera = await repository.findCamera(transaction, id);
-      if (!camera) return;
-      const payload: CameraStatusEventData = { camera: { id, code, status, lastSeenAt: camera.last_seen_at?.toISOString() ?? null, visibility: camera.visibility } };
+      const payload: CameraStatusEventData = { camera: { id, code, status, lastSeenAt: result.lastSeenAt?.toISOString() ?? null, visibility: result.visibility } };
       await notify(transaction, 'camera_status', payload);
       this.options.logger?.info({ camera: code, from: result.previous, to: status }, 'camera status changed');
     });

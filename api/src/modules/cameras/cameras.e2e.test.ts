@@ -220,3 +220,19 @@ describe('cameras: the registry (IOC operators and admins)', () => {
     expect(registry.text).not.toContain('127.0.0.1:8090');
   });
 });
+
+describe('cameras: the health checker and the tiles', () => {
+  it('invalidates the camera tiles when a camera’s health changes, not each time it is seen', async () => {
+    const version = async () => Number((await database.db.selectFrom('tile_source_version').select('version').where('source', '=', 'camera').executeTakeFirstOrThrow()).version);
+    const camera = await sampleCamera('CAM-005');
+    const before = await version();
+    // What the checker writes every interval for a camera that answers: not shown on the map.
+    await database.db.updateTable('camera').set({ last_seen_at: new Date() }).where('id', '=', camera.id).execute();
+    expect(await version()).toBe(before);
+    const status = (await database.db.selectFrom('camera').select('status').where('id', '=', camera.id).executeTakeFirstOrThrow()).status;
+    await database.db.updateTable('camera').set({ status: status === 'degraded' ? 'online' : 'degraded' }).where('id', '=', camera.id).execute();
+    expect(await version()).toBe(before + 1);
+    await database.db.updateTable('camera').set({ status }).where('id', '=', camera.id).execute();
+    expect(await version()).toBe(before + 2);
+  });
+});

@@ -121,18 +121,26 @@ export async function retireCamera(db: DatabaseExecutor, id: string): Promise<vo
   await db.updateTable('camera').set({ retired_at: sql<Date>`now()`, updated_at: sql<Date>`now()` }).where('id', '=', id).execute();
 }
 
-/** Writes what the health checker saw; answers whether the status changed. */
-export async function recordCameraHealth(db: DatabaseExecutor, id: string, status: CameraStatus, seenAt: Date | null): Promise<{ changed: boolean; previous: CameraStatus } | undefined> {
-  const before = await db.selectFrom('camera').select('status').where('id', '=', id).forUpdate().executeTakeFirst();
+/**
+ * Writes what the health checker saw: the status, and `last_seen_at` when the camera answered.
+ * Answers whether the status changed, with what the live feed says of the camera.
+ */
+export async function recordCameraHealth(
+  db: DatabaseExecutor,
+  id: string,
+  status: CameraStatus,
+  seenAt: Date | null,
+): Promise<{ changed: boolean; previous: CameraStatus; visibility: CameraVisibility; lastSeenAt: Date | null } | undefined> {
+  const before = await db.selectFrom('camera').select(['status', 'visibility', 'last_seen_at']).where('id', '=', id).forUpdate().executeTakeFirst();
   if (!before) return undefined;
   // Staff's maintenance is not the checker's to undo.
-  if (before.status === 'maintenance') return { changed: false, previous: before.status };
+  if (before.status === 'maintenance') return { changed: false, previous: before.status, visibility: before.visibility, lastSeenAt: before.last_seen_at };
   await db
     .updateTable('camera')
     .set({ status, ...(seenAt ? { last_seen_at: seenAt } : {}), ...(status !== before.status ? { updated_at: sql<Date>`now()` } : {}) })
     .where('id', '=', id)
     .execute();
-  return { changed: status !== before.status, previous: before.status };
+  return { changed: status !== before.status, previous: before.status, visibility: before.visibility, lastSeenAt: seenAt ?? before.last_seen_at };
 }
 
 export async function insertCameraEvent(

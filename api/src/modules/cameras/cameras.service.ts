@@ -136,17 +136,16 @@ async function assertInsideProvince(db: Kysely<Database>, lon: number, lat: numb
   }
 }
 
-/** DB columns of the API's field names; `streamUrl` is audited as changed without its value. */
+/** DB columns of the API's field names that the API shows (the source address is audited apart). */
 const columnOf = {
   name: 'name',
   bearingDeg: 'bearing_deg',
   hfovDeg: 'hfov_deg',
   rangeM: 'range_m',
-  streamUrl: 'stream_url',
   visibility: 'visibility',
   owner: 'owner',
   status: 'status',
-} as const;
+} as const satisfies Record<string, keyof repository.CameraRow & keyof repository.CameraWrite>;
 
 /** A bearing of 360° is north, stored as 0. */
 const normaliseBearing = (bearing: number) => (bearing >= 360 ? 0 : bearing);
@@ -193,8 +192,12 @@ export async function updateCamera(db: Kysely<Database>, principal: Principal, i
     const value = patch[field];
     if (value === undefined) continue;
     const stored = field === 'bearingDeg' ? normaliseBearing(value as number) : value;
-    (write as Record<string, unknown>)[column] = stored;
-    changes[field] = field === 'streamUrl' ? 'changed' : { from: (before as unknown as Record<string, unknown>)[column], to: stored };
+    Object.assign(write, { [column]: stored });
+    changes[field] = { from: before[column], to: stored };
+  }
+  if (patch.streamUrl !== undefined) {
+    write.stream_url = patch.streamUrl;
+    changes.streamUrl = 'changed';
   }
   if (patch.lon !== undefined && patch.lat !== undefined) {
     write.lon = patch.lon;
