@@ -28,6 +28,9 @@ export default tseslint.config(
     rules: {
       // A promise nobody awaits or catches loses its error (an unhandled rejection ends the process).
       '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: true }],
+      // A promise returned from inside try/finally settles after `finally` has run: a browser context or
+      // a database transaction closed there is gone before the work it held finished. Await it there.
+      '@typescript-eslint/return-await': ['error', 'in-try-catch'],
       // A promise where a plain value is expected (`if (promise)`, a spread): always a mistake.
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       // No unused code: variables, imports, parameters after the last used one, private members.

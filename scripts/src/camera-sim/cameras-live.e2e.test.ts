@@ -163,7 +163,7 @@ describe('the camera relay with simulated cameras', () => {
   });
 
   it('marks a stopped camera offline within two health intervals, says so on the IOC’s live feed only, and online again after it restarts', async () => {
-    const statusOf = async (code: string) => (await database.db.selectFrom('camera').select(['status', 'last_seen_at']).where('code', '=', code).executeTakeFirstOrThrow());
+    const statusOf = async (code: string) => (database.db.selectFrom('camera').select(['status', 'last_seen_at']).where('code', '=', code).executeTakeFirstOrThrow());
     const until = async (code: string, status: string, withinMs: number) => {
       const started = Date.now();
       while (Date.now() - started < withinMs) {

@@ -80,7 +80,9 @@ describeInBrowser('first rendered features: the map client against a bare MapLib
       await page.addInitScript(recordFirstFeatures, kind === 'app' ? 'boundaries-commune-fill' : 'communes');
       await page.goto(kind === 'app' ? `${platform.baseUrl}/` : `${platform.baseUrl}/__bare/index.html`);
       await page.waitForFunction(() => typeof (window as unknown as { firstFeaturesAt?: number }).firstFeaturesAt === 'number', undefined, { timeout: 60_000, polling: 50 });
-      return page.evaluate(() => (window as unknown as { firstFeaturesAt: number }).firstFeaturesAt);
+      // Awaited here, not returned as a promise: a returned promise lets `finally` close the context
+      // while the evaluation is still in flight (CI once lost the page that way).
+      return await page.evaluate(() => (window as unknown as { firstFeaturesAt: number }).firstFeaturesAt);
     } finally {
       await context.close();
     }

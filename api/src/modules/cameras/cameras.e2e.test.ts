@@ -28,7 +28,7 @@ const call = async (path: string, init: { method?: string; token?: string; body?
 };
 
 const sampleCamera = async (code: string) =>
-  (await database.db.selectFrom('camera').select(['id', 'visibility', 'stream_url']).where('code', '=', code).executeTakeFirstOrThrow());
+  (database.db.selectFrom('camera').select(['id', 'visibility', 'stream_url']).where('code', '=', code).executeTakeFirstOrThrow());
 
 describe('cameras: who sees which', () => {
   it('lists public cameras for everyone and all of them for the IOC, never with their source address', async () => {
