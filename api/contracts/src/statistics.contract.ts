@@ -50,6 +50,7 @@ export const statisticsReportSchema = z.strictObject({
 export type StatisticsReport = z.infer<typeof statisticsReportSchema>;
 
 export const overdueReportSchema = z.strictObject({
+  id: z.uuid().describe('The report (staff open it at /office/reports/{id})'),
   trackingCode: trackingCodeValueSchema,
   status: reportStatusSchema,
   category: codeAndNameSchema,

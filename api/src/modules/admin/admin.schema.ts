@@ -49,3 +49,39 @@ export const userBodySchema = z
   .refine((value) => (value.role === 'officer') === Boolean(value.officeCode), { message: 'officeCode is required for officers and only for them', path: ['officeCode'] });
 
 export const apiClientBodySchema = z.object({ name: text(200) }).strict();
+
+const userRoleSchema = z.enum(['citizen', 'officer', 'ioc_operator', 'planner', 'admin'], { error: 'role must be one of citizen, officer, ioc_operator, planner, admin' });
+
+export const userIdSchema = z.string().uuid('a user id is a UUID');
+
+export const apiClientIdSchema = z.string().uuid('an API client id is a UUID');
+
+/** The user list's filters: `q` finds words of the e-mail or name (accents and case ignored). */
+export const userListQuerySchema = z
+  .object({
+    q: z
+      .string()
+      .trim()
+      .max(200, 'q must be at most 200 characters')
+      .refine((value) => !/[\u0000-\u001F\u007F]/.test(value), { message: 'q contains control characters' })
+      .optional(),
+    role: userRoleSchema.optional(),
+    office: z.string().trim().min(1).max(60).optional(),
+  })
+  .strict();
+
+/**
+ * A change to an account: only what is given changes. The officer⇔office rule of POST applies to the
+ * account as it will be (checked by the service, which knows the current values).
+ */
+export const userPatchSchema = z
+  .object({
+    displayName: text(200).optional(),
+    role: userRoleSchema.optional(),
+    officeCode: z.string().trim().min(1).max(60).nullable().optional(),
+    active: z.boolean({ error: 'active must be true or false' }).optional(),
+  })
+  .strict()
+  .refine((value) => Object.values(value).some((field) => field !== undefined), { message: 'give at least one of displayName, role, officeCode, active' });
+
+export const passwordBodySchema = z.object({ password: z.string({ error: 'password is required' }).min(10, 'password must be at least 10 characters').max(200, 'password must be at most 200 characters') }).strict();

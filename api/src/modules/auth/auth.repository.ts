@@ -62,6 +62,19 @@ export async function deleteSession(db: DatabaseExecutor, sessionId: string): Pr
   await db.deleteFrom('user_session').where('id', '=', sessionId).execute();
 }
 
+/** Ends every session of a user (all but `keepSessionId`, the caller's own when they change their own password). */
+export async function deleteSessionsOfUser(db: DatabaseExecutor, userId: string, keepSessionId: string | null = null): Promise<number> {
+  let query = db.deleteFrom('user_session').where('user_id', '=', userId);
+  if (keepSessionId) query = query.where('id', '<>', keepSessionId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function updatePasswordHash(db: DatabaseExecutor, userId: string, passwordHash: string): Promise<number> {
+  const result = await db.updateTable('app_user').set({ password_hash: passwordHash }).where('id', '=', userId).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /**
  * A new account. An e-mail already in use: `refuse` lets the unique constraint fail the insert (the
  * caller answers 409); `keep` returns the existing account unchanged (seeding demo accounts again).
@@ -88,6 +101,16 @@ export async function insertUser(
 
 export async function findApiClientByKeyHash(db: DatabaseExecutor, keyHash: string): Promise<{ id: string; name: string } | undefined> {
   return db.selectFrom('api_client').select(['id', 'name']).where('key_hash', '=', keyHash).where('active', '=', true).executeTakeFirst();
+}
+
+export async function listApiClients(db: DatabaseExecutor) {
+  return db.selectFrom('api_client').select(['id', 'name', 'active', 'created_at']).orderBy('created_at', 'desc').orderBy('id').execute();
+}
+
+/** Revokes a client (its key stops working: keys are only accepted while `active`); false when there is no such client. */
+export async function deactivateApiClient(db: DatabaseExecutor, id: string): Promise<boolean> {
+  const result = await db.updateTable('api_client').set({ active: false }).where('id', '=', id).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export async function insertApiClient(db: DatabaseExecutor, client: { name: string; keyHash: string }): Promise<string> {

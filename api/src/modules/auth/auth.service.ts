@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
-import type { Database, UserRole } from '../../db/database-schema.ts';
+import type { Database, DatabaseExecutor, UserRole } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
 import * as repository from './auth.repository.ts';
 
@@ -94,6 +94,19 @@ export async function createUser(
   return repository.insertUser(db, { ...user, email: user.email.toLowerCase(), passwordHash: await hashPassword(user.password) }, ifExists);
 }
 
+/**
+ * Sets a new password and ends the user's sessions, so whoever knew the old one is out at once; an
+ * admin resetting their own password keeps the session they are using (`keepSessionId`).
+ */
+export async function resetPassword(db: Kysely<Database>, userId: string, password: string, keepSessionId: string | null = null): Promise<boolean> {
+  const passwordHash = await hashPassword(password);
+  return db.transaction().execute(async (transaction) => {
+    if ((await repository.updatePasswordHash(transaction, userId, passwordHash)) === 0) return false;
+    await repository.deleteSessionsOfUser(transaction, userId, keepSessionId);
+    return true;
+  });
+}
+
 /** Open311 partners: a key shown once, stored as a hash. */
 export async function createApiClient(db: Kysely<Database>, name: string): Promise<{ id: string; apiKey: string }> {
   const apiKey = newSecret();
@@ -103,4 +116,19 @@ export async function createApiClient(db: Kysely<Database>, name: string): Promi
 
 export async function authenticateApiKey(db: Kysely<Database>, apiKey: string): Promise<{ id: string; name: string } | null> {
   return (await repository.findApiClientByKeyHash(db, hashSecret(apiKey))) ?? null;
+}
+
+/** The Open311 clients, newest first (never their keys: only hashes are stored). */
+export function listApiClients(db: Kysely<Database>) {
+  return repository.listApiClients(db);
+}
+
+/** Revokes a client's key (`active` = false; `authenticateApiKey` accepts active clients only). False when there is no such client. */
+export function revokeApiClientKey(db: Kysely<Database>, id: string): Promise<boolean> {
+  return repository.deactivateApiClient(db, id);
+}
+
+/** Ends every session of a user (a deactivated account is signed out everywhere at once). */
+export function endSessionsOfUser(db: DatabaseExecutor, userId: string): Promise<number> {
+  return repository.deleteSessionsOfUser(db, userId);
 }

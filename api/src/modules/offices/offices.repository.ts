@@ -65,7 +65,7 @@ export type OfficeSummaryRow = Pick<OfficeRow, 'id' | 'code' | 'name' | 'name_en
 
 /** Every office, for the public list (GET /api/offices). */
 export async function listOffices(db: DatabaseExecutor) {
-  return db.selectFrom('office').select(['code', 'name', 'name_en', 'kind']).orderBy('kind').orderBy('code').execute();
+  return db.selectFrom('office').select(['code', 'name', 'name_en', 'kind', 'responsibilities']).orderBy('kind').orderBy('code').execute();
 }
 
 /**

@@ -44,10 +44,10 @@ export async function upsertOffices(db: Kysely<Database>, offices: OfficeSeed[])
   return offices.length;
 }
 
-/** Every office, as the public list shows it. */
+/** Every office, as the public list shows it; `responsibilities` lets the admin category form offer the codes offices have. */
 export async function listPublicOffices(db: DatabaseExecutor) {
   const offices = await repository.listOffices(db);
-  return offices.map((office) => ({ code: office.code, name: office.name, nameEn: office.name_en, kind: office.kind }));
+  return offices.map((office) => ({ code: office.code, name: office.name, nameEn: office.name_en, kind: office.kind, responsibilities: office.responsibilities }));
 }
 
 // Lookups other modules make (routing, the workflow, partners): the module's public surface.

@@ -21,7 +21,20 @@ import {
   whatAppliesHereSchema,
 } from '@bandoso/contracts';
 import { z } from 'zod';
-import { apiClientBodySchema, calendarDaySchema, calendarExceptionBodySchema, categoryBodySchema, categoryCodeSchema, priorityBodySchema, userBodySchema } from '../admin/admin.schema.ts';
+import {
+  apiClientBodySchema,
+  apiClientIdSchema,
+  calendarDaySchema,
+  calendarExceptionBodySchema,
+  categoryBodySchema,
+  categoryCodeSchema,
+  passwordBodySchema,
+  priorityBodySchema,
+  userBodySchema,
+  userIdSchema,
+  userListQuerySchema,
+  userPatchSchema,
+} from '../admin/admin.schema.ts';
 import { createTokenBodySchema, loginBodySchema } from '../auth/auth.schema.ts';
 import { locateQuerySchema } from '../boundaries/boundaries.schema.ts';
 import { nearestFacilitiesQuerySchema } from '../emergency/emergency.schema.ts';
@@ -29,7 +42,7 @@ import { cameraCreateSchema, cameraIdSchema, cameraPatchSchema, camerasSeeingQue
 import { siteCodeSchema, stopsBodySchema, tilesetVersionSchema } from '../heritage/heritage.schema.ts';
 import { planningAtQuerySchema, planningChangesQuerySchema } from '../planning/planning.schema.ts';
 import { citizenInformationSchema, staffActionSchema } from '../reports/report-workflow.schema.ts';
-import { staffListQuerySchema } from '../reports/reports.routes.ts';
+import { duplicateCandidatesQuerySchema, staffListQuerySchema } from '../reports/reports.routes.ts';
 import {
   listReportsQuerySchema,
   nearbyQuerySchema,
@@ -136,6 +149,25 @@ export const operations: Operation[] = [
 
   { method: 'get', path: '/api/staff/reports', tag: 'staff', summary: 'Reports of the caller’s office (all offices for IOC and admins)', query: staffListQuerySchema, roles: staff, responses: { 200: 'Reports', 401: 'Not signed in', 403: 'Wrong role' } },
   { method: 'get', path: '/api/staff/reports/{reportId}', tag: 'staff', summary: 'A report with its internal timeline, location check and (where allowed) the reporter’s contact', params: { reportId: uuid }, roles: staff, responses: { 200: 'Report', 404: 'Not among the caller’s reports' } },
+  {
+    method: 'get',
+    path: '/api/staff/reports/{reportId}/transfer-options',
+    tag: 'staff',
+    summary: 'Offices the report could be transferred to: those that handle its category and cover its place first, then the rest; nearest first',
+    params: { reportId: uuid },
+    roles: staff,
+    responses: { 200: '{ offices: [{ code, name, nameEn, handlesCategory, coversPlace, distanceM }] }', 404: 'Not among the caller’s reports' },
+  },
+  {
+    method: 'get',
+    path: '/api/staff/reports/{reportId}/duplicate-candidates',
+    tag: 'staff',
+    summary: 'Other reports near this one (radiusM, default 500, at most 2000) that are not duplicates: same category first, then nearest; at most 20',
+    params: { reportId: uuid },
+    query: duplicateCandidatesQuerySchema,
+    roles: staff,
+    responses: { 200: '{ reports: [{ trackingCode, category, status, description, createdAt, distanceM }] }', ...errors, 404: 'Not among the caller’s reports' },
+  },
   { method: 'post', path: '/api/staff/reports/{reportId}/actions', tag: 'staff', summary: 'Act on a report: accept, start, request information, resume, resolve, reject, transfer, mark a duplicate, confirm location, note', params: { reportId: uuid }, body: { schema: staffActionSchema, multipart: { jsonPart: 'action', files: 'photos' } }, roles: staff, responses: { 200: 'The report after the action', ...errors, 404: 'Not among the caller’s reports', 409: 'Not possible in the report’s state' } },
   { method: 'get', path: '/api/staff/photos/{photoId}/original', tag: 'staff', summary: 'The private original of a photo (evidence)', params: { photoId: uuid }, roles: staff, produces: 'application/octet-stream', responses: { 200: 'Original bytes', 404: 'Not among the caller’s reports' } },
   { method: 'put', path: '/api/staff/webhook', tag: 'webhooks', summary: 'Set the office’s document-system webhook', body: { schema: putWebhookSchema }, roles: ['officer', 'admin'], responses: { 200: 'Webhook (a new secret is shown once)', ...errors } },
@@ -242,6 +274,20 @@ export const operations: Operation[] = [
   { method: 'put', path: '/api/admin/calendar/{day}', tag: 'admin', summary: 'Add or change a holiday or make-up working day', params: { day: calendarDaySchema }, body: { schema: calendarExceptionBodySchema }, roles: ['admin'], responses: { 204: 'Saved' } },
   { method: 'delete', path: '/api/admin/calendar/{day}', tag: 'admin', summary: 'Remove a calendar exception', params: { day: calendarDaySchema }, roles: ['admin'], responses: { 204: 'Removed', 404: 'Not in the calendar' } },
   { method: 'post', path: '/api/admin/users', tag: 'admin', summary: 'Create an account', body: { schema: userBodySchema }, roles: ['admin'], responses: { 201: 'Created', ...errors } },
+  { method: 'get', path: '/api/admin/users', tag: 'admin', summary: 'Accounts, filtered by words of the e-mail or name (q), role and office', query: userListQuerySchema, roles: ['admin'], responses: { 200: '{ users: [{ id, email, displayName, role, office, active, createdAt }] }', ...errors } },
+  {
+    method: 'patch',
+    path: '/api/admin/users/{id}',
+    tag: 'admin',
+    summary: 'Change an account (name, role, office, active); deactivating ends its sessions',
+    params: { id: userIdSchema },
+    body: { schema: userPatchSchema },
+    roles: ['admin'],
+    responses: { 200: 'The account', ...errors, 404: 'No such account', 409: 'An admin cannot deactivate themselves or give up their own admin role' },
+  },
+  { method: 'post', path: '/api/admin/users/{id}/password', tag: 'admin', summary: 'Set a new password (at least 10 characters); ends the account’s sessions', params: { id: userIdSchema }, body: { schema: passwordBodySchema }, roles: ['admin'], responses: { 204: 'Set', ...errors, 404: 'No such account' } },
+  { method: 'get', path: '/api/admin/categories', tag: 'admin', summary: 'Every category as the admin form edits it, inactive ones too', roles: ['admin'], responses: { 200: 'Categories' } },
+  { method: 'get', path: '/api/admin/priorities', tag: 'admin', summary: 'Priorities and their handling deadlines (working minutes)', roles: ['admin'], responses: { 200: 'Priorities' } },
   { method: 'get', path: '/tiles', tag: 'tiles', summary: 'Catalog of the vector tile layers, with their TileJSON addresses', responses: { 200: 'Catalog' } },
   { method: 'get', path: '/tiles/{layer}.json', tag: 'tiles', summary: "TileJSON 3.0.0 of a layer (its filters in the query make the tiles' address carry them)", params: { layer: tileLayer }, query: anyLayerQuerySchema, responses: { 200: 'TileJSON', ...errors, 404: 'No such layer' } },
   {
@@ -255,4 +301,6 @@ export const operations: Operation[] = [
     responses: { 200: 'The tile', 204: 'No feature in this tile', 304: 'The client holds this tile', ...errors, 404: 'No such layer' },
   },
   { method: 'post', path: '/api/admin/api-clients', tag: 'admin', summary: 'Create an Open311 API client (the key is shown once)', body: { schema: apiClientBodySchema }, roles: ['admin'], responses: { 201: 'Created' } },
+  { method: 'get', path: '/api/admin/api-clients', tag: 'admin', summary: 'Open311 API clients (never their keys)', roles: ['admin'], responses: { 200: '{ clients: [{ id, name, active, createdAt }] }' } },
+  { method: 'delete', path: '/api/admin/api-clients/{id}', tag: 'admin', summary: 'Revoke an Open311 API client: its key stops working at once', params: { id: apiClientIdSchema }, roles: ['admin'], responses: { 204: 'Revoked', ...errors, 404: 'No such client' } },
 ];

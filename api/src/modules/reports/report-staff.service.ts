@@ -8,6 +8,9 @@ import * as repository from './reports.repository.ts';
 import { instantOf } from './reports.service.ts';
 import { findOfficeByCode } from '../offices/offices.service.ts';
 import * as workflowRepository from './report-workflow.repository.ts';
+import * as deskRepository from './report-desk.repository.ts';
+import { reportDeadline } from './report-desk.service.ts';
+import type { ReportsContext } from './reports-context.ts';
 
 /**
  * What staff see. An officer sees only the reports of their own office; IOC operators and admins see
@@ -21,6 +24,9 @@ export function mayReadContact(principal: Principal, report: { office_id: string
 
 export interface StaffListQuery {
   status?: ReportStatus[];
+  commune?: string;
+  q?: string;
+  sort: 'deadline' | 'newest';
   category?: string;
   overdue?: boolean;
   office?: string;
@@ -30,8 +36,9 @@ export interface StaffListQuery {
   offset: number;
 }
 
-export async function listReportsForStaff(db: Kysely<Database>, principal: Principal, query: StaffListQuery) {
-  const filter: repository.ReportListFilter = { limit: query.limit, offset: query.offset };
+export async function listReportsForStaff(context: ReportsContext, principal: Principal, query: StaffListQuery, now: Date = new Date()) {
+  const { db } = context;
+  const filter: deskRepository.StaffQueueFilter = { sort: query.sort, now, limit: query.limit, offset: query.offset };
   if (principal.role === 'officer') {
     filter.officeId = principal.officeId!;
   } else if (query.office) {
@@ -40,25 +47,35 @@ export async function listReportsForStaff(db: Kysely<Database>, principal: Princ
     filter.officeId = office.id;
   }
   if (query.status) filter.statuses = query.status;
+  if (query.commune) filter.communeCode = query.commune;
+  if (query.q) filter.search = query.q;
   if (query.category) filter.categories = query.category.split(',').map((code) => code.trim()).filter(Boolean);
   if (query.overdue) filter.overdueOnly = true;
   if (query.from) filter.createdFrom = instantOf(query.from);
   if (query.to) filter.createdBefore = instantOf(query.to, true);
-  const { rows, total } = await repository.listPublicReports(db, filter);
-  return { total, limit: query.limit, offset: query.offset, reports: rows.map(publicSummary) };
+  const [{ rows, total }, calendar] = await Promise.all([deskRepository.listStaffQueue(db, filter), context.calendar.get()]);
+  return {
+    total,
+    limit: query.limit,
+    offset: query.offset,
+    reports: rows.map((row) => ({ ...publicSummary(row), deadline: reportDeadline(calendar, row, now), pausedAt: row.paused_at?.toISOString() ?? null })),
+  };
 }
 
-export async function getReportForStaff(db: Kysely<Database>, principal: Principal, reportId: string) {
+export async function getReportForStaff(context: ReportsContext, principal: Principal, reportId: string, now: Date = new Date()) {
+  const { db } = context;
   const row = await repository.findPublicReportById(db, reportId);
   const internal = row ? await workflowRepository.lockFreeInternalState(db, reportId) : undefined;
   if (!row || !internal || !canActOnReport(principal, internal)) {
     throw new AppError('NOT_FOUND', 'No such report among those your office handles.', { vi: 'Không tìm thấy phản ánh trong danh sách của đơn vị bạn.' });
   }
-  const [events, photos, reporter, followers] = await Promise.all([
+  const [events, photos, reporter, followers, deadlineState, calendar] = await Promise.all([
     repository.listEvents(db, reportId, false),
     repository.listPhotos(db, reportId),
     workflowRepository.findReporterPrivate(db, reportId),
     workflowRepository.countFollowers(db, reportId),
+    deskRepository.findDeadlineState(db, reportId),
+    context.calendar.get(),
   ]);
   const consent = reporter?.consent_to_contact ?? false;
   return {
@@ -71,6 +88,7 @@ export async function getReportForStaff(db: Kysely<Database>, principal: Princip
     locationCheck: { verdict: internal.location_verdict, detail: internal.location_verdict_detail },
     escalatedAt: internal.escalated_at?.toISOString() ?? null,
     pausedAt: internal.paused_at?.toISOString() ?? null,
+    deadline: deadlineState ? reportDeadline(calendar, deadlineState, now) : null,
     reporter: reporter
       ? mayReadContact(principal, internal, consent)
         ? { name: reporter.name, phone: reporter.phone, email: reporter.email, consentToContact: consent, hasAccount: reporter.user_id !== null }
@@ -95,9 +113,10 @@ export async function getOriginalPhotoForStaff(db: Kysely<Database>, principal: 
  * What the caller sees after acting on a report: the staff view while the report is still theirs,
  * the public view once it has left their office (a transfer or "not our responsibility").
  */
-export async function viewAfterAction(db: Kysely<Database>, principal: Principal, reportId: string) {
+export async function viewAfterAction(context: ReportsContext, principal: Principal, reportId: string) {
+  const { db } = context;
   const internal = await workflowRepository.lockFreeInternalState(db, reportId);
-  if (internal && canActOnReport(principal, internal)) return getReportForStaff(db, principal, reportId);
+  if (internal && canActOnReport(principal, internal)) return getReportForStaff(context, principal, reportId);
   const row = await repository.findPublicReportById(db, reportId);
   if (!row) throw new AppError('NOT_FOUND', 'No such report.', { vi: 'Không tìm thấy phản ánh.' });
   return publicSummary(row);

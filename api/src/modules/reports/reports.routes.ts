@@ -19,7 +19,10 @@ import { performStaffAction } from './report-workflow.service.ts';
 import { citizenInformationSchema, staffActionSchema } from './report-workflow.schema.ts';
 import type { ReportsContext } from './reports-context.ts';
 import * as repository from './reports.repository.ts';
+import { listDuplicateCandidates, listTransferOptions } from './report-desk.service.ts';
 import {
+  communeCodeSchema,
+  humanText,
   idempotencyKeySchema,
   listReportsQuerySchema,
   nearbyQuerySchema,
@@ -94,10 +97,24 @@ export const staffListQuerySchema = z
     category: z.string().trim().max(400).optional(),
     overdue: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
     office: z.string().trim().max(60).optional(),
+    commune: communeCodeSchema.optional(),
+    q: humanText(200).optional(),
+    sort: z.enum(['deadline', 'newest'], { error: 'sort must be "deadline" (overdue and soonest due first) or "newest"' }).default('deadline'),
     from: isoDateOrDateTimeNamed('from').optional(),
     to: isoDateOrDateTimeNamed('to').optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+
+export const duplicateCandidatesQuerySchema = z
+  .object({
+    radiusM: z.coerce
+      .number({ error: 'radiusM must be a number of metres' })
+      .finite('radiusM must be a number of metres')
+      .min(1, 'radiusM must be at least 1 metre')
+      .max(2000, 'radiusM must be at most 2000 metres')
+      .default(500),
   })
   .strict();
 
@@ -292,19 +309,30 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
 
   router.get('/api/staff/reports', staff, async (request, response) => {
     const query = parseInput(staffListQuerySchema, request.query, 'query');
-    response.set('Cache-Control', 'no-store').json(await listReportsForStaff(db, request.principal!, query));
+    response.set('Cache-Control', 'no-store').json(await listReportsForStaff(context, request.principal!, query));
   });
 
   router.get('/api/staff/reports/:reportId', staff, async (request, response) => {
     const reportId = parseInput(uuidSchema, request.params.reportId, 'path');
-    response.set('Cache-Control', 'no-store').json(await getReportForStaff(db, request.principal!, reportId));
+    response.set('Cache-Control', 'no-store').json(await getReportForStaff(context, request.principal!, reportId));
+  });
+
+  router.get('/api/staff/reports/:reportId/transfer-options', staff, async (request, response) => {
+    const reportId = parseInput(uuidSchema, request.params.reportId, 'path');
+    response.set('Cache-Control', 'no-store').json(await listTransferOptions(db, request.principal!, reportId));
+  });
+
+  router.get('/api/staff/reports/:reportId/duplicate-candidates', staff, async (request, response) => {
+    const reportId = parseInput(uuidSchema, request.params.reportId, 'path');
+    const query = parseInput(duplicateCandidatesQuerySchema, request.query, 'query');
+    response.set('Cache-Control', 'no-store').json(await listDuplicateCandidates(db, request.principal!, reportId, query.radiusM));
   });
 
   router.post('/api/staff/reports/:reportId/actions', staff, multipartWith('action'), async (request, response) => {
     const reportId = parseInput(uuidSchema, request.params.reportId, 'path');
     const action = parseInput(staffActionSchema, request.body, 'body');
     await performStaffAction(context, request.principal!, reportId, action, uploadedPhotos(request));
-    response.set('Cache-Control', 'no-store').json(await viewAfterAction(db, request.principal!, reportId));
+    response.set('Cache-Control', 'no-store').json(await viewAfterAction(context, request.principal!, reportId));
   });
 
   router.get('/api/staff/photos/:photoId/original', staff, async (request, response) => {

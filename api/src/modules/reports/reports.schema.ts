@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { coordinate, isoDateOrDateTimeNamed } from '../boundaries/boundaries.schema.ts';
 
 /** Strings people type: trimmed, Unicode-normalised (NFC keeps Vietnamese diacritics comparable), no control characters. */
-const humanText = (max: number) =>
+export const humanText = (max: number) =>
   z
     .string()
     .transform((value) => value.normalize('NFC').trim())
@@ -93,9 +93,12 @@ export const nearbyQuerySchema = z
   })
   .strict();
 
+/** A commune or ward: its official 5-digit code (the report's `commune.code`). */
+export const communeCodeSchema = z.string().trim().regex(/^\d{5}$/, 'commune is an official 5-digit code');
+
 export const listReportsQuerySchema = z
   .object({
-    commune: z.string().trim().regex(/^\d{5}$/, 'commune is an official 5-digit code').optional(),
+    commune: communeCodeSchema.optional(),
     category: z.string().trim().min(1).max(400).optional(),
     status: commaList(reportStatuses, 'status').optional(),
     from: isoDateOrDateTimeNamed('from').optional(),

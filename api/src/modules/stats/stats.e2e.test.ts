@@ -158,8 +158,9 @@ describe('GET /api/stats through the real workflow', () => {
     expect(body.total).toBe(4);
     expect(body.reports.map((item: { trackingCode: string }) => item.trackingCode)).toEqual([reports[1]!, reports[4]!, reports[5]!, reports[6]!].map((report) => report.trackingCode));
     expect(Object.keys(body.reports[0]).sort()).toEqual(
-      ['acknowledgeDueAt', 'acknowledgedAt', 'category', 'commune', 'createdAt', 'dueAt', 'location', 'office', 'status', 'trackingCode'].sort(),
+      ['acknowledgeDueAt', 'acknowledgedAt', 'category', 'commune', 'createdAt', 'dueAt', 'id', 'location', 'office', 'status', 'trackingCode'].sort(),
     );
+    expect(body.reports[0].id).toBe(reports[1]!.id);
     expect(body.reports[0]).toMatchObject({ commune: { code: '03127' }, category: { code: 'public_lighting' }, status: 'reopened' });
     const power = await (await fetch(`${server.baseUrl}/api/stats/overdue?office=DIENLUC-DB&limit=1`)).json();
     expect(power.total).toBe(2);

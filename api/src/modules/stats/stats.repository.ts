@@ -148,6 +148,7 @@ export async function listOpenOverdueReports(db: DatabaseExecutor, filter: Overd
   const [rows, count] = await Promise.all([
     openOverdueReports(db, filter)
       .select([
+        'report.id',
         'report.tracking_code',
         'report.status',
         'report.category_code',

@@ -276,6 +276,7 @@ export async function listOverdueReports(db: Kysely<Database>, query: OverdueLis
   const unitNames = new Map<string, string>();
   if (boundarySetId) for (const unit of await repository.listCommuneLevelUnits(db, boundarySetId)) unitNames.set(unit.code, unit.name);
   const reports: OverdueReport[] = rows.map((row) => ({
+    id: row.id,
     trackingCode: row.tracking_code,
     status: row.status,
     category: { code: row.category_code, name: row.category_name },
