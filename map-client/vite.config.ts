@@ -84,6 +84,10 @@ export default defineConfig({
           'assets/maplibre-gl-worker-*.mjs',
           'assets/planner-view-*.js',
           'assets/ioc-view-*.js',
+          // The sign-in form the IOC view shares with the office desk and the admin console.
+          'assets/staff-sign-in-*.js',
+          // Rolldown's helpers for the views' namespace imports, when it splits them out of a chunk.
+          'assets/rolldown-runtime-*.js',
           'assets/report-form-*.js',
           'assets/report-detail-*.js',
           'assets/report-queue-runtime-*.js',

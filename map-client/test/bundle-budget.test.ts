@@ -51,4 +51,21 @@ describe.skipIf(!fs.existsSync(path.join(dist, 'build-manifest.json')) || staleR
     const lazy = report.chunks.filter((chunk) => chunk.role === 'lazy').map((chunk) => chunk.file);
     for (const name of ['camera-panel', 'video-wall', 'camera-player']) expect(lazy.some((file) => file.includes(name)), name).toBe(true);
   });
+
+  it('loads the office desk and the admin console as chunks of their own, the desk within 40 kB gzip beyond the entry', () => {
+    const report = checkBundleBudget(dist);
+    expect(Object.keys(report.staffViewGzipBytes).sort()).toEqual(['src/views/admin-view.ts', 'src/views/office-view.ts']);
+    const desk = report.staffViewGzipBytes['src/views/office-view.ts']!;
+    expect(desk).toBeGreaterThan(0);
+    expect(desk).toBeLessThanOrEqual(40 * 1024);
+    const lazy = report.chunks.filter((chunk) => chunk.role === 'lazy').map((chunk) => chunk.file);
+    expect(lazy.some((file) => /office-view/.test(file))).toBe(true);
+    // The queue and the report page wait for sign-in, in a chunk of their own, as does the admin console.
+    expect(lazy.some((file) => /office-desk-parts/.test(file))).toBe(true);
+    expect(lazy.some((file) => /admin-console/.test(file))).toBe(true);
+    expect(report.problems).toEqual([]);
+    // The desk's words travel with it: the citizen entry does not carry them.
+    const entry = report.chunks.filter((chunk) => chunk.role === 'entry script').map((chunk) => fs.readFileSync(path.join(dist, chunk.file), 'utf8')).join('\n');
+    expect(entry).not.toContain('Bàn làm việc của cơ quan');
+  });
 });

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { liveReportColour, newReportMs, onTimeColour } from '../src/ioc/ioc-colours.ts';
 import { mergeLiveReport, type FeedEventData } from '../src/ioc/live-reports.ts';
 import { chartRows } from '../src/ioc/stats-panel.ts';
+import { densityFade, densityOpacity } from '../src/ioc/ioc-layers.ts';
+import { iocText, periodRange } from '../src/ioc/ioc-messages.ts';
 
 const event = (code: string, status: ReportStatus = 'received'): FeedEventData => ({
   kind: status === 'received' ? 'routed' : 'accepted',
@@ -44,5 +46,30 @@ describe('the operations view', () => {
     const group = (key: string, received: number, overdue = 0) => ({ key, name: key, nameEn: null, received, open: 0, overdue, resolved: 0, onTimeRate: null, satisfactionRate: null, medianResolveMinutes: null });
     const rows = chartRows({ groups: [group('a', 0), group('b', 5), group('c', 9), group('d', 5, 2)] });
     expect(rows.map((row) => row.key)).toEqual(['c', 'd', 'b']);
+  });
+
+  it('fades the density hexagons out towards street zoom, so they never hide the city', () => {
+    expect(densityOpacity(8)).toBe(densityFade.opacity);
+    expect(densityOpacity(densityFade.fullUntilZoom)).toBe(densityFade.opacity);
+    expect(densityOpacity(13)).toBeCloseTo(densityFade.opacity / 2);
+    expect(densityOpacity(densityFade.goneFromZoom)).toBe(0);
+    expect(densityOpacity(17)).toBe(0);
+  });
+
+  it('turns a statistics period into calendar days in Điện Biên (UTC+7)', () => {
+    // 2026-12-04 20:30 UTC is already 5 December in Điện Biên.
+    const now = new Date('2026-12-04T20:30:00Z');
+    expect(periodRange('all', now)).toEqual({});
+    expect(periodRange('7', now)).toEqual({ from: '2026-11-29', to: '2026-12-05' });
+    expect(periodRange('30', now)).toEqual({ from: '2026-11-06', to: '2026-12-05' });
+    expect(periodRange('year', now)).toEqual({ from: '2026-01-01', to: '2026-12-05' });
+  });
+
+  it('keeps the report id of a live report (its page on the desk) and says its new words in both languages', () => {
+    expect(mergeLiveReport([], event('DB-AAAAAA'), 1)[0]!.id).toBe('DB-AAAAAA');
+    expect(Object.keys(iocText.messages.en).sort()).toEqual(Object.keys(iocText.messages.vi).sort());
+    expect(iocText.t('barReceived', { count: 1 }, 'en')).toBe('1 report');
+    expect(iocText.t('barReceived', { count: 3 }, 'en')).toBe('3 reports');
+    expect(iocText.t('barReceived', { count: 3 }, 'vi')).toBe('3 phản ánh');
   });
 });

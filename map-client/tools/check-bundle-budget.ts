@@ -13,6 +13,8 @@
  * - hls.js is a chunk of its own, fetched by the camera player with import() when a stream starts
  *   (not when a camera's panel opens, nor with the IOC dashboard); a camera's panel with the player,
  *   hls.js and its demuxing worker stays within its gzip budget.
+ * - The staff views (the office desk, the admin console) are chunks of their own, each with what it
+ *   loads beyond the entry (its modules, messages and CSS) within its own gzip budget.
  * - zod stays out of the entry: the client imports only types from the `*.contract.ts` files.
  */
 import fs from 'node:fs';
@@ -32,6 +34,10 @@ export const budgets = Object.freeze({
   tourPageGzipBytes: 60 * 1024,
   /** A camera's panel or the video wall, with the player, hls.js (light) and its worker, beyond the entry. */
   cameraPlayerGzipBytes: 180 * 1024,
+  /** The office's desk (`/office`): its view, the desk's modules, messages and CSS, beyond the entry. */
+  officeDeskGzipBytes: 40 * 1024,
+  /** The admin console (`/admin`): likewise. */
+  adminConsoleGzipBytes: 60 * 1024,
 });
 
 /** The build's two pages (vite.config.ts `build.rollupOptions.input`): the map, and a site's tour. */
@@ -51,6 +57,17 @@ const hlsLoaderChunk = /(^|\/)camera-player-[\w-]+\.js$/;
 
 /** Packages that must stay out of the entry's static import graph. */
 export const lazyOnlyPackages = ['@deck.gl/', '@luma.gl/', 'three', '3d-tiles-renderer', 'hls.js', 'exifr', 'idb'] as const;
+
+/** The staff views, each loaded with import() (views/lazy-views.ts), and their budgets. */
+/**
+ * The staff views: each is a chunk with its sign-in form, which fetches its working parts with import()
+ * once a member of staff has signed in. The budget holds both together: what a signed-in officer or
+ * admin downloads beyond the entry.
+ */
+export const staffViewModules = {
+  'src/views/office-view.ts': { budget: 'officeDeskGzipBytes', afterSignIn: 'src/office/office-desk-parts.ts' },
+  'src/views/admin-view.ts': { budget: 'adminConsoleGzipBytes', afterSignIn: 'src/admin/admin-console.ts' },
+} as const satisfies Record<string, { budget: keyof typeof budgets; afterSignIn: string }>;
 
 interface ManifestChunk {
   file: string;
@@ -86,6 +103,8 @@ export interface BudgetReport {
   cameraPlayerGzipBytes: Record<string, number>;
   /** The chunk hls.js is in. */
   hlsChunk?: string;
+  /** Per staff view (office desk, admin console): its chunks and their CSS beyond the entry, gzip. */
+  staffViewGzipBytes: Record<string, number>;
   problems: string[];
 }
 
@@ -153,7 +172,7 @@ export function checkBundleBudget(distDirectory: string): BudgetReport {
 
   // What a tour (or the in-map layer) downloads for its 3D part: its chunk and, recursively, the
   // chunks it imports statically, except those the entry already loaded.
-  const closure = (key: string) => {
+  const closureKeys = (key: string) => {
     const seen = new Set<string>();
     const walk = (current: string) => {
       if (seen.has(current) || staticGraph.has(current) || tourGraph.has(current) || !manifest[current]) return;
@@ -161,8 +180,9 @@ export function checkBundleBudget(distDirectory: string): BudgetReport {
       for (const imported of manifest[current]!.imports ?? []) walk(imported);
     };
     walk(key);
-    return [...seen].map((item) => manifest[item]!.file);
+    return [...seen];
   };
+  const closure = (key: string) => closureKeys(key).map((item) => manifest[item]!.file);
   const heritage3dGzipBytes: Record<string, number> = {};
   for (const module of heritage3dModules) {
     if (!manifest[module]) {
@@ -206,8 +226,26 @@ export function checkBundleBudget(distDirectory: string): BudgetReport {
     }
   }
 
+  // The staff views: what opening one downloads beyond the entry (its chunks and their CSS).
+  const staffViewGzipBytes: Record<string, number> = {};
+  for (const [module, { budget, afterSignIn }] of Object.entries(staffViewModules)) {
+    if (!manifest[module]) {
+      problems.push(`${module} is not a chunk of its own: load it with import() (views/lazy-views.ts)`);
+      continue;
+    }
+    if (!manifest[afterSignIn]) {
+      problems.push(`${afterSignIn} is not a chunk of its own: ${module} loads it with import() after sign-in`);
+      continue;
+    }
+    if (closureKeys(module).includes(afterSignIn)) problems.push(`${module} imports ${afterSignIn} statically: it must wait for sign-in (import())`);
+    const keys = [...new Set([...closureKeys(module), ...closureKeys(afterSignIn)])];
+    const files = [...new Set(keys.flatMap((key) => [manifest[key]!.file, ...(manifest[key]!.css ?? [])]))];
+    staffViewGzipBytes[module] = files.reduce((total, file) => total + size(file).gzipBytes, 0);
+    if (staffViewGzipBytes[module]! > budgets[budget]) problems.push(`${module} with its chunks and CSS (${files.join(', ')}) is ${kib(staffViewGzipBytes[module]!)} gzipped, over the budget of ${kib(budgets[budget])}`);
+  }
+
   const sum = (role: ChunkSize['role']) => chunks.filter((chunk) => chunk.role === role).reduce((total, chunk) => total + chunk.gzipBytes, 0);
-  const report: BudgetReport = { chunks, entryScriptGzipBytes: sum('entry script'), entryStyleGzipBytes: sum('entry style'), mapWorkerGzipBytes: sum('map worker'), heritage3dGzipBytes, tourPageGzipBytes, cameraPlayerGzipBytes, ...(hlsChunk ? { hlsChunk } : {}), problems };
+  const report: BudgetReport = { chunks, entryScriptGzipBytes: sum('entry script'), entryStyleGzipBytes: sum('entry style'), mapWorkerGzipBytes: sum('map worker'), heritage3dGzipBytes, tourPageGzipBytes, cameraPlayerGzipBytes, ...(hlsChunk ? { hlsChunk } : {}), staffViewGzipBytes, problems };
   if (tourPageGzipBytes > budgets.tourPageGzipBytes) problems.push(`the tour page (${tourEntry}: ${[...tourFiles].join(', ')}) is ${kib(tourPageGzipBytes)} gzipped, over the budget of ${kib(budgets.tourPageGzipBytes)}`);
   if (report.entryScriptGzipBytes > budgets.entryScriptGzipBytes) problems.push(`entry scripts are ${kib(report.entryScriptGzipBytes)} gzipped, over the budget of ${kib(budgets.entryScriptGzipBytes)}`);
   if (report.entryStyleGzipBytes > budgets.entryStyleGzipBytes) problems.push(`entry CSS is ${kib(report.entryStyleGzipBytes)} gzipped, over the budget of ${kib(budgets.entryStyleGzipBytes)}`);
@@ -242,6 +280,7 @@ export function formatBudgetReport(report: BudgetReport): string {
     `  tour page (${tourEntry}, scripts and CSS) ${kib(report.tourPageGzipBytes)} / ${kib(budgets.tourPageGzipBytes)}`,
     ...Object.entries(report.heritage3dGzipBytes).map(([module, bytes]) => `  heritage 3D: ${module} with its chunks ${kib(bytes)} / ${kib(budgets.heritage3dGzipBytes)}`),
     ...Object.entries(report.cameraPlayerGzipBytes).map(([module, bytes]) => `  camera player: ${module} with its chunks, hls.js (${report.hlsChunk}) and its worker ${kib(bytes)} / ${kib(budgets.cameraPlayerGzipBytes)}`),
+    ...Object.entries(report.staffViewGzipBytes).map(([module, bytes]) => `  staff view: ${module} and, after sign-in, ${staffViewModules[module as keyof typeof staffViewModules].afterSignIn}, with their chunks and CSS ${kib(bytes)} / ${kib(budgets[staffViewModules[module as keyof typeof staffViewModules].budget])}`),
   ].join('\n');
 }
 

@@ -33,7 +33,7 @@ export function isOpenReportStatus(status: ReportStatus): status is OpenReportSt
 }
 
 /** What staff can do to a report (the `action` of `POST /api/staff/reports/{id}/actions`). */
-export const staffActionNames = ['accept', 'start', 'request_information', 'resume', 'resolve', 'reject', 'transfer', 'mark_duplicate', 'confirm_location', 'add_note'] as const;
+export const staffActionNames = ['accept', 'start', 'request_information', 'resume', 'resolve', 'reject', 'transfer', 'mark_duplicate', 'confirm_location', 'add_note', 'escalate'] as const;
 export type StaffActionName = (typeof staffActionNames)[number];
 
 export interface StatusTransition {
@@ -51,6 +51,7 @@ export interface StatusTransition {
  *   any open ─reject (not eligible / not enough information)→ rejected
  *   any open ─reject (not our responsibility, names the office) / transfer→ transferred (new office)
  *   any open ─mark_duplicate→ duplicate (followers move to the original)
+ *   any open ─escalate (IOC and admins only)→ the same status, flagged for the supervising office
  *
  * The citizen's own steps (rating, adding the information asked for) are not staff actions.
  */
@@ -65,7 +66,11 @@ export const staffTransitions: Readonly<Record<StaffActionName, StatusTransition
   mark_duplicate: { from: openReportStatuses, to: 'duplicate' },
   confirm_location: { from: openReportStatuses, to: null },
   add_note: { from: reportStatuses, to: null },
+  escalate: { from: openReportStatuses, to: null },
 };
+
+/** Actions only the operations centre (IOC operators) and admins take; an office's officers may not. */
+export const operationsOnlyStaffActions: readonly StaffActionName[] = ['escalate'];
 
 /** The name of each status as people read it, Vietnamese and English (the map shows these). */
 export const reportStatusNames: Readonly<Record<ReportStatus, { vi: string; en: string }>> = {

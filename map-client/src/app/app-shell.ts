@@ -6,7 +6,7 @@ import { loadTileCatalog, tileJsonUrl } from '../map/tile-catalog.ts';
 import { allOverlays } from '../overlays/index.ts';
 import { mountEmergencyPanel } from '../features/emergency-panel.ts';
 import { enterCitizenView } from '../views/citizen-view.ts';
-import { loadHeritageView, loadIocView, loadPlannerView } from '../views/lazy-views.ts';
+import { loadAdminView, loadHeritageView, loadIocView, loadOfficeView, loadPlannerView } from '../views/lazy-views.ts';
 import { viewForPath, viewPaths, type AppView, type ViewContext, type ViewId } from '../views/view.ts';
 import { fallbackClientConfig, loadClientConfig, type ClientConfig } from './client-config.ts';
 import { h } from './dom.ts';
@@ -26,7 +26,8 @@ export interface RunningApp {
  * panel and the emergency button. It composes overlays and views; it knows none of their insides.
  */
 export async function startApp(root: HTMLElement): Promise<RunningApp> {
-  const views: ViewId[] = ['citizen', 'heritage', 'planning', 'ioc'];
+  // The desk and the admin console are for staff: reached from the IOC view or by their address, not from the citizens' menu.
+  const views = ['citizen', 'heritage', 'planning', 'ioc'] as const satisfies readonly ViewId[];
   const navigation = h(
     'nav',
     { className: 'view-nav', 'data-i18n-label': 'nav.views', 'aria-label': t('nav.views') },
@@ -123,7 +124,11 @@ export async function startApp(root: HTMLElement): Promise<RunningApp> {
           ? await (await loadIocView()).enterIocView(viewContext)
           : view === 'heritage'
             ? await (await loadHeritageView()).enterHeritageView(viewContext)
-            : enterCitizenView(viewContext);
+            : view === 'office'
+              ? await (await loadOfficeView()).enterOfficeView(viewContext)
+              : view === 'admin'
+                ? await (await loadAdminView()).enterAdminView(viewContext)
+                : enterCitizenView(viewContext);
     if (mine !== generation) entered.leave();
     else current = entered;
   };

@@ -10,8 +10,10 @@ import { cameraSymbolUrl } from '../cameras/camera-symbols.ts';
 import { categoryName, loadCategories, type Category } from '../reports/report-api.ts';
 import { mountIocCameras } from './ioc-cameras.ts';
 import { newReportMs } from './ioc-colours.ts';
-import { buildIocLayers, iocLabelLayer, iocLayerIds, pointsOf, type IocLayerData, type IocLayerVisibility } from './ioc-layers.ts';
+import { buildIocLayers, densityOpacity, iocLabelLayer, iocLayerIds, pointsOf, type IocLayerData, type IocLayerVisibility } from './ioc-layers.ts';
 import { mountIocOverlay } from './ioc-overlay.ts';
+import { iocText } from './ioc-messages.ts';
+import { deskReportPath, navigateTo } from '../views/view.ts';
 import { createIocReportDetail } from './ioc-report-detail.ts';
 import { connectLiveReports, mergeLiveReport, type FeedState, type LiveReport } from './live-reports.ts';
 import { createStatsPanel, type StatisticsReport } from './stats-panel.ts';
@@ -88,13 +90,23 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
   const detail = createIocReportDetail({
     nameOfCategory,
     flyTo: (coordinates) => map.flyTo({ center: coordinates, zoom: Math.max(map.getZoom(), 15) }),
+    open: (report) => navigateTo(deskReportPath(report.id)),
     onCameraError: () => announce(t('camera.openFailed')),
   });
 
   const redraw = () => {
     if (destroyed) return;
-    overlay.setLayers(buildIocLayers(data, visible, Date.now(), map.getLayer(iocLabelLayer) ? iocLabelLayer : undefined));
+    overlay.setLayers(buildIocLayers(data, visible, Date.now(), map.getLayer(iocLabelLayer) ? iocLabelLayer : undefined, map.getZoom()));
   };
+  // The density hexagons fade with the zoom: redraw when their opacity has changed visibly.
+  let drawnDensity = densityOpacity(map.getZoom());
+  const onZoom = () => {
+    const next = densityOpacity(map.getZoom());
+    if (Math.abs(next - drawnDensity) < 0.02 && (next === 0) === (drawnDensity === 0)) return;
+    drawnDensity = next;
+    redraw();
+  };
+  map.on('zoom', onZoom);
   // While a report is new, redraw a few times a second for its pulse; then stop.
   const animate = () => {
     animation = undefined;
@@ -123,6 +135,7 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
     }),
     h('p', { className: 'ioc-legend' }, h('span', {}, '0 %'), h('span', { className: 'ramp', 'aria-hidden': 'true' }), h('span', {}, '100 %')),
     h('p', { className: 'muted' }, t('ioc.legendOnTime')),
+    h('p', { className: 'muted' }, iocText.t('densityHidden')),
     // The cameras' health, by shape as well as colour (the same icons as on the map).
     h('ul', { className: 'ioc-camera-legend' }, cameraStatuses.map((status) => h('li', {}, h('img', { src: cameraSymbolUrl(status), alt: '', width: 18, height: 18 }), t(`legend.camera.${status}`)))),
   );
@@ -131,6 +144,7 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
   const liveSection = h('section', { className: 'ioc-section', 'aria-labelledby': 'ioc-live-title' }, h('h3', { id: 'ioc-live-title' }, t('ioc.liveTitle')), feedStatus, liveList);
   const stats = createStatsPanel({
     onShowReport: (coordinates) => map.flyTo({ center: coordinates, zoom: Math.max(map.getZoom(), 15) }),
+    onOpenReport: (report) => navigateTo(deskReportPath(report.id)),
     onCommuneRates: (report: StatisticsReport) => {
       data.onTimeRates = new Map(report.groups.map((group) => [group.key, group.onTimeRate]));
       redraw();
@@ -251,6 +265,7 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
       feed.close();
       if (animation !== undefined) cancelAnimationFrame(animation);
       if (statsTimer) clearTimeout(statsTimer);
+      map.off('zoom', onZoom);
       overlay.remove();
       cameras.destroy();
       // A restricted camera must not keep playing once its operator has left (signed out).

@@ -24,7 +24,17 @@ export interface IocLayerVisibility {
 /** The map layer the choropleth and the hexagons go under, so that commune names stay readable. */
 export const iocLabelLayer = 'boundaries-commune-label';
 
-export function buildIocLayers(data: IocLayerData, visible: IocLayerVisibility, now: number, beforeId: string | undefined): Layer[] {
+/**
+ * The density hexagons are 1.5 km wide: useful over the province, a blur over the streets. They fade
+ * from zoom 12 and are gone from zoom 14, where the live points and the map itself say more.
+ */
+export const densityFade = { fullUntilZoom: 12, goneFromZoom: 14, opacity: 0.55 } as const;
+export function densityOpacity(zoom: number): number {
+  const share = (densityFade.goneFromZoom - zoom) / (densityFade.goneFromZoom - densityFade.fullUntilZoom);
+  return densityFade.opacity * Math.min(1, Math.max(0, share));
+}
+
+export function buildIocLayers(data: IocLayerData, visible: IocLayerVisibility, now: number, beforeId: string | undefined, zoom = 0): Layer[] {
   // `beforeId` is read by @deck.gl/mapbox's interleaved mode; deck's own layer types do not declare it.
   const belowLabels = (beforeId ? { beforeId } : {}) as Record<string, unknown>;
   const layers: Layer[] = [];
@@ -44,7 +54,8 @@ export function buildIocLayers(data: IocLayerData, visible: IocLayerVisibility, 
       }) as unknown as Layer,
     );
   }
-  if (visible.density && data.reportPoints.length) {
+  const density = densityOpacity(zoom);
+  if (visible.density && data.reportPoints.length && density > 0) {
     layers.push(
       new HexagonLayer<[number, number]>({
         id: iocLayerIds.density,
@@ -54,7 +65,7 @@ export function buildIocLayers(data: IocLayerData, visible: IocLayerVisibility, 
         radius: 1500,
         coverage: 0.9,
         extruded: false,
-        opacity: 0.55,
+        opacity: density,
         pickable: true,
         gpuAggregation: false,
         colorRange: densityColourRange,

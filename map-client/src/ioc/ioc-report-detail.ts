@@ -6,6 +6,7 @@ import { formatDateTime, formatDistance, t, type MessageKey } from '../app/i18n.
 import { cameraSummaryOf, knownRewindMinutes, loadCamerasSeeing, replayStart, type CamerasSeeing } from '../cameras/camera-api.ts';
 import { openCameraPanel } from '../cameras/camera-loaders.ts';
 import { cameraSymbolUrl, knownCameraStatus } from '../cameras/camera-symbols.ts';
+import { iocText } from './ioc-messages.ts';
 import type { LiveReport } from './live-reports.ts';
 
 type SeeingState = { status: 'loading' } | { status: 'loaded'; cameras: CamerasSeeing['cameras'] } | { status: 'failed'; error: unknown };
@@ -27,7 +28,13 @@ export interface IocReportDetail {
  * when, and the cameras whose field of view holds its place (`GET /api/cameras/seeing`, nearest
  * first), each to watch live or replayed from a little before the report was sent.
  */
-export function createIocReportDetail(options: { nameOfCategory(code: string): string; flyTo(coordinates: [number, number]): void; onCameraError(error: unknown): void }): IocReportDetail {
+export function createIocReportDetail(options: {
+  nameOfCategory(code: string): string;
+  flyTo(coordinates: [number, number]): void;
+  /** Opens the report's page on the desk, to act on it. */
+  open(report: LiveReport): void;
+  onCameraError(error: unknown): void;
+}): IocReportDetail {
   let report: LiveReport | undefined;
   let seeing: SeeingState = { status: 'loading' };
   let request: AbortController | undefined;
@@ -68,6 +75,8 @@ export function createIocReportDetail(options: { nameOfCategory(code: string): s
     close.addEventListener('click', () => detail.close());
     const showOnMap = h('button', { type: 'button', className: 'link-button' }, t('ioc.showOnMap', { code: shown.trackingCode }));
     showOnMap.addEventListener('click', () => options.flyTo(shown.coordinates));
+    const open = h('button', { type: 'button', className: 'primary-button open-report', 'aria-label': iocText.t('openReportLabel', { code: shown.trackingCode }) }, iocText.t('openReport'));
+    open.addEventListener('click', () => options.open(shown));
     const fact = (label: MessageKey, value: string | Node) => [h('dt', {}, t(label)), h('dd', {}, value)];
     replaceChildren(
       element,
@@ -81,7 +90,7 @@ export function createIocReportDetail(options: { nameOfCategory(code: string): s
         fact('ioc.reportOffice', shown.office),
         fact('ioc.reportSent', formatDateTime(shown.createdAt)),
       ),
-      showOnMap,
+      h('div', { className: 'button-row' }, open, showOnMap),
       h('h4', { className: 'seeing-title' }, t('seeing.title')),
       seeing.status === 'loading'
         ? h('p', { className: 'muted', role: 'status' }, t('seeing.loading'))

@@ -4,6 +4,8 @@ import { cameraStatusEvent, feedEventTypes, feedPositionEvent, type CameraStatus
 export type { CameraStatusEventData, FeedEventData };
 
 export interface LiveReport {
+  /** The report's id: its page on the desk is /office/reports/{id}. */
+  id: string;
   trackingCode: string;
   category: string;
   status: ReportStatus;
@@ -21,6 +23,7 @@ export function mergeLiveReport(list: readonly LiveReport[], event: FeedEventDat
   const { report } = event;
   const previous = list.find((item) => item.trackingCode === report.trackingCode);
   const entry: LiveReport = {
+    id: report.id,
     trackingCode: report.trackingCode,
     category: report.category,
     status: report.status,

@@ -3,8 +3,10 @@ import { describeError } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
 import { onLanguageChange, t } from '../app/i18n.ts';
 import { loadVideoWall } from '../cameras/camera-loaders.ts';
-import { currentUser, operationsRoles, signIn, signOut, type StaffUser } from '../ioc/staff-session.ts';
-import { navigateTo, type AppView, type ViewContext } from './view.ts';
+import { createStaffSignInForm } from '../app/staff-sign-in.ts';
+import { currentUser, operationsRoles, signOut, type StaffUser } from '../ioc/staff-session.ts';
+import { iocText } from '../ioc/ioc-messages.ts';
+import { navigateTo, viewPaths, type AppView, type ViewContext } from './view.ts';
 
 /** `/ioc/cameras` (and `/ioc/cameras/`): the IOC view shows the video wall instead of the dashboard. */
 const isVideoWallPath = (pathname: string) => pathname.replace(/\/+$/, '') === videoWallPath;
@@ -62,7 +64,7 @@ export async function enterIocView({ map, panel, announce }: ViewContext): Promi
       panel,
       h('h2', {}, t('ioc.title')),
       h('p', { className: 'muted ioc-user' }, t('ioc.signedInAs', { name: user.displayName }), ' ', logoutButton()),
-      pageLink(videoWallPath, 'ioc-wall-link', t('wall.open')),
+      h('p', { className: 'ioc-links' }, pageLink(videoWallPath, 'ioc-wall-link', t('wall.open')), pageLink(viewPaths.office, 'ioc-desk-link', iocText.t('deskLink')), user.role === 'admin' ? pageLink(viewPaths.admin, 'ioc-admin-link', iocText.t('adminLink')) : null),
       status,
       dashboardContainer,
     );
@@ -73,38 +75,24 @@ export async function enterIocView({ map, panel, announce }: ViewContext): Promi
   const renderWallFrame = () => replaceChildren(wallFrame, pageLink('/ioc', 'ioc-wall-link', t('wall.backToMap')), h('p', { className: 'muted ioc-user' }, t('ioc.signedInAs', { name: user?.displayName ?? '' })), logoutButton());
 
   const renderLogin = () => {
-    const email = h('input', { type: 'email', id: 'ioc-email', name: 'email', autocomplete: 'username', required: true, value: typedEmail });
-    const password = h('input', { type: 'password', id: 'ioc-password', name: 'password', autocomplete: 'current-password', required: true });
-    const submit = h('button', { type: 'submit', className: 'primary-button' }, t('ioc.login'));
-    const error = h('p', { className: 'error', role: 'alert' }, loginError);
-    const form = h(
-      'form',
-      { className: 'ioc-login', 'aria-labelledby': 'ioc-login-title' },
-      h('h3', { id: 'ioc-login-title' }, t('ioc.loginTitle')),
-      h('label', { for: 'ioc-email' }, t('ioc.email')),
-      email,
-      h('label', { for: 'ioc-password' }, t('ioc.password')),
-      password,
-      submit,
-      error,
-    );
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      typedEmail = email.value.trim();
-      submit.disabled = true;
-      submit.textContent = t('ioc.loggingIn');
-      try {
-        user = await signIn(email.value.trim(), password.value);
-        loginError = operationsRoles.includes(user.role) ? '' : t('ioc.notOperator', { name: user.displayName });
-        if (loginError) await signOut();
-        if (loginError) user = undefined;
-      } catch (failure) {
-        loginError = describeError(failure);
-      }
-      if (left) return;
-      render();
-      if (user) await openOperations();
-      else document.getElementById(typedEmail ? 'ioc-password' : 'ioc-email')?.focus();
+    const form = createStaffSignInForm({
+      idPrefix: 'ioc',
+      title: t('ioc.loginTitle'),
+      allowedRoles: operationsRoles,
+      refusal: (refused) => t('ioc.notOperator', { name: refused.displayName }),
+      email: typedEmail,
+      error: loginError,
+      onSignedIn: async (signedIn) => {
+        user = signedIn;
+        loginError = '';
+        if (left) return;
+        render();
+        await openOperations();
+      },
+      onFailed: (email, message) => {
+        typedEmail = email;
+        loginError = message;
+      },
     });
     replaceChildren(panel, h('h2', {}, t('ioc.title')), h('p', {}, t('ioc.loginRequired')), form, status);
   };

@@ -7,3 +7,6 @@
 export const loadPlannerView = () => import('./planner-view.ts');
 export const loadIocView = () => import('./ioc-view.ts');
 export const loadHeritageView = () => import('./heritage-view.ts');
+/** The office's desk and the admin console: fetched only when a member of staff opens them. */
+export const loadOfficeView = () => import('./office-view.ts');
+export const loadAdminView = () => import('./admin-view.ts');

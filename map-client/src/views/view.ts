@@ -2,7 +2,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { ClientConfig } from '../app/client-config.ts';
 import type { LayerPanel } from '../app/layer-panel.ts';
 
-export type ViewId = 'citizen' | 'planning' | 'ioc' | 'heritage';
+export type ViewId = 'citizen' | 'planning' | 'ioc' | 'heritage' | 'office' | 'admin';
 
 export interface ViewContext {
   map: MapLibreMap;
@@ -20,11 +20,14 @@ export interface AppView {
   leave(): void;
 }
 
-export const viewPaths: Readonly<Record<ViewId, string>> = Object.freeze({ citizen: '/', planning: '/planning', ioc: '/ioc', heritage: '/heritage' });
+export const viewPaths: Readonly<Record<ViewId, string>> = Object.freeze({ citizen: '/', planning: '/planning', ioc: '/ioc', heritage: '/heritage', office: '/office', admin: '/admin' });
 
 export function viewForPath(pathname: string): ViewId {
   if (pathname.startsWith('/planning')) return 'planning';
   if (pathname.startsWith('/ioc')) return 'ioc';
+  // The office's desk (`/office`, a report's page `/office/reports/{id}`) and the admin console: staff only.
+  if (pathname === '/office' || pathname.startsWith('/office/')) return 'office';
+  if (pathname === '/admin' || pathname.startsWith('/admin/')) return 'admin';
   // /heritage is the list on the map; /heritage/{code}, a tour, is its own page (tour.html), and lands
   // here only when served by a build without one: the list, then.
   if (pathname === '/heritage' || pathname.startsWith('/heritage/')) return 'heritage';
@@ -36,6 +39,11 @@ export function viewForPath(pathname: string): ViewId {
  * path (it listens to popstate, as for the browser's back button). `/ioc/cameras` is the IOC view
  * showing the video wall.
  */
+/** A report's page on the office desk (the IOC opens it from the live list, the map and the overdue list). */
+export function deskReportPath(reportId: string): string {
+  return `/office/reports/${encodeURIComponent(reportId)}`;
+}
+
 export function navigateTo(path: string): void {
   if (`${location.pathname}${location.search}` === path) return;
   history.pushState(null, '', path);

@@ -104,6 +104,11 @@ describeInBrowser('the operations view (IOC) in Chromium, on the real platform',
         throw new Error(`deck.gl did not pick ${sent.trackingCode} at ${lon}, ${lat}; page errors: ${JSON.stringify(errors)}; page state: ${JSON.stringify(state)}`, { cause: error });
       });
     await page.screenshot({ path: screenshotPath('ioc-live-report') });
+    // At street zoom the density hexagons are gone (they fade from zoom 12): the streets stay readable.
+    expect(await page.evaluate(() => (window as unknown as { bandosoIoc: Probe }).bandosoIoc.layerIds())).toContain('ioc-density');
+    await jumpTo(page, [lon, lat], 15);
+    await page.waitForFunction(() => !(window as unknown as { bandosoIoc: Probe }).bandosoIoc.layerIds().includes('ioc-density'), undefined, { timeout: 10_000, polling: 100 });
+    expect(await page.evaluate(() => (window as unknown as { bandosoIoc: Probe }).bandosoIoc.layerIds())).toContain('ioc-live-reports');
 
     // The statistics: by office too, and the overdue list.
     await page.selectOption('#ioc-group-by', 'office');
@@ -116,6 +121,23 @@ describeInBrowser('the operations view (IOC) in Chromium, on the real platform',
     await page.locator('.bar-chart').first().waitFor({ timeout: 30_000 });
     await page.evaluate(() => document.querySelector('.bar-chart')?.scrollIntoView({ block: 'nearest' }));
     await page.screenshot({ path: screenshotPath('ioc-statistics') });
+    // A period: the last 7 days asks the statistics for those days only.
+    const periodRequest = page.waitForRequest((request) => request.url().includes('/api/stats?') && request.url().includes('from='), { timeout: 20_000 });
+    await page.selectOption('#ioc-period', '7');
+    expect(new URL((await periodRequest).url()).searchParams.get('from')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+
+    // The operator opens the live report on the desk, to act on it.
+    await page.locator(`.live-item[data-tracking-code="${sent.trackingCode}"] button`).first().click();
+    await page.locator(`.ioc-report-detail[data-tracking-code="${sent.trackingCode}"] .open-report`).click();
+    await page.waitForURL(`**/office/reports/${sent.id}`, { timeout: 20_000 });
+    await page.waitForFunction((code) => (window as unknown as { bandosoOffice?: { shownReport(): string | undefined } }).bandosoOffice?.shownReport() === code, sent.trackingCode, { timeout: 30_000, polling: 200 });
+    // There the IOC escalates it to the supervising office (an officer is not offered that action).
+    await page.locator('[data-action="escalate"]').click();
+    await page.fill('#office-escalate-note', 'Biển báo đổ trên quốc lộ, cần cấp trên theo dõi');
+    await page.locator('.office-action-form.action-escalate button[type="submit"]').click();
+    await page.locator('.office-notice').filter({ hasText: sent.trackingCode }).waitFor({ timeout: 20_000 });
+    const escalated = await (await fetch(`${platform.baseUrl}/api/reports/${sent.trackingCode}`)).json();
+    expect(escalated.timeline.at(-1)).toMatchObject({ kind: 'escalated_by_operations', note: 'Biển báo đổ trên quốc lộ, cần cấp trên theo dõi' });
     expect(errors).toEqual([]);
   }, 180_000);
 });

@@ -261,3 +261,41 @@ describe('transfer options and duplicate candidates', () => {
     }
   });
 });
+
+describe('escalate: the IOC sends a report up to the supervising office', () => {
+  it('is taken by the IOC and admins only, names the supervisor on the public timeline, keeps the status and office, and tells the supervisor', async () => {
+    const report = await submitTestReport(server.baseUrl, { category: 'public_lighting', coordinates: centre, description: 'Đèn đường tắt cả tuần, phường chưa xử lý' });
+    const path = `/api/staff/reports/${report.id}/actions`;
+    // An officer of the handling office may not: 403, nothing on the timeline.
+    const refused = await send('POST', path, tokens.officer, { action: 'escalate', note: 'Xin cấp trên hỗ trợ' });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as any).error.messageVi).toMatch(/Trung tâm điều hành/);
+    // A reason is required.
+    const empty = await send('POST', path, tokens.ioc, { action: 'escalate', note: ' ' });
+    expect(empty.status).toBe(400);
+    expect((await get(`/api/staff/reports/${report.id}`, tokens.ioc)).body.escalatedAt).toBeNull();
+
+    const escalated = await send('POST', path, tokens.ioc, { action: 'escalate', note: 'Nhiều người dân phản ánh cùng khu vực' });
+    expect(escalated.status).toBe(200);
+    const view = (await get(`/api/staff/reports/${report.id}`, tokens.ioc)).body;
+    expect(view.status).toBe('received');
+    expect(view.office.code).toBe('UBND-03127');
+    expect(view.escalatedAt).not.toBeNull();
+    const publicView = (await (await fetch(`${server.baseUrl}/api/reports/${report.trackingCode}`)).json()) as any;
+    const step = publicView.timeline.at(-1);
+    expect(step).toMatchObject({ kind: 'escalated_by_operations', by: 'office', note: 'Nhiều người dân phản ánh cùng khu vực' });
+    const supervisor = await database.db
+      .selectFrom('office')
+      .innerJoin('office as handling', 'handling.supervisor_id', 'office.id')
+      .select('office.code')
+      .where('handling.code', '=', 'UBND-03127')
+      .executeTakeFirst();
+    if (supervisor) expect(step.office.code).toBe(supervisor.code);
+    const outbox = await database.db.selectFrom('outbox_message').select(['topic', 'office_id']).where('report_id', '=', report.id).where('topic', '=', 'report.escalated').execute();
+    expect(outbox).toHaveLength(1);
+    // The officer still handles it.
+    const accepted = await staffAction(server.baseUrl, tokens.officer, report.id, { action: 'accept' });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.status).toBe('accepted');
+  });
+});

@@ -33,6 +33,7 @@ export const staffActionSchema = z.discriminatedUnion(
     z.object({ action: z.literal('mark_duplicate'), originalTrackingCode: z.string().trim().toUpperCase(), note: note.optional() }).strict(),
     z.object({ action: z.literal('confirm_location'), note: note.optional() }).strict(),
     z.object({ action: z.literal('add_note'), note: requiredText('note'), public: z.boolean().default(false) }).strict(),
+    z.object({ action: z.literal('escalate'), note: requiredText('note (why the supervising office must look at it)') }).strict(),
   ],
   { error: `action must be one of ${staffActionNames.join(', ')}` },
 );

@@ -1,4 +1,4 @@
-import { reportStatusNames, staffTransitions } from '@bandoso/contracts';
+import { operationsOnlyStaffActions, reportStatusNames, staffTransitions } from '@bandoso/contracts';
 import type { Transaction } from 'kysely';
 import type { ActorRole, Database, ReportStatus } from '../../db/database-schema.ts';
 import { notify } from '../../db/notify.ts';
@@ -10,7 +10,7 @@ import type { ReportsContext } from './reports-context.ts';
 import * as repository from './reports.repository.ts';
 import type { StaffAction } from './report-workflow.schema.ts';
 import type { WorkingCalendar } from './working-time.ts';
-import { findOfficeByCode } from '../offices/offices.service.ts';
+import { findOfficeByCode, findOfficeById } from '../offices/offices.service.ts';
 import * as rules from './report-rules.repository.ts';
 import * as workflowRepository from './report-workflow.repository.ts';
 
@@ -47,6 +47,9 @@ export async function performStaffAction(
         // Officers of other offices learn nothing about the report, not even that it exists.
         throw new AppError('NOT_FOUND', 'No such report among those your office handles.', { vi: 'Không tìm thấy phản ánh trong danh sách của đơn vị bạn.' });
       }
+      if (operationsOnlyStaffActions.includes(action.action) && principal.role !== 'ioc_operator' && principal.role !== 'admin') {
+        throw new AppError('FORBIDDEN', `Only the operations centre (IOC) and admins may ${action.action} a report.`, { vi: 'Chỉ Trung tâm điều hành (IOC) và quản trị viên được chuyển phản ánh lên cấp trên.' });
+      }
       const rule = staffTransitions[action.action];
       if (!rule.from.includes(report.status)) {
         throw new AppError('CONFLICT', `Cannot ${action.action.replace('_', ' ')} a report that is ${report.status}.`, {
@@ -63,7 +66,7 @@ export async function performStaffAction(
         toStatus: change.patch?.status ?? report.status,
         actorUserId: actor.userId,
         actorRole: actor.role,
-        officeId: actor.officeId,
+        officeId: change.eventOfficeId ?? actor.officeId,
         note: change.note,
         isPublic: change.isPublic,
         data: change.data,
@@ -80,6 +83,15 @@ export async function performStaffAction(
         officeId: newOfficeId ?? report.office_id,
         payload: { trackingCode: report.tracking_code, event: change.kind, status: change.patch?.status ?? report.status, at: now.toISOString() },
       });
+      if (action.action === 'escalate') {
+        // The supervising office hears of it as of an overdue report (report-deadlines.service.ts).
+        await repository.insertOutboxMessage(transaction, {
+          topic: 'report.escalated',
+          reportId: report.id,
+          officeId: change.eventOfficeId ?? report.office_id,
+          payload: { trackingCode: report.tracking_code, status: report.status, note: change.note, at: now.toISOString() },
+        });
+      }
       if (newOfficeId && newOfficeId !== report.office_id) {
         await repository.insertOutboxMessage(transaction, {
           topic: 'report.transferred_away',
@@ -99,6 +111,8 @@ export async function performStaffAction(
 
 interface PlannedChange {
   kind: string;
+  /** The office the timeline names for this step, when not the actor's (an escalation names the supervisor). */
+  eventOfficeId?: string;
   patch: workflowRepository.ReportPatch | null;
   note: string | null;
   isPublic: boolean;
@@ -191,6 +205,20 @@ async function planChange(db: Transaction<Database>, calendar: WorkingCalendar, 
       return { kind: 'location_confirmed', patch: { border_confirmed_at: now }, note: action.note ?? null, isPublic: false, data: {} };
     case 'add_note':
       return { kind: 'note', patch: null, note: action.note, isPublic: action.public, data: {} };
+    case 'escalate': {
+      // The same step the deadline watcher takes when a report is late, taken by hand by the IOC: the
+      // supervising office is named on the timeline (public: the citizen sees who looks at it now).
+      const office = await findOfficeById(db, report.office_id);
+      const supervisorOfficeId = office?.supervisor_id ?? null;
+      return {
+        kind: 'escalated_by_operations',
+        eventOfficeId: supervisorOfficeId ?? report.office_id,
+        patch: { escalated_at: now },
+        note: action.note,
+        isPublic: true,
+        data: { step: 'manual', supervisorOfficeId },
+      };
+    }
   }
 }
 
