@@ -30,9 +30,11 @@ import { TilesService } from './modules/tiles/tiles.service.ts';
 import { createEmergencyRouter } from './modules/emergency/emergency.routes.ts';
 import { createPlanningRouter } from './modules/planning/planning.routes.ts';
 import { createHeritageRouter } from './modules/heritage/heritage.routes.ts';
+import { createSearchRouter } from './modules/search/search.routes.ts';
 import { HeritageService } from './modules/heritage/heritage.service.ts';
 import { createCamerasModule, type CamerasModule } from './modules/cameras/cameras-module.ts';
 import { createClientConfigRouter, createWebClientRouter } from './modules/web/web.routes.ts';
+import { createStylesRouter } from './modules/styles/styles.routes.ts';
 
 export interface AppDependencies {
   config: AppConfig;
@@ -109,6 +111,7 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   app.use(createHealthRouter(database, { timeoutMs: config.healthTimeoutMs }));
   app.use(createOpenApiRouter());
   app.use(createClientConfigRouter(config));
+  app.use(createStylesRouter(config, () => tiles.layers().map((layer) => layer.id)));
   app.use(createBoundariesRouter(database.db));
   app.use(createAuthRouter(database.db));
   app.use(createOfficesRouter(database.db));
@@ -118,6 +121,7 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   app.use(createWebhooksRouter(reports, { allowedNetworks: config.webhooks.allowedNetworks }));
   app.use(createEmergencyRouter(database.db));
   app.use(createPlanningRouter(database.db));
+  app.use(createSearchRouter(database.db));
   app.use(createHeritageRouter(heritage));
   app.use(cameras.router);
   app.use('/open311', createOpen311Router(reports, { submissionsPerHourPerPartner: config.open311SubmissionsPerHour }), createOpen311ErrorHandler(outageLog));

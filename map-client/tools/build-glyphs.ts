@@ -31,8 +31,10 @@ export const glyphRanges: readonly (readonly [number, number])[] = [
 ];
 
 export const fontStacks = [
-  { name: 'Noto Sans Regular', weight: 400 },
-  { name: 'Noto Sans Bold', weight: 700 },
+  { name: 'Noto Sans Regular', weight: 400, style: 'normal' },
+  { name: 'Noto Sans Bold', weight: 700, style: 'normal' },
+  // Water names (rivers, lakes) in the base map style, as cartographic convention has it.
+  { name: 'Noto Sans Italic', weight: 400, style: 'italic' },
 ] as const;
 
 const subsets = ['vietnamese', 'latin-ext', 'latin'] as const;
@@ -50,7 +52,7 @@ export async function buildGlyphs(outputDirectory = path.join(clientRoot, 'glyph
   const fontDirectory = path.join(path.dirname(require.resolve('@fontsource/noto-sans/package.json')), 'files');
   const written: string[] = [];
   for (const stack of fontStacks) {
-    const fonts = subsets.map((subset) => fs.readFileSync(path.join(fontDirectory, `noto-sans-${subset}-${stack.weight}-normal.woff`)));
+    const fonts = subsets.map((subset) => fs.readFileSync(path.join(fontDirectory, `noto-sans-${subset}-${stack.weight}-${stack.style}.woff`)));
     const stackDirectory = path.join(outputDirectory, stack.name);
     fs.mkdirSync(stackDirectory, { recursive: true });
     for (const [start, end] of glyphRanges) {

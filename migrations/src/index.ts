@@ -10,6 +10,8 @@ import * as reportPagingIndex from './0008-report-paging-index.ts';
 import * as reportEventCommitOrder from './0009-report-event-commit-order.ts';
 import * as heritageTours from './0010-heritage-tours.ts';
 import * as cameraRegistry from './0011-camera-registry.ts';
+import * as basemap from './0012-basemap.ts';
+import * as search from './0013-search.ts';
 
 /**
  * Every migration, in order. Static imports (not a folder scan) so the list is the same under tsx,
@@ -27,6 +29,8 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0009-report-event-commit-order': reportEventCommitOrder,
   '0010-heritage-tours': heritageTours,
   '0011-camera-registry': cameraRegistry,
+  '0012-basemap': basemap,
+  '0013-search': search,
 });
 
 export function createMigrator(db: Kysely<any>): Migrator {

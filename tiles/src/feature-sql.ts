@@ -78,8 +78,8 @@ export function orderByClause(layer: LayerDefinition, reversed = false): RawBuil
 }
 
 /** The PostgreSQL type of each value of a position (`PagePosition`): the order keys', then the id's. */
-export function positionTypes(layer: LayerDefinition): (OrderKey['type'] | 'uuid')[] {
-  return [...layer.order.keys.map((key) => key.type), 'uuid'];
+export function positionTypes(layer: LayerDefinition): (OrderKey['type'] | 'uuid' | 'bigint')[] {
+  return [...layer.order.keys.map((key) => key.type), layer.idType ?? 'uuid'];
 }
 
 /** What a feature is sorted by: the layer's order keys, then its id. */
@@ -108,7 +108,8 @@ export function featuresQuery(layer: LayerDefinition, parameters: LayerParameter
     conditions.push(forward ? sql<boolean>`(${keys}) > (${position})` : sql<boolean>`(${keys}) < (${position})`);
   }
   const offset = 'offset' in page && page.offset ? sql` OFFSET ${page.offset}::integer` : sql``;
-  const positionColumn = sql`json_build_array(${sql.join(sortValues(layer), sql`, `)})`;
+  // The id as text: a bigint id would otherwise come back as a JSON number, and cursors hold strings.
+  const positionColumn = sql`json_build_array(${sql.join([...layer.order.keys.map((key) => key.value), sql`f.id::text`], sql`, `)})`;
   return sql<FeatureRow>`
     SELECT f.id::text AS id, ${featureColumns(layer)}, ST_AsGeoJSON(${layer.geometry}, 6)::json AS geometry, ${positionColumn} AS ${sql.ref(POSITION)}
     FROM ${sql.table(layer.table)} AS f
@@ -129,7 +130,7 @@ export function featureByIdQuery(layer: LayerDefinition, parameters: LayerParame
   return sql<FeatureRow>`
     SELECT f.id::text AS id, ${featureColumns(layer)}, ST_AsGeoJSON(${layer.geometry}, 6)::json AS geometry
     FROM ${sql.table(layer.table)} AS f
-    WHERE f.id = ${id}::uuid AND ${where(layer.conditions(parameters))}`;
+    WHERE f.id = CAST(${id} AS ${sql.raw(layer.idType ?? 'uuid')}) AND ${where(layer.conditions(parameters))}`;
 }
 
 /**

@@ -11,11 +11,39 @@ import { sql, type RawBuilder } from 'kysely';
  * every value (tile coordinates, filters) is a bound parameter.
  */
 
-export const layerIds = ['province', 'communes', 'commune-labels', 'planning-zones', 'heritage-sites', 'cameras', 'camera-fov', 'facilities', 'reports'] as const;
+export const layerIds = [
+  'province',
+  'communes',
+  'commune-labels',
+  'planning-zones',
+  'heritage-sites',
+  'cameras',
+  'camera-fov',
+  'facilities',
+  'reports',
+  'basemap-landuse',
+  'basemap-water',
+  'basemap-waterways',
+  'basemap-roads',
+  'basemap-buildings',
+  'basemap-places',
+  'basemap-pois',
+] as const;
 export type LayerId = (typeof layerIds)[number];
 
 /** Tables whose writes change tiles; each has a row in `tile_source_version` (migration 0005). */
-export const tileSourceTables = ['boundary_set', 'admin_unit', 'planning_zone', 'heritage_site', 'camera', 'emergency_facility', 'report'] as const;
+export const tileSourceTables = [
+  'boundary_set',
+  'admin_unit',
+  'planning_zone',
+  'heritage_site',
+  'camera',
+  'emergency_facility',
+  'report',
+  'basemap_line',
+  'basemap_area',
+  'basemap_point',
+] as const;
 export type TileSourceTable = (typeof tileSourceTables)[number];
 
 /** MVT / TileJSON field types (as martin and tippecanoe name them). */
@@ -67,8 +95,10 @@ export interface LayerDefinition {
   title: string;
   description: string;
   attribution: string;
-  /** The geometry of every feature: points, or (multi)polygons. */
-  geometryType: 'Point' | 'Polygon';
+  /** The geometry of every feature: points, (multi)lines or (multi)polygons. */
+  geometryType: 'Point' | 'LineString' | 'Polygon';
+  /** The type of the table's `id`: a UUID (default), or a bigint (the base map's bigserial). */
+  idType?: 'uuid' | 'bigint';
   /** Zooms a map should request (TileJSON); tiles outside are still served. */
   minzoom: number;
   maxzoom: number;
@@ -83,6 +113,8 @@ export interface LayerDefinition {
   geometry: RawBuilder<unknown>;
   /** Which rows belong to the layer, given the parameters. */
   conditions(parameters: LayerParameters): RawBuilder<boolean>[];
+  /** Tiles only: which rows a tile of zoom z draws (e.g. no footpaths at zoom 10). */
+  zoomConditions?(z: number): RawBuilder<boolean>[];
   /** A time property for OGC `datetime` (interval queries). */
   temporal?: { property: string; value: RawBuilder<unknown>; kind: 'timestamp' | 'date' };
   fields: readonly LayerField[];
@@ -369,7 +401,118 @@ const layers: readonly LayerDefinition[] = [
     order: { keys: [{ value: sql`f.created_at`, type: 'timestamptz' }], descending: true },
     clusters: { belowZoom: 13 },
   },
+  ...basemapLayers(),
 ];
+
+/**
+ * The OpenStreetMap base map (issue 16; tables of migration 0012, filled by `npm run import --
+ * basemap`). Ids, fields and zooms are a contract with the map style and the search: do not rename.
+ */
+function basemapLayers(): LayerDefinition[] {
+  const osm = '© OpenStreetMap contributors';
+  const common = { attribution: osm, maxzoom: 16, usesBoundarySet: false, filters: [], idType: 'bigint' as const, geometry: sql`f.geom`, order: { keys: [] } };
+  const kindIs = (...kinds: string[]) => () => [inList(sql`f.kind`, kinds)];
+  const name = field('name', 'String', 'Name (OpenStreetMap name, Vietnamese)', sql`f.name`);
+  const kind = (description: string) => field('kind', 'String', description, sql`f.kind`);
+  const osmClass = (description: string) => field('class', 'String', description, sql`f.class`);
+  return [
+    {
+      ...common,
+      id: 'basemap-landuse',
+      title: 'Bản đồ nền: sử dụng đất',
+      description: 'OpenStreetMap land use, natural areas and parks.',
+      geometryType: 'Polygon',
+      minzoom: 8,
+      sources: ['basemap_area'],
+      table: 'basemap_area',
+      conditions: kindIs('landuse', 'natural', 'park'),
+      fields: [kind('landuse, natural or park'), osmClass('The OSM landuse / natural / leisure value (forest, farmland, residential, wood, park…)'), name],
+    },
+    {
+      ...common,
+      id: 'basemap-water',
+      title: 'Bản đồ nền: mặt nước',
+      description: 'OpenStreetMap water areas: rivers, lakes, reservoirs.',
+      geometryType: 'Polygon',
+      minzoom: 8,
+      sources: ['basemap_area'],
+      table: 'basemap_area',
+      conditions: kindIs('water'),
+      fields: [osmClass('water, river, lake, reservoir, pond, riverbank…'), name],
+    },
+    {
+      ...common,
+      id: 'basemap-waterways',
+      title: 'Bản đồ nền: sông suối',
+      description: 'OpenStreetMap waterways: rivers, streams, canals, drains and ditches.',
+      geometryType: 'LineString',
+      minzoom: 10,
+      sources: ['basemap_line'],
+      table: 'basemap_line',
+      conditions: kindIs('waterway'),
+      // Small waterways only close up.
+      zoomConditions: (z) => (z < 13 ? [inList(sql`f.class`, ['river', 'canal'])] : []),
+      fields: [osmClass('river, stream, canal, drain or ditch'), name],
+    },
+    {
+      ...common,
+      id: 'basemap-roads',
+      title: 'Bản đồ nền: đường',
+      description: 'OpenStreetMap roads by class (with names and refs) and railways. Below zoom 13 only the main classes.',
+      geometryType: 'LineString',
+      minzoom: 8,
+      sources: ['basemap_line'],
+      table: 'basemap_line',
+      conditions: kindIs('road', 'railway'),
+      zoomConditions: (z) => (z < 13 ? [inList(sql`f.class`, z < 11 ? majorRoadClasses.slice(0, 5) : majorRoadClasses)] : []),
+      fields: [
+        kind('road or railway'),
+        osmClass('The OSM highway value (motorway … residential, service, track, path, footway…; *_link as its base class) or railway value (rail, light_rail…)'),
+        name,
+        field('ref', 'String', 'Road number, e.g. QL12', sql`f.ref`),
+      ],
+    },
+    {
+      ...common,
+      id: 'basemap-buildings',
+      title: 'Bản đồ nền: nhà',
+      description: 'OpenStreetMap buildings.',
+      geometryType: 'Polygon',
+      minzoom: 14,
+      sources: ['basemap_area'],
+      table: 'basemap_area',
+      conditions: kindIs('building'),
+      fields: [osmClass('The OSM building value (yes, house, school…)'), name],
+    },
+    {
+      ...common,
+      id: 'basemap-places',
+      title: 'Bản đồ nền: địa danh',
+      description: 'OpenStreetMap place names: province, city, town, village (bản), hamlet (thôn)…',
+      geometryType: 'Point',
+      minzoom: 8,
+      sources: ['basemap_point'],
+      table: 'basemap_point',
+      conditions: kindIs('place'),
+      fields: [osmClass('province, city, town, village, hamlet, suburb, neighbourhood, isolated_dwelling or locality'), name],
+    },
+    {
+      ...common,
+      id: 'basemap-pois',
+      title: 'Bản đồ nền: điểm quan tâm',
+      description: 'Named OpenStreetMap points of interest (amenity, tourism, historic, shop, office).',
+      geometryType: 'Point',
+      minzoom: 14,
+      sources: ['basemap_point'],
+      table: 'basemap_point',
+      conditions: kindIs('poi'),
+      fields: [osmClass('The amenity / tourism / historic / shop / office value (museum, school, hospital…)'), name],
+    },
+  ];
+}
+
+/** Road and railway classes drawn below zoom 13, most important first (below zoom 11: the first five). */
+const majorRoadClasses = ['motorway', 'trunk', 'primary', 'rail', 'secondary', 'tertiary', 'light_rail', 'narrow_gauge'] as const;
 
 const layersById = new Map<string, LayerDefinition>(layers.map((layer) => [layer.id, layer]));
 

@@ -31,6 +31,7 @@ export function createTileEncoder(backend: 'server' | 'embedded'): TileEncoder {
 
 const mvtGeometry: TileGeometrySql = {
   polygon: (geometry3857, tile) => sql`ST_AsMVTGeom(${geometry3857}, ${tileEnvelope(tile)}, ${TILE_EXTENT}, ${TILE_BUFFER}, true)`,
+  line: (geometry3857, tile) => sql`ST_AsMVTGeom(${geometry3857}, ${tileEnvelope(tile)}, ${TILE_EXTENT}, ${TILE_BUFFER}, true)`,
   point: (geometry3857, tile) => sql`ST_AsMVTGeom(${geometry3857}, ${tileEnvelope(tile)}, ${TILE_EXTENT}, ${TILE_BUFFER}, true)`,
   tilePoint: (x, y) => sql`ST_Point(${x}, ${y})`,
   output: (geometry) => geometry,
@@ -70,6 +71,11 @@ const emulatedGeometry: TileGeometrySql = {
   // coordinates, y down).
   polygon: (geometry3857, tile) => sql`ST_ForcePolygonCCW(ST_Simplify(ST_CollectionExtract(
       ST_ReducePrecision(ST_MakeValid(ST_ClipByBox2D(ST_SnapToGrid(${toTileSpace(geometry3857, tile)}, 1), ${bufferBox})), 1), 3), 0, false))`,
+  // Lines, as ST_AsMVTGeom treats them: to tile space, clipped to the buffered tile, snapped to the
+  // integer grid, repeated points removed; a line that collapses to a point disappears.
+  line: (geometry3857, tile) =>
+    sql`(SELECT CASE WHEN ST_NPoints(l.g) >= 2 AND ST_Length(l.g) > 0 THEN l.g END FROM (SELECT ST_RemoveRepeatedPoints(ST_CollectionExtract(ST_SnapToGrid(
+      ST_ClipByBox2D(${toTileSpace(geometry3857, tile)}, ${bufferBox}), 1), 2)) AS g) AS l)`,
   // Points: snapped like ST_SnapToGrid (rint), kept when inside the buffered tile.
   point: (geometry3857, tile) => {
     const snapped = sql`ST_SnapToGrid(${toTileSpace(geometry3857, tile)}, 1)`;

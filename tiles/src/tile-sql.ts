@@ -20,6 +20,8 @@ import { simplifyToleranceMeters, TILE_BUFFER, TILE_EXTENT, type TileAddress } f
 export interface TileGeometrySql {
   /** A polygon layer's geometry, already in EPSG:3857 and simplified for the zoom. */
   polygon(geometry3857: RawBuilder<unknown>, tile: TileAddress): RawBuilder<unknown>;
+  /** A line layer's geometry, already in EPSG:3857 and simplified for the zoom. */
+  line(geometry3857: RawBuilder<unknown>, tile: TileAddress): RawBuilder<unknown>;
   /** A point, in EPSG:3857. */
   point(geometry3857: RawBuilder<unknown>, tile: TileAddress): RawBuilder<unknown>;
   /** A point given directly in tile coordinates (integers, 0..4096): cluster centres. */
@@ -63,20 +65,22 @@ export function tileRowsQuery(layer: LayerDefinition, tile: TileAddress, paramet
   if (isClusterTile(layer, tile)) return clusterRowsQuery(layer, tile, parameters, geometry);
   const prefilter = sql<boolean>`${layer.geometry} && ${tileEnvelopeWgs84(tile)}`;
   let tileGeometry: RawBuilder<unknown>;
-  if (layer.geometryType === 'Polygon') {
-    // Clip to twice the buffer before projecting, so a large polygon (the province at zoom 14) costs
-    // what its part in the tile costs; then simplify to half a pixel, dropping what collapses.
+  if (layer.geometryType === 'Polygon' || layer.geometryType === 'LineString') {
+    // Clip to twice the buffer before projecting, so a large polygon (the province at zoom 14) or a
+    // long river costs what its part in the tile costs; then simplify to half a pixel, dropping what
+    // collapses.
     const clipped = sql`ST_ClipByBox2D(${layer.geometry}, ${tileEnvelopeWgs84(tile, 2 * TILE_BUFFER)}::box2d)`;
     const simplified = sql`ST_Simplify(ST_Transform(${clipped}, 3857), ${simplifyToleranceMeters(tile.z)}::double precision, false)`;
-    tileGeometry = geometry.polygon(simplified, tile);
+    tileGeometry = layer.geometryType === 'Polygon' ? geometry.polygon(simplified, tile) : geometry.line(simplified, tile);
   } else {
     tileGeometry = geometry.point(sql`ST_Transform(${layer.geometry}, 3857)`, tile);
   }
+  const conditions = [...layer.conditions(parameters), ...(layer.zoomConditions?.(tile.z) ?? [])];
   return sql<Record<string, unknown>>`
     SELECT ${tileFields(layer)}, ${geometry.output(sql`t.geom`)} AS geom
     FROM ${sql.table(layer.table)} AS f
     CROSS JOIN LATERAL (SELECT ${tileGeometry} AS geom) AS t
-    WHERE ${prefilter} AND ${where(layer.conditions(parameters))} AND t.geom IS NOT NULL AND NOT ST_IsEmpty(t.geom)
+    WHERE ${prefilter} AND ${where(conditions)} AND t.geom IS NOT NULL AND NOT ST_IsEmpty(t.geom)
     ORDER BY ${orderByClause(layer)}`;
 }
 

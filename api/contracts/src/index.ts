@@ -17,3 +17,4 @@ export * from './statistics.contract.ts';
 export * from './ogc-features.contract.ts';
 export * from './heritage.contract.ts';
 export * from './camera.contract.ts';
+export * from './search.contract.ts';

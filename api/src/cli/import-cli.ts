@@ -2,6 +2,7 @@
  * npm run import -- <layer> <file> [options]
  * npm run import -- heritage-tileset <siteCode> <folder or .zip> [options]
  * npm run import -- heritage-tours <file.json> [--dry-run] [--json]
+ * npm run import -- basemap <file.osm.pbf> [--clip province|none|<minLon,minLat,maxLon,maxLat>] [--json]
  *
  * Imports a GeoJSON or zipped Shapefile into one reference layer of the configured database
  * (DATABASE_URL, or the embedded one in DATA_DIR), all or nothing, and prints a report. Or a heritage
@@ -19,12 +20,14 @@ import { useGeneratedTileset } from '../modules/heritage/heritage.service.ts';
 import { importTours, type ToursImportReport } from '../modules/heritage/heritage-tours.service.ts';
 import { checkTilesetSource, defaultTilesetImportLimits, installTileset, type TilesetImportOptions, type TilesetImportReport } from '../modules/heritage/tileset-import.service.ts';
 import { prepareDatabase } from '../platform.ts';
+import { formatCount, importBasemap, parseClip, type BasemapClip, type BasemapImportReport } from '../modules/basemap/basemap-import.service.ts';
 import { ensureStatisticsGroupedByCurrentUnits } from '../modules/stats/stats.service.ts';
 
 const usage = `Usage: npm run import -- <layer> <file> [options]
        npm run import -- heritage-tileset <siteCode> <folder or .zip> [options]
        npm run import -- heritage-tileset <siteCode> --generated
        npm run import -- heritage-tours <file.json> [--dry-run] [--json]
+       npm run import -- basemap <file.osm.pbf> [--clip province|none|<minLon,minLat,maxLon,maxLat>] [--json]
 
 Layers: ${importLayers.join(', ')}
 File:   GeoJSON (.geojson/.json) or a zipped Shapefile (.zip)
@@ -58,6 +61,14 @@ transaction; a file with one bad stop or one unknown site changes nothing. Sites
 their tours. E.g. to give a database created before the tours existed the sample ones:
   npm run import -- heritage-tours gis-data/sample/heritage-tours.json
 
+basemap: the OpenStreetMap base map (roads, railways, rivers and water, land use, parks, buildings,
+places and named points of interest) from an extract such as Geofabrik's vietnam-latest.osm.pbf,
+read with osmium-tool (apt-get install osmium-tool). It replaces the whole base map in one
+transaction; a file that cannot be read changes nothing and the previous base map keeps serving.
+  --clip province         keep what lies in the province of the boundary set in force (default)
+  --clip W,S,E,N          keep what lies in this box (WGS84 degrees), e.g. 102.9,21.3,103.1,21.5
+  --clip none             keep the whole file
+
 Exit status: 0 imported (or valid in a dry run), 1 rejected, 2 wrong usage, 3 database busy or unavailable.`;
 
 const cli = command(usage);
@@ -80,11 +91,13 @@ const { values, positionals } = cli.parse({
     generated: { type: 'boolean', default: false },
     'max-first-level-kb': { type: 'string' },
     'max-total-mb': { type: 'string' },
+    clip: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (positionals[0] === 'heritage-tileset') await importTileset(positionals.slice(1));
 if (positionals[0] === 'heritage-tours') await importHeritageTours(positionals.slice(1));
+if (positionals[0] === 'basemap') await importOsmBasemap(positionals.slice(1));
 const [layerArgument, file, ...extra] = positionals;
 if (!layerArgument || !file) fail('Give a layer and a file.');
 if (extra.length > 0) fail(`Unexpected arguments: ${extra.join(' ')}`);
@@ -333,4 +346,49 @@ function printTilesetReport(result: TilesetImportReport): void {
     console.log('Warnings:');
     for (const warning of result.warnings) console.log(`  - ${warning}`);
   }
+}
+
+/** `basemap <file.osm.pbf> [--clip …]`: exits 0 imported, 1 refused (the previous base map stays). */
+async function importOsmBasemap(args: string[]): Promise<never> {
+  const [file, ...rest] = args;
+  if (!file) fail('Give an OpenStreetMap file, e.g. basemap vietnam-latest.osm.pbf');
+  if (rest.length > 0) fail(`Unexpected arguments: ${rest.join(' ')}`);
+  let clip: BasemapClip;
+  try {
+    clip = parseClip(values.clip);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  // What can be said without the database (the slow part to open) is said first.
+  if (!fs.existsSync(file)) {
+    console.error(`Refused: ${file} cannot be read (ENOENT). Nothing was changed.\nTừ chối: không đọc được tệp ${file}.`);
+    process.exit(1);
+  }
+  const { database } = await cli.openDatabase('import the base map');
+  let report: BasemapImportReport;
+  try {
+    await prepareDatabase(database, { seed: false });
+    report = await importBasemap(database.db, { file, clip, onProgress: (line) => process.stderr.write(`${line}\n`) });
+  } catch (error) {
+    await database.close();
+    if (error instanceof AppError) {
+      console.error(`${error.message}${error.messageVi ? `\n${error.messageVi}` : ''}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  await database.close();
+  if (values.json) console.log(JSON.stringify(report, null, 2));
+  else if (report.status === 'rejected') console.error(`Refused: ${report.problem}\nTừ chối: ${report.problemVi}`);
+  else {
+    const sum = (byKind: Record<string, number>) => Object.values(byKind).reduce((total, count) => total + count, 0);
+    const detail = (byKind: Record<string, number>) => Object.entries(byKind).map(([kind, count]) => `${kind} ${formatCount(count)}`).join(', ');
+    const counts = report.counts!;
+    console.log(`Imported the base map from ${report.source} (clip: ${report.clip}) in ${(report.durationMs / 1000).toFixed(1)} s:`);
+    console.log(`  lines  ${formatCount(sum(counts.line))} (${detail(counts.line)})`);
+    console.log(`  areas  ${formatCount(sum(counts.area))} (${detail(counts.area)})`);
+    console.log(`  points ${formatCount(sum(counts.point))} (${detail(counts.point)})`);
+    console.log('The previous base map was replaced. © OpenStreetMap contributors (ODbL): the map shows the attribution.');
+  }
+  process.exit(report.status === 'rejected' ? 1 : 0);
 }

@@ -487,6 +487,58 @@ export interface RateLimitCounterTable {
   hits: number;
 }
 
+export type BasemapLineKind = 'road' | 'railway' | 'waterway';
+export type BasemapAreaKind = 'water' | 'landuse' | 'natural' | 'park' | 'building';
+export type BasemapPointKind = 'place' | 'poi';
+
+/** One successful base map import (issue 16); the latest is the base map in force. */
+export interface BasemapImportTable {
+  id: Generated<string>;
+  source_name: string;
+  source_sha256: string;
+  /** 'province', 'none' or the bbox given ('minLon,minLat,maxLon,maxLat'). */
+  clip: string;
+  bbox: Geometry | null;
+  imported_at: ColumnType<Date, Date | undefined, never>;
+  counts: Json;
+}
+
+/** Bigint ids come back from pg as text. */
+type BigSerial = ColumnType<string, never, never>;
+type OsmId = ColumnType<string | null, number | string | null, never>;
+
+export interface BasemapLineTable {
+  id: BigSerial;
+  osm_id: OsmId;
+  kind: BasemapLineKind;
+  class: string;
+  name: string | null;
+  name_folded: string | null;
+  ref: string | null;
+  geom: Geometry;
+}
+
+export interface BasemapAreaTable {
+  id: BigSerial;
+  osm_id: OsmId;
+  kind: BasemapAreaKind;
+  class: string;
+  name: string | null;
+  name_folded: string | null;
+  geom: Geometry;
+}
+
+export interface BasemapPointTable {
+  id: BigSerial;
+  osm_id: OsmId;
+  kind: BasemapPointKind;
+  class: string;
+  name: string;
+  name_folded: string;
+  commune_code: string | null;
+  geom: Geometry;
+}
+
 export interface Database {
   boundary_set: BoundarySetTable;
   admin_unit: AdminUnitTable;
@@ -520,6 +572,10 @@ export interface Database {
   report_cluster_cell: ReportClusterCellTable;
   tile_source_version: TileSourceVersionTable;
   rate_limit_counter: RateLimitCounterTable;
+  basemap_import: BasemapImportTable;
+  basemap_line: BasemapLineTable;
+  basemap_area: BasemapAreaTable;
+  basemap_point: BasemapPointTable;
 }
 
 /** What repository functions take first: the database, or a transaction a service opened on it. */

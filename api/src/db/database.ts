@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -198,7 +199,8 @@ export async function openEmbeddedDatabase(options: OpenEmbeddedOptions): Promis
     client = await PGlite.create({
       ...(inMemory ? {} : { dataDir: path.join(options.dataDir, 'pgdata') }),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-      extensions: { postgis },
+      // pg_trgm: search's trigram ranking and indexes (migration 0013).
+      extensions: { postgis, pg_trgm },
       parsers: sharedTypeParsers,
     });
   } catch (error) {

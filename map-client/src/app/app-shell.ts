@@ -12,6 +12,7 @@ import { fallbackClientConfig, loadClientConfig, type ClientConfig } from './cli
 import { h } from './dom.ts';
 import { getLanguage, onLanguageChange, setLanguage, t, translateDom } from './i18n.ts';
 import { createLayerPanel, type LayerPanel } from './layer-panel.ts';
+import { createSearchBox } from '../search/search-box.ts';
 
 export interface RunningApp {
   map: MapLibreMap;
@@ -39,9 +40,11 @@ export async function startApp(root: HTMLElement): Promise<RunningApp> {
   const layersPanel = h('aside', { id: 'layers-panel', className: 'panel layers-panel', 'data-i18n-label': 'layers.title', 'aria-label': t('layers.title') });
   const viewPanel = h('section', { id: 'view-panel', className: 'panel view-panel', 'aria-live': 'polite' });
   const status = h('div', { className: 'status-bar', role: 'status', 'aria-live': 'polite' });
+  // Usable at once: a query typed before the map exists runs when it does (the box waits for `attach`).
+  const searchBox = createSearchBox((message) => announce(message));
   root.replaceChildren(
     h('a', { className: 'skip-link', href: '#map', 'data-i18n': 'app.skipToMap' }, t('app.skipToMap')),
-    h('header', { className: 'app-header' }, h('h1', { className: 'app-title', 'data-i18n': 'app.title' }, t('app.title')), navigation, layersToggle, languageToggle),
+    h('header', { className: 'app-header' }, h('h1', { className: 'app-title', 'data-i18n': 'app.title' }, t('app.title')), searchBox.element, navigation, layersToggle, languageToggle),
     h('main', { className: 'app-main' }, mapElement, layersPanel, viewPanel),
     status,
   );
@@ -76,7 +79,9 @@ export async function startApp(root: HTMLElement): Promise<RunningApp> {
     origin: location.origin,
     tileJsonUrl: (layer) => tileJsonUrl(config.tilesUrl, layer, location.origin),
   };
-  const available = new Set<OverlayId>(allOverlays.filter((overlay) => isOverlayAvailable(overlay, catalog)).map((overlay) => overlay.id));
+  // A deployment's own base map (BASEMAP_STYLE_URL) replaces ours: then ours is neither drawn nor offered.
+  const usable = allOverlays.filter((overlay) => !(overlay.isBasemap && config.basemapStyleUrl !== null));
+  const available = new Set<OverlayId>(usable.filter((overlay) => isOverlayAvailable(overlay, catalog)).map((overlay) => overlay.id));
   const visible = new Set<OverlayId>(allOverlays.filter((overlay) => overlay.visibleByDefault).map((overlay) => overlay.id));
   const compose: ComposeOptions = { overlays: allOverlays, availableTileLayers: catalog, visibleOverlays: visible, context };
 
@@ -94,7 +99,8 @@ export async function startApp(root: HTMLElement): Promise<RunningApp> {
     if (sourceId) announce(t('map.loadFailed', { layer: sourceId }));
   });
 
-  const layers = createLayerPanel(layersPanel, map, allOverlays, available, visible);
+  const layers = createLayerPanel(layersPanel, map, usable, available, visible);
+  searchBox.attach(map);
   mountEmergencyPanel(document.body, map);
 
   map.once('load', () => {

@@ -45,7 +45,9 @@ export function createBaseMap({ container, config, style, transformStyle }: Base
     'top-right',
   );
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
-  // The sources' TileJSON carry the attribution of the sample data.
+  // The sources' TileJSON carry the attributions (the sample data; "© OpenStreetMap contributors"
+  // of the base map, which ODbL requires on screen whenever it is drawn). MapLibre lists the sources
+  // that a visible layer uses, and opens the compact control expanded until the map is first dragged.
   map.addControl(new AttributionControl({ compact: true }), 'bottom-right');
 
   const canvas = map.getCanvas();
@@ -71,6 +73,7 @@ function controlLocale(): Record<string, string> {
     'GeolocateControl.FindMyLocation': t('emergency.locating').replace('…', ''),
     'GeolocateControl.LocationNotAvailable': t('emergency.usingMapCentre'),
     'FullscreenControl.Enter': t('map.fullscreen'),
+    'AttributionControl.ToggleAttribution': t('basemap.attributionToggle'),
     'ScaleControl.Meters': 'm',
     'ScaleControl.Kilometers': 'km',
   };
@@ -82,6 +85,7 @@ function relabelControls(container: HTMLElement): void {
     ['.maplibregl-ctrl-zoom-in', t('map.zoomIn')],
     ['.maplibregl-ctrl-zoom-out', t('map.zoomOut')],
     ['.maplibregl-ctrl-compass', t('map.resetBearing')],
+    ['.maplibregl-ctrl-attrib-button', t('basemap.attributionToggle')],
   ];
   for (const [selector, label] of labels) {
     const button = container.querySelector<HTMLElement>(selector);

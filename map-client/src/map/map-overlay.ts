@@ -2,7 +2,7 @@ import type { LayerSpecification, Map as MapLibreMap, SourceSpecification } from
 import type { ClientConfig } from '../app/client-config.ts';
 import type { Language, MessageKey } from '../app/i18n.ts';
 
-export type OverlayId = 'boundaries' | 'planning' | 'reports' | 'heritage' | 'cameras' | 'facilities';
+export type OverlayId = 'boundaries' | 'planning' | 'reports' | 'heritage' | 'cameras' | 'facilities' | 'basemap';
 
 /** What an overlay needs to describe its part of the style. */
 export interface StyleContext {
@@ -16,9 +16,13 @@ export interface StyleContext {
   hasBasemap: boolean;
 }
 
-/** Where a layer goes in the composed style, whatever overlay it comes from (polygons under lines under points under labels). */
-export type LayerSlot = 'polygons' | 'lines' | 'points' | 'labels';
-export const layerSlots: readonly LayerSlot[] = ['polygons', 'lines', 'points', 'labels'];
+/**
+ * Where a layer goes in the composed style, whatever overlay it comes from: the ground (the province's
+ * fill), the platform's base map, then the platform's layers (polygons under lines under points under
+ * labels). The base map's own labels stay in its slot, under every platform layer.
+ */
+export type LayerSlot = 'ground' | 'basemap' | 'polygons' | 'lines' | 'points' | 'labels';
+export const layerSlots: readonly LayerSlot[] = ['ground', 'basemap', 'polygons', 'lines', 'points', 'labels'];
 
 /** A layer with the slot it is drawn in. */
 export interface SlottedLayer {
@@ -50,6 +54,8 @@ export interface MapOverlay {
   readonly tileLayers: readonly string[];
   /** Drawn on the citizen view at start. */
   readonly visibleByDefault: boolean;
+  /** The platform's own base map: left out when a deployment draws its own (BASEMAP_STYLE_URL). */
+  readonly isBasemap?: true;
   style(context: StyleContext): OverlayStyle;
   legend(): LegendEntry[];
   /** After the style has loaded: handlers, sources of its own. */

@@ -62,7 +62,8 @@ export function buildOfflineStyle(options: ComposeOptions): StyleSpecification {
  * answers any font name the base map asks for with Noto Sans (api/src/modules/web).
  */
 export function composeWithBasemap(basemap: StyleSpecification, options: ComposeOptions): StyleSpecification {
-  const { sources, layers } = composeOverlayLayers(options);
+  // The deployment's base map wins over the platform's own (one base map at a time).
+  const { sources, layers } = composeOverlayLayers({ ...options, overlays: options.overlays.filter((overlay) => !overlay.isBasemap) });
   return {
     ...basemap,
     glyphs: absoluteUrl(options.context.config.glyphsUrl, options.context.origin),

@@ -17,7 +17,9 @@ export const boundariesOverlay: MapOverlay = {
       },
       layers: [
         {
-          slot: 'polygons',
+          // The ground: under the platform's own base map (which draws on it), or, over a
+          // deployment's base map, a tint in the platform's layers.
+          slot: context.hasBasemap ? 'polygons' : 'ground',
           layer: {
             id: 'boundaries-province-fill',
             type: 'fill',

@@ -7,6 +7,7 @@ import { openCameraAt } from '../overlays/cameras-overlay.ts';
 import { heritageSiteAt, type HeritageSiteHit } from '../overlays/heritage-overlay.ts';
 import { applyReportFilters, noReportFilters, reportAt, type ReportFilters } from '../overlays/reports-overlay.ts';
 import { loadCategories, locatePoint, type Category } from '../reports/report-api.ts';
+import { registerSearchPin } from '../search/search-pin.ts';
 import { createCitizenHome, createPlaceCard } from './citizen-panels.ts';
 import type { Place } from './citizen-place.ts';
 import type { CitizenNavigator, CitizenScreen } from './citizen-screens.ts';
@@ -209,6 +210,8 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
   };
 
   map.on('click', onClick);
+  // "Pin here" on a search result pins the place there, as a tap on the map would.
+  const stopSearchPin = registerSearchPin((lngLat) => setPlace(lngLat, 'map'));
   const stopLanguage = onLanguageChange(() => {
     // The form keeps what the person typed (its labels change on its next opening); the others are redrawn.
     if (screenId === 'home' || screenId === 'mine') void show(screenId);
@@ -251,6 +254,7 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
       screen?.destroy();
       unsubscribeQueue?.();
       map.off('click', onClick);
+      stopSearchPin();
       clearPlace();
       stopLanguage();
       for (const id of ['citizen-accuracy-line', 'citizen-accuracy-fill']) if (map.getLayer(id)) map.removeLayer(id);

@@ -15,7 +15,7 @@ import type { LayerDefinition } from '@bandoso/tiles';
 import type { z } from 'zod';
 import { pathParameter, queryParameters, responseSchema, type ParameterObject } from '../openapi/openapi-schemas.ts';
 import { tileAddressSchema } from '../tiles/tiles.schema.ts';
-import { featureIdSchema, itemQuerySchema, itemsQuerySchema, metadataQuerySchema, ogcTileQuerySchema } from './ogc.schema.ts';
+import { featureIdSchemaFor, itemQuerySchema, itemsQuerySchema, metadataQuerySchema, ogcTileQuerySchema } from './ogc.schema.ts';
 import { GEOJSON, JSON_TYPE, OPENAPI_TYPE } from './ogc.service.ts';
 
 /**
@@ -49,7 +49,7 @@ function collectionPaths(layer: LayerDefinition): Record<string, unknown> {
     [`/collections/${id}/items/{featureId}`]: get(
       `${layer.title}: one feature`,
       `get-${id}-feature`,
-      [pathParameter('featureId', featureIdSchema, 'Feature id (UUID)'), ...queryParameters(itemQuerySchema(layer))],
+      [pathParameter('featureId', featureIdSchemaFor(layer), layer.idType === 'bigint' ? 'Feature id (a positive integer)' : 'Feature id (UUID)'), ...queryParameters(itemQuerySchema(layer))],
       { ...ok('Feature', ogcFeatureWithLinksSchema, GEOJSON), ...errors },
       tags,
     ),

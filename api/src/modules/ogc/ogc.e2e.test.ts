@@ -60,7 +60,24 @@ describe('OGC API – Features', () => {
 
   it('lists the layers as collections with extents and links', async () => {
     const { body } = await get('/ogc/collections');
-    expect(body.collections.map((collection: { id: string }) => collection.id)).toEqual(['province', 'communes', 'commune-labels', 'planning-zones', 'heritage-sites', 'cameras', 'camera-fov', 'facilities', 'reports']);
+    expect(body.collections.map((collection: { id: string }) => collection.id)).toEqual([
+      'province',
+      'communes',
+      'commune-labels',
+      'planning-zones',
+      'heritage-sites',
+      'cameras',
+      'camera-fov',
+      'facilities',
+      'reports',
+      'basemap-landuse',
+      'basemap-water',
+      'basemap-waterways',
+      'basemap-roads',
+      'basemap-buildings',
+      'basemap-places',
+      'basemap-pois',
+    ]);
     const reportsCollection = body.collections.find((collection: { id: string }) => collection.id === 'reports');
     expect(reportsCollection.extent.spatial.bbox[0]).toHaveLength(4);
     expect(reportsCollection.extent.temporal.interval[0]).toHaveLength(2);

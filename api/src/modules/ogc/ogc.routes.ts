@@ -9,7 +9,7 @@ import { sendTile } from '../tiles/tile-response.ts';
 import { tileAddressSchema, toLayerQuery } from '../tiles/tiles.schema.ts';
 import type { TilesService } from '../tiles/tiles.service.ts';
 import { buildOgcApiDefinition } from './ogc.document.ts';
-import { featureIdSchema, itemQuerySchema, itemsQuerySchema, metadataQuerySchema, ogcTileQuerySchema } from './ogc.schema.ts';
+import { featureIdSchemaFor, itemQuerySchema, itemsQuerySchema, metadataQuerySchema, ogcTileQuerySchema } from './ogc.schema.ts';
 import { GEOJSON, OgcService, OPENAPI_TYPE } from './ogc.service.ts';
 
 /** OGC API – Features (Part 1) and OGC API – Tiles under /ogc. */
@@ -79,7 +79,7 @@ export function createOgcRouter(db: Kysely<Database>, tiles: TilesService): Rout
   router.get('/ogc/collections/:collectionId/items/:featureId', async (request, response) => {
     const layer = ogc.layer(request.params.collectionId);
     const query = toLayerQuery(layer, parseInput(itemQuerySchema(layer), request.query, 'query'));
-    const id = featureIdSchema.safeParse(request.params.featureId);
+    const id = featureIdSchemaFor(layer).safeParse(request.params.featureId);
     if (!id.success) throw new AppError('NOT_FOUND', `No feature ${JSON.stringify(request.params.featureId.slice(0, 60))} in ${layer.id}.`);
     sendJson(response, await ogc.item(baseUrlOf(request), layer, query, id.data.toLowerCase()), GEOJSON);
   });

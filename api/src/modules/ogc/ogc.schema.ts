@@ -110,11 +110,18 @@ export function encodeCursor(layer: LayerDefinition, position: PagePosition): st
 }
 
 export const featureIdSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+/** The ids of the base map's tables (bigserial). */
+export const bigintFeatureIdSchema = z.string().regex(/^[1-9]\d{0,17}$/);
+/** A feature id of this layer: a UUID, or a positive integer for the layers whose table has bigint ids. */
+export function featureIdSchemaFor(layer: LayerDefinition): z.ZodType<string> {
+  return layer.idType === 'bigint' ? bigintFeatureIdSchema : featureIdSchema;
+}
 
-const positionValue: Record<OrderKey['type'] | 'uuid', z.ZodType<string>> = {
+const positionValue: Record<OrderKey['type'] | 'uuid' | 'bigint', z.ZodType<string>> = {
   text: z.string().max(1000).refine((value) => !value.includes('\u0000')),
   timestamptz: z.string().refine((value) => dateTime.test(value) && isRealDateOrDateTime(value)),
   uuid: featureIdSchema,
+  bigint: bigintFeatureIdSchema,
 };
 
 const cursorFor = (layer: LayerDefinition) => {

@@ -217,7 +217,7 @@ export class OgcService {
           id: layer.id,
           title: layer.title,
           dataType: 'vector',
-          geometryDimension: layer.geometryType === 'Point' ? 0 : 2,
+          geometryDimension: { Point: 0, LineString: 1, Polygon: 2 }[layer.geometryType],
           minTileMatrix: String(layer.minzoom),
           maxTileMatrix: String(layer.maxzoom),
           propertiesSchema: { type: 'object', properties },

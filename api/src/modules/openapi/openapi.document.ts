@@ -65,7 +65,7 @@ function operationObject(operation: Operation) {
 }
 
 /** Operations answered without the database (no 503 DATABASE_UNAVAILABLE). */
-const WITHOUT_DATABASE = new Set(['/api/client-config', '/tiles']);
+const WITHOUT_DATABASE = new Set(['/api/client-config', '/tiles', '/styles/default.json']);
 
 let cached: Record<string, unknown> | undefined;
 

@@ -19,6 +19,7 @@ import {
   statisticsReportSchema,
   submissionReceiptSchema,
   whatAppliesHereSchema,
+  searchResponseSchema,
 } from '@bandoso/contracts';
 import { z } from 'zod';
 import {
@@ -40,6 +41,7 @@ import { locateQuerySchema } from '../boundaries/boundaries.schema.ts';
 import { nearestFacilitiesQuerySchema } from '../emergency/emergency.schema.ts';
 import { cameraCreateSchema, cameraIdSchema, cameraPatchSchema, camerasSeeingQuerySchema, segmentNameSchema, streamQuerySchema } from '../cameras/cameras.schema.ts';
 import { siteCodeSchema, stopsBodySchema, tilesetVersionSchema } from '../heritage/heritage.schema.ts';
+import { searchQuerySchema } from '../search/search.schema.ts';
 import { planningAtQuerySchema, planningChangesQuerySchema } from '../planning/planning.schema.ts';
 import { citizenInformationSchema, staffActionSchema } from '../reports/report-workflow.schema.ts';
 import { duplicateCandidatesQuerySchema, staffListQuerySchema } from '../reports/reports.routes.ts';
@@ -180,6 +182,14 @@ export const operations: Operation[] = [
   { method: 'get', path: '/api/stats/overdue', tag: 'statistics', summary: 'Open reports past their deadline (public fields)', query: overdueListQuerySchema, responses: { 200: { description: 'Overdue reports', schema: overdueReportListSchema }, ...errors } },
 
   { method: 'get', path: '/api/facilities/nearest', tag: 'emergency', summary: 'Nearest police station, fire station or hospital, with distance', query: nearestFacilitiesQuerySchema, responses: { 200: 'Facilities', ...errors } },
+  {
+    method: 'get',
+    path: '/api/search',
+    tag: 'search',
+    summary: 'Places by name: communes, heritage sites, emergency facilities, planning zones, streets, places and points of interest; accents and small typos forgiven; best match first, then nearer to lon/lat',
+    query: searchQuerySchema,
+    responses: { 200: { description: 'Results', schema: searchResponseSchema }, ...errors },
+  },
   { method: 'get', path: '/api/planning/plans', tag: 'planning', summary: 'Plans and their versions', responses: { 200: { description: 'Plans', schema: planListSchema } } },
   { method: 'get', path: '/api/planning/at', tag: 'planning', summary: 'What applies at a point: zones with land use, density, height, FAR, decision', query: planningAtQuerySchema, responses: { 200: { description: 'Zones', schema: whatAppliesHereSchema }, ...errors } },
   { method: 'get', path: '/api/planning/changes', tag: 'planning', summary: 'What changed between two versions of a plan', query: planningChangesQuerySchema, responses: { 200: { description: 'Changes', schema: planChangesSchema }, ...errors } },
@@ -288,6 +298,7 @@ export const operations: Operation[] = [
   { method: 'post', path: '/api/admin/users/{id}/password', tag: 'admin', summary: 'Set a new password (at least 10 characters); ends the account’s sessions', params: { id: userIdSchema }, body: { schema: passwordBodySchema }, roles: ['admin'], responses: { 204: 'Set', ...errors, 404: 'No such account' } },
   { method: 'get', path: '/api/admin/categories', tag: 'admin', summary: 'Every category as the admin form edits it, inactive ones too', roles: ['admin'], responses: { 200: 'Categories' } },
   { method: 'get', path: '/api/admin/priorities', tag: 'admin', summary: 'Priorities and their handling deadlines (working minutes)', roles: ['admin'], responses: { 200: 'Priorities' } },
+  { method: 'get', path: '/styles/default.json', tag: 'tiles', summary: 'The composed MapLibre style (base map and platform layers, absolute URLs on the origin asked), for QGIS and other MapLibre clients; ETag, 304 on If-None-Match', responses: { 200: 'MapLibre style (version 8)', 304: 'The client holds this style' } },
   { method: 'get', path: '/tiles', tag: 'tiles', summary: 'Catalog of the vector tile layers, with their TileJSON addresses', responses: { 200: 'Catalog' } },
   { method: 'get', path: '/tiles/{layer}.json', tag: 'tiles', summary: "TileJSON 3.0.0 of a layer (its filters in the query make the tiles' address carry them)", params: { layer: tileLayer }, query: anyLayerQuerySchema, responses: { 200: 'TileJSON', ...errors, 404: 'No such layer' } },
   {

@@ -187,6 +187,9 @@ describe('the OGC API answers what its contracts say', () => {
     const { collections } = ogcCollectionsSchema.parse(await get('/ogc/collections'));
     for (const { id } of collections) {
       const page = ogcFeatureCollectionSchema.parse(await get(`/ogc/collections/${id}/items?limit=3`));
+      // The base map's collections are empty until one is imported (their items are checked after an
+      // import in basemap-import.e2e.test.ts).
+      if (id.startsWith('basemap-') && page.numberReturned === 0) continue;
       expect(page.numberReturned, id).toBeGreaterThan(0);
       ogcFeatureWithLinksSchema.parse(await get(`/ogc/collections/${id}/items/${page.features[0]!.id}`));
     }

@@ -166,6 +166,10 @@ export async function listDuplicateCandidates(db: DatabaseExecutor, reportId: st
       ST_Distance(other.location::geography, target.location::geography) AS distance_m
     FROM report AS target
     JOIN report AS other ON other.id <> target.id
+      -- A box in degrees first, so the GiST index on report.location is used (a geography distance
+      -- alone reads every report): radiusM as degrees of longitude at the report's latitude, the
+      -- wider of the two, then the exact geodesic test.
+      AND other.location && ST_Expand(target.location, ${radiusM}::double precision / (111320.0 * cos(radians(ST_Y(target.location)))))
       AND ST_DWithin(other.location::geography, target.location::geography, ${radiusM}::double precision)
     JOIN report_category AS category ON category.code = other.category_code
     WHERE target.id = ${reportId} AND other.status <> 'duplicate'

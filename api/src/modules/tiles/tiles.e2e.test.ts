@@ -23,11 +23,21 @@ describe('tiles of the reference layers (shared sample data)', () => {
 
   const url = (path: string) => `${server.baseUrl}${path}`;
 
-  it('lists every layer in the catalog', async () => {
+  it('lists every layer in the catalog (the base map once one is imported: osm-basemap.browser.test.ts)', async () => {
     const response = await fetch(url('/tiles'));
     expect(response.status).toBe(200);
     const body = (await response.json()) as { layers: Array<{ id: string; tilejson: string }> };
-    expect(body.layers.map((layer) => layer.id)).toEqual(['province', 'communes', 'commune-labels', 'planning-zones', 'heritage-sites', 'cameras', 'camera-fov', 'facilities', 'reports']);
+    expect(body.layers.map((layer) => layer.id)).toEqual([
+      'province',
+      'communes',
+      'commune-labels',
+      'planning-zones',
+      'heritage-sites',
+      'cameras',
+      'camera-fov',
+      'facilities',
+      'reports',
+    ]);
     expect(body.layers[0]!.tilejson).toBe(url('/tiles/province.json'));
   });
 

@@ -7,6 +7,11 @@ export interface LayerExtent {
   interval: [string | null, string | null] | null;
 }
 
+/** Whether an OpenStreetMap base map was ever imported (`npm run import -- basemap`). */
+export async function hasBasemapImport(db: DatabaseExecutor): Promise<boolean> {
+  return (await db.selectFrom('basemap_import').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 /** The layer's extent (WGS84) and time span; tile and feature SQL live in @bandoso/tiles. */
 export async function findLayerExtent(db: DatabaseExecutor, layer: LayerDefinition, parameters: LayerParameters): Promise<LayerExtent> {
   const row = (await layerExtentQuery(layer, parameters).execute(db)).rows[0];

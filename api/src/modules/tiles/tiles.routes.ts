@@ -11,8 +11,8 @@ export function createTilesRouter(tiles: TilesService): Router {
   const router = Router();
   void tiles.start();
 
-  router.get('/tiles', (request, response) => {
-    response.set({ 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'public, no-cache' }).json(tiles.catalog(baseUrlOf(request)));
+  router.get('/tiles', async (request, response) => {
+    response.set({ 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'public, no-cache' }).json(tiles.catalog(baseUrlOf(request), await tiles.offeredLayers()));
   });
 
   router.get('/tiles/:layer.json', async (request, response) => {

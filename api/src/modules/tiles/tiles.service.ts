@@ -15,7 +15,7 @@ import type { DatabaseHandle } from '../../db/database.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { findBoundarySetByName, findLatestBoundarySetStartingBy, type BoundarySetRow } from '../boundaries/boundaries.service.ts';
 import { administrativeDate } from '../boundaries/boundaries.service.ts';
-import { findLayerExtent } from './tiles.repository.ts';
+import { findLayerExtent, hasBasemapImport } from './tiles.repository.ts';
 
 // The extent of a layer's features, for TileJSON and OGC API collections.
 export { findLayerExtent } from './tiles.repository.ts';
@@ -142,9 +142,24 @@ export class TilesService {
     return buildTileJson(layer, `${baseUrl}/tiles/${layer.id}/{z}/{x}/{y}.mvt${suffix}`, await this.bounds(layer, parameters));
   }
 
-  catalog(baseUrl: string) {
+  /**
+   * The layers a map should offer: the base map's only once one was imported, so that a deployment
+   * without one keeps today's map and shows no OpenStreetMap attribution for empty layers. When the
+   * database cannot say (an outage), every layer: the catalog stays servable, and empty tiles are harmless.
+   */
+  async offeredLayers() {
+    let basemap = true;
+    try {
+      basemap = await hasBasemapImport(this.#database.db);
+    } catch {
+      // The database is away: see above.
+    }
+    return listLayers().filter((layer) => basemap || !layer.id.startsWith('basemap-'));
+  }
+
+  catalog(baseUrl: string, layers = listLayers()) {
     return {
-      layers: listLayers().map((layer) => ({
+      layers: layers.map((layer) => ({
         id: layer.id,
         title: layer.title,
         description: layer.description,

@@ -49,6 +49,8 @@ export function createWebClientRouter(options: WebClientOptions = {}): Router {
     const fontStack = resolveFontStack(glyph.fontstack, available);
     const file = glyphFile(glyphDirectory, fontStack, glyph.file.start, glyph.file.end);
     response.setHeader('Content-Type', 'application/x-protobuf');
+    // Like the tiles and the published style: other MapLibre clients (QGIS…) load the glyphs too.
+    response.setHeader('Access-Control-Allow-Origin', '*');
     // Not content-hashed, but fonts change only with a release: a week, then revalidate (ETag).
     response.setHeader('Cache-Control', 'public, max-age=604800');
     if (fs.existsSync(file)) {

@@ -1,0 +1,1 @@
+export { buildOsmFixture, osmFixtureNames, type OsmFixtureOptions } from './osm-fixture.ts';
