@@ -12,6 +12,7 @@ import * as heritageTours from './0010-heritage-tours.ts';
 import * as cameraRegistry from './0011-camera-registry.ts';
 import * as basemap from './0012-basemap.ts';
 import * as search from './0013-search.ts';
+import * as reportTextSearch from './0014-report-text-search.ts';
 
 /**
  * Every migration, in order. Static imports (not a folder scan) so the list is the same under tsx,
@@ -31,6 +32,7 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0011-camera-registry': cameraRegistry,
   '0012-basemap': basemap,
   '0013-search': search,
+  '0014-report-text-search': reportTextSearch,
 });
 
 export function createMigrator(db: Kysely<any>): Migrator {

@@ -17,6 +17,7 @@ import { pathParameter, queryParameters, responseSchema, type ParameterObject } 
 import { tileAddressSchema } from '../tiles/tiles.schema.ts';
 import { featureIdSchemaFor, itemQuerySchema, itemsQuerySchema, metadataQuerySchema, ogcTileQuerySchema } from './ogc.schema.ts';
 import { GEOJSON, JSON_TYPE, OPENAPI_TYPE } from './ogc.service.ts';
+import { ogcTileMatrixSetListSchema, ogcTileMatrixSetSchema } from './ogc.tile-matrix-sets.ts';
 
 /**
  * The API definition of the `oas30` conformance class, one set of paths per collection, generated
@@ -88,6 +89,8 @@ function documentWithoutServers(layers: readonly LayerDefinition[]): DocumentWit
     '/conformance': get('Conformance classes', 'getConformance', metadataParameters(), { ...ok('Conformance classes', ogcConformanceSchema), ...errors }),
     '/api': get('This document', 'getApi', metadataParameters(), { ...ok('OpenAPI 3.0', ogcApiDefinitionSchema, OPENAPI_TYPE), ...errors }),
     '/collections': get('Collections', 'getCollections', metadataParameters(), { ...ok('The collections', ogcCollectionsSchema), ...errors }),
+    '/tileMatrixSets': get('Tile matrix sets', 'getTileMatrixSetsList', metadataParameters(), { ...ok('The tile matrix sets the tiles use', ogcTileMatrixSetListSchema), ...errors }),
+    '/tileMatrixSets/WebMercatorQuad': get('WebMercatorQuad', 'getTileMatrixSet-WebMercatorQuad', metadataParameters(), { ...ok('The tile matrix set (OGC 2D Tile Matrix Set 2.0, JSON)', ogcTileMatrixSetSchema), ...errors }),
   };
   for (const layer of layers) Object.assign(paths, collectionPaths(layer));
   document = {
@@ -95,7 +98,7 @@ function documentWithoutServers(layers: readonly LayerDefinition[]): DocumentWit
     info: {
       title: 'Bản đồ số Điện Biên — OGC API Features and Tiles',
       version: '1.0.0',
-      description: 'Public map layers of Điện Biên province. Conforms to OGC API – Features – Part 1: Core (core, GeoJSON, OpenAPI 3.0).',
+      description: 'Public map layers of Điện Biên province. Conforms to OGC API – Features – Part 1: Core (core, GeoJSON, OpenAPI 3.0) and OGC API – Tiles – Part 1 (core, tileset, tilesets list, geodata tilesets, Mapbox Vector Tiles, OpenAPI 3.0) in WebMercatorQuad.',
       license: { name: 'Apache-2.0' },
     },
     paths,

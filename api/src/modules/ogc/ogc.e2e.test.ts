@@ -47,6 +47,12 @@ describe('OGC API – Features', () => {
       'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
       'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
       'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
+      'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core',
+      'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets',
+      'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt',
+      'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/oas30',
+      'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset',
+      'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list',
     ]);
   });
 

@@ -37,6 +37,17 @@ export function createOgcRouter(db: Kysely<Database>, tiles: TilesService): Rout
     sendJson(response, ogc.conformance());
   });
 
+  router.get('/ogc/tileMatrixSets', (request, response) => {
+    metadata(request);
+    sendJson(response, ogc.tileMatrixSets(baseUrlOf(request)));
+  });
+
+  router.get('/ogc/tileMatrixSets/:tileMatrixSetId', (request, response) => {
+    metadata(request);
+    requireWebMercatorQuad(request.params.tileMatrixSetId);
+    sendJson(response, ogc.tileMatrixSet(baseUrlOf(request)));
+  });
+
   router.get(['/ogc/api', '/ogc/openapi'], (request, response) => {
     metadata(request);
     sendJson(response, buildOgcApiDefinition(baseUrlOf(request), tiles.layers()), OPENAPI_TYPE);

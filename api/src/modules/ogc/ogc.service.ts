@@ -19,15 +19,28 @@ import type { TilesService } from '../tiles/tiles.service.ts';
 import { findLayerExtent } from '../tiles/tiles.service.ts';
 import { countFeatures, findFeature, listFeatures } from './ogc.repository.ts';
 import { DEFAULT_LIMIT, encodeCursor } from './ogc.schema.ts';
+import { EPSG_3857, TILING_SCHEME, WEB_MERCATOR_QUAD, tileMatrixSetHref, tileMatrixSetList, webMercatorQuad, type OgcTileMatrixSet, type OgcTileMatrixSetList } from './ogc.tile-matrix-sets.ts';
 
+/**
+ * What the API passes, and nothing more. OGC API – Tiles – Part 1: tiles by a template (core) in
+ * Mapbox Vector Tiles (mvt), tileset metadata (tileset) and the list of a collection's tilesets
+ * (tilesets-list) under /collections/{collectionId}/tiles (geodata-tilesets), all in the OpenAPI
+ * definition (oas30). Not declared: dataset-tilesets (no /tiles of all collections together),
+ * geodata-selection, the raster and GeoJSON encodings.
+ */
 export const conformanceClasses = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core',
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset',
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list',
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets',
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt',
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/oas30',
 ] as const;
 
 export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
-export const WEB_MERCATOR_QUAD = 'http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad';
 export const GEOJSON = 'application/geo+json';
 export const JSON_TYPE = 'application/json';
 export const OPENAPI_TYPE = 'application/vnd.oai.openapi+json;version=3.0';
@@ -64,12 +77,21 @@ export class OgcService {
         { href: `${base}/ogc/conformance`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/conformance', type: JSON_TYPE, title: 'Conformance classes' },
         { href: `${base}/ogc/collections`, rel: 'data', type: JSON_TYPE, title: 'Collections' },
         { href: `${base}/ogc/collections`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/data', type: JSON_TYPE, title: 'Collections' },
+        { href: `${base}/ogc/tileMatrixSets`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes', type: JSON_TYPE, title: 'Tile matrix sets' },
       ] satisfies OgcLink[],
     };
   }
 
   conformance(): OgcConformance {
     return { conformsTo: [...conformanceClasses] };
+  }
+
+  tileMatrixSets(base: string): OgcTileMatrixSetList {
+    return tileMatrixSetList(base);
+  }
+
+  tileMatrixSet(base: string): OgcTileMatrixSet {
+    return webMercatorQuad(base);
   }
 
   layer(id: string): LayerDefinition {
@@ -180,11 +202,11 @@ export class OgcService {
         {
           title: `${layer.title} (WebMercatorQuad)`,
           dataType: 'vector',
-          crs: 'http://www.opengis.net/def/crs/EPSG/0/3857',
+          crs: EPSG_3857,
           tileMatrixSetURI: WEB_MERCATOR_QUAD,
           links: [
             { href: `${href}/WebMercatorQuad`, rel: 'self', type: JSON_TYPE, title: 'Tileset metadata' },
-            { href: WEB_MERCATOR_QUAD, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme', title: 'WebMercatorQuad' },
+            { href: tileMatrixSetHref(base), rel: TILING_SCHEME, type: JSON_TYPE, title: 'WebMercatorQuad' },
           ] satisfies OgcLink[],
         },
       ],
@@ -208,7 +230,7 @@ export class OgcService {
       title: layer.title,
       description: layer.description,
       dataType: 'vector',
-      crs: 'http://www.opengis.net/def/crs/EPSG/0/3857',
+      crs: EPSG_3857,
       tileMatrixSetURI: WEB_MERCATOR_QUAD,
       tileMatrixSetLimits: limits,
       boundingBox: { lowerLeft: [bounds[0], bounds[1]], upperRight: [bounds[2], bounds[3]], crs: CRS84 },
@@ -226,7 +248,7 @@ export class OgcService {
       links: [
         { href, rel: 'self', type: JSON_TYPE, title: 'This tileset' },
         { href: `${href}/{tileMatrix}/{tileRow}/{tileCol}`, rel: 'item', type: MVT, title: 'Tiles (z/y/x)', templated: true },
-        { href: WEB_MERCATOR_QUAD, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme', title: 'WebMercatorQuad' },
+        { href: tileMatrixSetHref(base), rel: TILING_SCHEME, type: JSON_TYPE, title: 'WebMercatorQuad' },
         { href: `${base}/ogc/collections/${layer.id}`, rel: 'collection', type: JSON_TYPE, title: layer.title },
       ] satisfies OgcLink[],
     };

@@ -1,7 +1,7 @@
 import { closedReportStatuses } from '@bandoso/contracts';
 import { sql, type SqlBool } from 'kysely';
 import type { DatabaseExecutor, OfficeKind, ReportStatus } from '../../db/database-schema.ts';
-import { foldedSql, foldedWordPatterns } from '../../db/folded-text.ts';
+import { foldedReportText, foldedWordPatterns } from '../../db/folded-text.ts';
 import { asGeoJson } from '../../db/postgis.ts';
 
 /**
@@ -91,7 +91,7 @@ export async function listStaffQueue(db: DatabaseExecutor, filter: StaffQueueFil
     const search = filter.search?.trim();
     if (search) {
       const patterns = foldedWordPatterns(search);
-      const text = foldedSql(sql<string>`report.description || ' ' || coalesce(report.address, '')`);
+      const text = foldedReportText();
       const words = patterns.map((pattern) => sql<SqlBool>`${text} LIKE ${pattern}`);
       const byCode = sql<SqlBool>`report.tracking_code = ${search.toUpperCase()}`;
       result = result.where(words.length ? sql<SqlBool>`(${byCode} OR (${sql.join(words, sql` AND `)}))` : byCode);
