@@ -10,7 +10,8 @@ const cli = 'api/src/cli/import-cli.ts';
 const realCommunes = path.resolve(repositoryRoot, '../shared/data/dienbien-communes-2025.geojson');
 const fixture = (name: string) => path.join(repositoryRoot, 'gis-data/fixtures', name);
 
-describe('npm run import (the command line)', () => {
+// Each test runs the command as users do (node + tsx, then the embedded database opened, migrated on first use): tens of seconds on a loaded machine.
+describe('npm run import (the command line)', { timeout: 180_000 }, () => {
   let target: CliTestDatabase;
   let scratch: string;
   let environment: Record<string, string>;
