@@ -2,7 +2,7 @@ import { closedReportStatuses } from '@bandoso/contracts';
 import { sql, type SqlBool } from 'kysely';
 import type { DatabaseExecutor, OfficeKind, ReportStatus } from '../../db/database-schema.ts';
 import { foldedReportText, foldedWordPatterns } from '../../db/folded-text.ts';
-import { asGeoJson } from '../../db/postgis.ts';
+import { publicReportColumns } from './reports.repository.ts';
 
 /**
  * What the staff desk reads: the queue (with the deadline columns staff may see), the offices a
@@ -39,45 +39,8 @@ const queueGroup = sql<number>`CASE WHEN report.status IN (${sql.join(closed)}) 
 const currentDueAt = sql<Date | null>`CASE WHEN report.acknowledged_at IS NULL THEN LEAST(report.acknowledge_due_at, report.due_at) ELSE report.due_at END`;
 
 export async function listStaffQueue(db: DatabaseExecutor, filter: StaffQueueFilter) {
-  let query = db
-    .selectFrom('report')
-    .innerJoin('report_category', 'report_category.code', 'report.category_code')
-    .innerJoin('office', 'office.id', 'report.office_id')
-    .leftJoin('report as original', 'original.id', 'report.duplicate_of')
-    .select([
-      'report.id',
-      'report.tracking_code',
-      'report.category_code',
-      'report_category.name_vi as category_name_vi',
-      'report_category.name_en as category_name_en',
-      'report.priority',
-      'report.description',
-      asGeoJson(sql.ref('report.location')).as('location'),
-      'report.address',
-      'report.status',
-      'report.unit_code',
-      'report.unit_name',
-      'office.code as office_code',
-      'office.name as office_name',
-      'office.name_en as office_name_en',
-      'report.rejection_reason',
-      'report.public_answer',
-      'report.answered_at',
-      'report.created_at',
-      'report.acknowledged_at',
-      'report.resolved_at',
-      'report.acknowledge_due_at',
-      'report.due_at',
-      'report.overdue',
-      'report.rating',
-      'report.rating_comment',
-      'report.rated_at',
-      'report.updated_at',
-      'original.tracking_code as duplicate_of_tracking_code',
-      // Staff-only: the pause of the deadline clock.
-      'report.paused_at',
-      'report.paused_remaining_minutes',
-    ]);
+  // The public columns every report list reads, and the staff-only pause of the deadline clock.
+  let query = publicReportColumns(db).select(['report.paused_at', 'report.paused_remaining_minutes']);
   let count = db.selectFrom('report').select(sql<number>`count(*)::int`.as('total'));
   const apply = <Q extends { where: (...args: any[]) => Q }>(builder: Q): Q => {
     let result = builder;

@@ -170,7 +170,8 @@ export async function insertIdempotencyKey(db: DatabaseExecutor, entry: { key: s
 
 // ---- reading reports (public columns only unless the name says otherwise) -----------------------
 
-const publicReportColumns = (db: DatabaseExecutor) =>
+/** A report with its public columns (and its category, office and original), as every list starts. */
+export const publicReportColumns = (db: DatabaseExecutor) =>
   db
     .selectFrom('report')
     .innerJoin('report_category', 'report_category.code', 'report.category_code')
