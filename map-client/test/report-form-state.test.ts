@@ -98,7 +98,8 @@ describe('the report form state', () => {
         { name: 'anh-2.jpg', type: 'image/jpeg', bytes: formPhoto(2).photo.bytes },
       ],
       contact: { name: 'Lò Văn A', phone: undefined, email: undefined, consentToContact: true },
-      label: { categoryName: 'Chiếu sáng công cộng', placeName: 'Phường Mường Thanh' },
+      // Both names: "my reports" shows it in either language.
+      label: { categoryName: 'Chiếu sáng công cộng', categoryNameEn: 'Public lighting', placeName: 'Phường Mường Thanh' },
     });
     // Categories not loaded (offline, first visit): the code stands in for the name.
     expect(reportDraftFrom(fields(), placeAt(), [], { status: 'idle' }, undefined).label).toEqual({ categoryName: 'public_lighting', placeName: undefined });
@@ -112,6 +113,7 @@ describe('the report form state', () => {
       token: 'f'.repeat(40),
       category: 'public_lighting',
       categoryName: 'Chiếu sáng công cộng',
+      categoryNameEn: 'Public lighting',
       description: 'Đèn hỏng',
       officeName: 'UBND phường Mường Thanh',
       savedAt: '2026-11-28T03:00:00.000Z',

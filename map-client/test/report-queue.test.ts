@@ -47,16 +47,21 @@ const opened: { queue: ReportQueue; database: LocalDatabase }[] = [];
 async function openQueue(name: string, send: SendReport, options: { online?: () => boolean; now?: () => number } = {}) {
   const database = await openLocalDatabase(name);
   const myReports = createMyReports(database);
+  /** Each sent report's code, and whether it was sent later than when "send" was pressed. */
+  const sentLater: [string, boolean][] = [];
   const queue = createReportQueue({
     database,
     send,
     isOnline: options.online ?? (() => true),
     now: options.now ?? Date.now,
     retryDelaysMs: [20, 20, 20],
-    onSent: (report, sent) => myReports.save({ trackingCode: sent.trackingCode, role: 'reporter', token: sent.reporterToken, category: report.category, categoryName: report.label.categoryName, description: report.description, officeName: sent.office.name, savedAt: report.createdAt }),
+    onSent: async (report, sent, { later }) => {
+      sentLater.push([sent.trackingCode, later]);
+      await myReports.save({ trackingCode: sent.trackingCode, role: 'reporter', token: sent.reporterToken, category: report.category, categoryName: report.label.categoryName, description: report.description, officeName: sent.office.name, savedAt: report.createdAt });
+    },
   });
   opened.push({ queue, database });
-  return { queue, database, myReports };
+  return { queue, database, myReports, sentLater };
 }
 
 async function until(check: () => boolean | Promise<boolean>, timeout = 2000): Promise<void> {
@@ -79,7 +84,7 @@ describe('the offline report queue', () => {
   it('keeps a report made offline, then sends it once the connection returns, and keeps its receipt in "my reports"', async () => {
     let online = false;
     const platform = fakePlatform([async () => receipt()]);
-    const { queue, myReports } = await openQueue(`q-${randomUUID()}`, platform.send, { online: () => online });
+    const { queue, myReports, sentLater } = await openQueue(`q-${randomUUID()}`, platform.send, { online: () => online });
     const report = await queue.enqueue(draft);
     await queue.flush();
     expect(platform.keys).toEqual([]);
@@ -88,6 +93,8 @@ describe('the offline report queue', () => {
     online = true;
     await queue.flush({ force: true });
     expect(platform.keys).toEqual([report.id]);
+    // Sent later than "send" was pressed: the person is told, with its code (report-queue-runtime.ts).
+    expect(sentLater).toEqual([['DB-7K3M9Q', true]]);
     const sent = queue.get(report.id)!;
     expect(sent.state).toMatchObject({ status: 'sent', trackingCode: 'DB-7K3M9Q' });
     expect(sent.photos).toEqual([]);
@@ -104,12 +111,14 @@ describe('the offline report queue', () => {
       },
       async () => receipt('DB-AAAAAA'),
     ]);
-    const { queue } = await openQueue(`q-${randomUUID()}`, platform.send);
+    const { queue, sentLater } = await openQueue(`q-${randomUUID()}`, platform.send);
     const states: string[] = [];
     queue.subscribe((reports) => states.push(reports.map((item) => item.state.status).join()));
     const report = await queue.enqueue(draft);
     await until(() => queue.get(report.id)?.state.status === 'sent');
     expect(platform.keys).toEqual([report.id, report.id, report.id]);
+    await until(() => sentLater.length === 1);
+    expect(sentLater).toEqual([['DB-AAAAAA', true]]);
     expect(states).toContain('sending');
     expect(states).toContain('waiting');
   });
@@ -161,12 +170,14 @@ describe('the offline report queue', () => {
         return receipt('DB-CCCCCC');
       },
     ]);
-    const { queue } = await openQueue(`q-${randomUUID()}`, platform.send);
+    const { queue, sentLater } = await openQueue(`q-${randomUUID()}`, platform.send);
     const report = await queue.enqueue(draft);
     const flushes = [queue.flush({ force: true }), queue.flush({ force: true }), queue.flush()];
     release();
     await Promise.all(flushes);
     expect(platform.keys).toEqual([report.id]);
+    // Sent at the first attempt, while the person watches the form: not "later".
+    expect(sentLater).toEqual([['DB-CCCCCC', false]]);
   });
 
   it('retries what may succeed later and nothing else', () => {

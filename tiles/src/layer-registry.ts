@@ -134,7 +134,9 @@ export interface OrderKey {
 }
 
 const VIETNAM = 'Asia/Ho_Chi_Minh';
-const attribution = '© Bản đồ số Điện Biên (sample data, approximate)';
+// A name, the same in every language: the map client adds "sample data" in the language on screen
+// (client config `sampleData`), and each layer's description says what its data is.
+const attribution = '© Bản đồ số Điện Biên';
 
 function field(name: string, type: VectorFieldType, description: string, value: RawBuilder<unknown>, only?: 'tiles' | 'features'): LayerField {
   return only ? { name, type, description, value, only } : { name, type, description, value };

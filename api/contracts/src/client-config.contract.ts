@@ -12,5 +12,6 @@ export const clientConfigSchema = z.strictObject({
   glyphsUrl: z.string().describe('MapLibre glyphs URL template, served by this platform (no font leaves the premises)'),
   fontStacks: z.strictObject({ regular: z.string(), bold: z.string() }),
   defaultLanguage: z.enum(clientLanguages),
+  sampleData: z.boolean().describe('The deployment shows the sample data (SEED_SAMPLE_DATA): the map says so, in the language on screen').optional(),
 });
 export type ClientConfig = z.infer<typeof clientConfigSchema>;

@@ -1,5 +1,6 @@
 import type { Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
 import { createBaseMap } from '../map/base-map.ts';
+import { recoverMapWhenOnline } from '../map/map-recovery.ts';
 import { buildOfflineStyle, composeWithBasemap, isOverlayAvailable, type ComposeOptions } from '../map/map-style.ts';
 import type { OverlayId, StyleContext } from '../map/map-overlay.ts';
 import { loadTileCatalog, tileJsonUrl } from '../map/tile-catalog.ts';
@@ -12,7 +13,9 @@ import { fallbackClientConfig, loadClientConfig, type ClientConfig } from './cli
 import { h } from './dom.ts';
 import { getLanguage, onLanguageChange, setLanguage, t, translateDom } from './i18n.ts';
 import { createLayerPanel, type LayerPanel } from './layer-panel.ts';
+import { createStatusToast } from './status-toast.ts';
 import { createSearchBox } from '../search/search-box.ts';
+import { followViewPanel } from './panel-layout.ts';
 
 export interface RunningApp {
   map: MapLibreMap;
@@ -39,19 +42,17 @@ export async function startApp(root: HTMLElement): Promise<RunningApp> {
   const mapElement = h('div', { id: 'map', className: 'map', role: 'region', 'data-i18n-label': 'map.label', 'aria-label': t('map.label') });
   const layersPanel = h('aside', { id: 'layers-panel', className: 'panel layers-panel', 'data-i18n-label': 'layers.title', 'aria-label': t('layers.title') });
   const viewPanel = h('section', { id: 'view-panel', className: 'panel view-panel', 'aria-live': 'polite' });
-  const status = h('div', { className: 'status-bar', role: 'status', 'aria-live': 'polite' });
+  // The page's status messages (status-toast.ts): over the map, expiring, re-translated.
+  const status = createStatusToast();
   // Usable at once: a query typed before the map exists runs when it does (the box waits for `attach`).
   const searchBox = createSearchBox((message) => announce(message));
   root.replaceChildren(
     h('a', { className: 'skip-link', href: '#map', 'data-i18n': 'app.skipToMap' }, t('app.skipToMap')),
     h('header', { className: 'app-header' }, h('h1', { className: 'app-title', 'data-i18n': 'app.title' }, t('app.title')), searchBox.element, navigation, layersToggle, languageToggle),
-    h('main', { className: 'app-main' }, mapElement, layersPanel, viewPanel),
-    status,
+    h('main', { className: 'app-main' }, mapElement, layersPanel, viewPanel, status.element),
   );
 
-  const announce = (message: string) => {
-    status.textContent = message;
-  };
+  const announce = status.announce;
   languageToggle.addEventListener('click', () => setLanguage(getLanguage() === 'vi' ? 'en' : 'vi'));
   layersToggle.addEventListener('click', () => {
     const open = layersToggle.getAttribute('aria-expanded') !== 'true';
@@ -66,8 +67,8 @@ export async function startApp(root: HTMLElement): Promise<RunningApp> {
       layersToggle.focus();
     }
   });
-  window.addEventListener('offline', () => announce(t('app.offline')));
-  window.addEventListener('online', () => announce(t('app.backOnline')));
+  window.addEventListener('offline', () => announce({ key: 'app.offline' }, 'warning'));
+  window.addEventListener('online', () => announce({ key: 'app.backOnline' }));
 
   // Both at once: the catalog is almost always at the default place; fetched again only if not.
   const [config, defaultCatalog] = await Promise.all([loadClientConfig(), loadTileCatalog(fallbackClientConfig.tilesUrl)]);
@@ -94,14 +95,15 @@ export async function startApp(root: HTMLElement): Promise<RunningApp> {
       })
     : createBaseMap({ container: mapElement, config, style: buildOfflineStyle(compose) });
 
-  map.on('error', (event) => {
-    const sourceId = (event as { sourceId?: string }).sourceId;
-    if (sourceId) announce(t('map.loadFailed', { layer: sourceId }));
-  });
+  // A layer that failed (offline, server restarting) is asked for again when the connection returns,
+  // and the message says so rather than "reload the page" (map/map-recovery.ts).
+  recoverMapWhenOnline(map, announce);
 
   const layers = createLayerPanel(layersPanel, map, usable, available, visible);
   searchBox.attach(map);
   mountEmergencyPanel(document.body, map);
+  // The map's padding follows the bottom sheet; a tap's result comes into view (app/panel-layout.ts).
+  followViewPanel(map, viewPanel);
 
   map.once('load', () => {
     for (const overlay of allOverlays) if (available.has(overlay.id)) overlay.attach?.(map, context);

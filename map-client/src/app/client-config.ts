@@ -16,6 +16,16 @@ export const fallbackClientConfig: ClientConfig = Object.freeze({
   defaultLanguage: 'vi',
 }) as ClientConfig;
 
+/**
+ * The provincial city, Điện Biên Phủ (the wards Điện Biên Phủ and Mường Thanh, 2025): where most
+ * people who open the map are, and where a first view shows names (streets, relics) at once. The map
+ * starts there when the device is in it (map/start-view.ts).
+ */
+export const provincialCity: Readonly<{ name: string; bounds: readonly [number, number, number, number] }> = Object.freeze({
+  name: 'Điện Biên Phủ',
+  bounds: [102.96, 21.345, 103.07, 21.425] as const,
+});
+
 export async function loadClientConfig(): Promise<ClientConfig> {
   try {
     return { ...fallbackClientConfig, ...(await fetchJson<Partial<ClientConfig>>('/api/client-config')) };

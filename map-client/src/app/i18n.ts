@@ -41,6 +41,7 @@ const vi = {
   'language.toggleLabel': 'Switch to English',
 
   'map.label': 'Bản đồ tỉnh Điện Biên',
+  'map.sampleData': 'dữ liệu mẫu, vị trí gần đúng',
   'map.zoomIn': 'Phóng to',
   'map.zoomOut': 'Thu nhỏ',
   'map.resetBearing': 'Xoay về hướng bắc',
@@ -101,7 +102,7 @@ const vi = {
   'landUse.CN': 'Đất công nghiệp – kho tàng',
   'landUse.other': 'Loại đất khác',
 
-  'citizen.hint': 'Chạm vào bản đồ để ghim nơi có vấn đề (hoặc dùng vị trí của bạn), rồi gửi phản ánh đến đúng cơ quan.',
+  'citizen.hint': '{Tap} vào bản đồ để ghim nơi có vấn đề (hoặc dùng vị trí của bạn), rồi gửi phản ánh đến đúng cơ quan.',
   'citizen.locating': 'Đang xác định xã, phường…',
   'citizen.placeTitle': 'Vị trí đã chọn',
   'citizen.commune': 'Xã, phường',
@@ -139,7 +140,7 @@ const vi = {
   'planning.showChanges': 'Tô các ô thay đổi so với phiên bản {version}',
   'planning.changesSummary': '{count} ô thay đổi so với phiên bản {version}.',
   'planning.noChanges': 'Không có thay đổi so với phiên bản {version}.',
-  'planning.hint': 'Chạm vào một ô quy hoạch để xem chỉ tiêu áp dụng tại đó.',
+  'planning.hint': '{Tap} vào một ô quy hoạch để xem chỉ tiêu áp dụng tại đó.',
   'planning.whatApplies': 'Chỉ tiêu áp dụng tại điểm này',
   'planning.nothingHere': 'Điểm này nằm ngoài khu vực có quy hoạch.',
   'planning.loading': 'Đang tra cứu quy hoạch…',
@@ -174,8 +175,8 @@ const vi = {
   'measure.undo': 'Bỏ điểm cuối',
   'measure.finish': 'Xong',
   'measure.clear': 'Xóa phép đo',
-  'measure.hintDistance': 'Chạm các điểm trên bản đồ (hoặc dùng nút “Thêm điểm ở tâm bản đồ”).',
-  'measure.hintArea': 'Chạm ít nhất 3 điểm để khép vùng cần đo.',
+  'measure.hintDistance': '{Tap} vào các điểm trên bản đồ (hoặc dùng nút “Thêm điểm ở tâm bản đồ”).',
+  'measure.hintArea': '{Tap} vào ít nhất 3 điểm để khép vùng cần đo.',
   'measure.resultDistance': 'Chiều dài: {value}',
   'measure.resultArea': 'Diện tích: {value}',
   'measure.points': '{count} điểm',
@@ -184,12 +185,14 @@ const vi = {
   'ioc.loginRequired': 'Chế độ điều hành dành cho cán bộ IOC: phản ánh mới theo thời gian thực, mật độ phản ánh và thống kê. Hãy đăng nhập.',
   'ioc.loading': 'Đang tải công cụ điều hành…',
   'ioc.ready': 'Lớp điều hành đã sẵn sàng.',
+  'sheet.expand': 'Mở rộng',
+  'sheet.collapse': 'Thu gọn',
 
   'citizen.useMyLocation': 'Dùng vị trí của tôi',
   'citizen.pinCentre': 'Ghim ở giữa bản đồ',
-  'citizen.movePin': 'Chạm vào bản đồ hoặc kéo điểm ghim để sửa vị trí.',
+  'citizen.movePin': '{Tap} vào bản đồ hoặc kéo điểm ghim để sửa vị trí.',
   'citizen.locatingDevice': 'Đang lấy vị trí của bạn…',
-  'citizen.locationDenied': 'Không lấy được vị trí của bạn. Hãy cho phép trang dùng vị trí, hoặc chạm vào bản đồ để ghim.',
+  'citizen.locationDenied': 'Không lấy được vị trí của bạn. Hãy cho phép trang dùng vị trí, hoặc {tap} vào bản đồ để ghim.',
   'citizen.accuracy': 'Vị trí của bạn, sai số khoảng {accuracy}',
   'citizen.offlinePlace': 'Bạn đang ngoại tuyến: xã, phường sẽ được xác định khi phản ánh được gửi.',
   'citizen.reportHere': 'Phản ánh vấn đề tại đây',
@@ -293,6 +296,10 @@ const vi = {
   'queue.retrying': 'Chưa gửi được (lần {attempt}). Sẽ tự thử lại lúc {time}.',
   'queue.sending': 'Đang gửi… {percent}%',
   'queue.sent': 'Đã gửi — mã theo dõi {code}',
+  'queue.sentLater': 'Phản ánh chờ gửi từ {time} đã được gửi — mã theo dõi {code}.',
+  'status.dismiss': 'Đóng thông báo',
+  'citizen.copyCoordinates': 'Sao chép tọa độ',
+  'citizen.coordinatesCopied': 'Đã sao chép tọa độ {value}.',
   'queue.failed': 'Không gửi được: {message}',
   'queue.failedHint': 'Hãy sửa rồi gửi lại dưới dạng phản ánh mới, hoặc xóa phản ánh này.',
 
@@ -470,6 +477,19 @@ const vi = {
   'heritage.showOnMapLabel': 'Xem mô hình {name} trên bản đồ',
   'heritage.openTour': 'Mở tour 3D: {name}',
   'heritage.openSite': 'Xem di tích: {name}',
+  'pick.title': 'Ở đây có',
+  'pick.report': 'Phản ánh',
+  'pick.openReport': 'Xem phản ánh {code}',
+  'pick.reportNew': 'Báo cáo vấn đề mới tại đây',
+  'pick.heritage': 'Di tích',
+  'pick.facility': 'Cơ sở cứu hộ, khẩn cấp',
+  'pick.watchCamera': 'Xem camera',
+  'pick.call': 'Gọi {phone}',
+  'pick.zone': 'Khu quy hoạch {code}',
+  'pick.zoneFloors': 'Tầng cao tối đa: {floors} tầng',
+  'pick.zoneDetails': 'Xem chi tiết quy hoạch',
+  'map.offlineWaiting': 'Bạn đang ngoại tuyến: bản đồ sẽ tự tải khi có kết nối trở lại.',
+  'map.recovered': 'Đã có kết nối: bản đồ đã tải lại.',
 
   'tour.pageTitle': '{name} · Tour 3D',
   'tour.back': 'Danh sách di tích',
@@ -557,6 +577,7 @@ const en = {
   'language.toggleLabel': 'Chuyển sang tiếng Việt',
 
   'map.label': 'Map of Điện Biên province',
+  'map.sampleData': 'sample data, approximate positions',
   'map.zoomIn': 'Zoom in',
   'map.zoomOut': 'Zoom out',
   'map.resetBearing': 'Reset bearing to north',
@@ -617,7 +638,7 @@ const en = {
   'landUse.CN': 'Industry and warehouses',
   'landUse.other': 'Other land use',
 
-  'citizen.hint': 'Tap the map to pin a problem (or use your location), then send a report to the office that must answer.',
+  'citizen.hint': '{Tap} the map to pin a problem (or use your location), then send a report to the office that must answer.',
   'citizen.locating': 'Finding the commune…',
   'citizen.placeTitle': 'Selected place',
   'citizen.commune': 'Commune or ward',
@@ -655,7 +676,7 @@ const en = {
   'planning.showChanges': 'Highlight zones changed since version {version}',
   'planning.changesSummary': { one: '{count} zone changed since version {version}.', other: '{count} zones changed since version {version}.' },
   'planning.noChanges': 'No changes since version {version}.',
-  'planning.hint': 'Tap a planning zone to see what applies there.',
+  'planning.hint': '{Tap} a planning zone to see what applies there.',
   'planning.whatApplies': 'What applies at this point',
   'planning.nothingHere': 'This point is outside every planned area.',
   'planning.loading': 'Looking up the plan…',
@@ -690,8 +711,8 @@ const en = {
   'measure.undo': 'Remove the last point',
   'measure.finish': 'Done',
   'measure.clear': 'Clear the measurement',
-  'measure.hintDistance': 'Tap points on the map (or use “Add a point at the map centre”).',
-  'measure.hintArea': 'Tap at least 3 points to close the area.',
+  'measure.hintDistance': '{Tap} points on the map (or use “Add a point at the map centre”).',
+  'measure.hintArea': '{Tap} at least 3 points to close the area.',
   'measure.resultDistance': 'Length: {value}',
   'measure.resultArea': 'Area: {value}',
   'measure.points': { one: '{count} point', other: '{count} points' },
@@ -700,12 +721,14 @@ const en = {
   'ioc.loginRequired': 'The operations view is for IOC operators: live reports, report density and statistics. Please sign in.',
   'ioc.loading': 'Loading the operations tools…',
   'ioc.ready': 'The operations layer is ready.',
+  'sheet.expand': 'Expand',
+  'sheet.collapse': 'Collapse',
 
   'citizen.useMyLocation': 'Use my location',
   'citizen.pinCentre': 'Pin the centre of the map',
-  'citizen.movePin': 'Tap the map or drag the pin to correct the place.',
+  'citizen.movePin': '{Tap} the map or drag the pin to correct the place.',
   'citizen.locatingDevice': 'Getting your position…',
-  'citizen.locationDenied': 'Your position is not available. Allow this page to use your location, or tap the map to drop a pin.',
+  'citizen.locationDenied': 'Your position is not available. Allow this page to use your location, or {tap} the map to drop a pin.',
   'citizen.accuracy': 'Your position, accurate to about {accuracy}',
   'citizen.offlinePlace': 'You are offline: the commune will be found when the report is sent.',
   'citizen.reportHere': 'Report a problem here',
@@ -809,6 +832,10 @@ const en = {
   'queue.retrying': 'Not sent yet (attempt {attempt}). Trying again at {time}.',
   'queue.sending': 'Sending… {percent}%',
   'queue.sent': 'Sent — tracking code {code}',
+  'queue.sentLater': 'Your report waiting since {time} has been sent — tracking code {code}.',
+  'status.dismiss': 'Dismiss message',
+  'citizen.copyCoordinates': 'Copy coordinates',
+  'citizen.coordinatesCopied': 'Coordinates copied: {value}.',
   'queue.failed': 'Could not be sent: {message}',
   'queue.failedHint': 'Correct it and send it as a new report, or delete it.',
 
@@ -986,6 +1013,19 @@ const en = {
   'heritage.showOnMapLabel': 'See the model of {name} on the map',
   'heritage.openTour': 'Open the 3D tour: {name}',
   'heritage.openSite': 'About this site: {name}',
+  'pick.title': 'Here',
+  'pick.report': 'Report',
+  'pick.openReport': 'View report {code}',
+  'pick.reportNew': 'Report a new problem here',
+  'pick.heritage': 'Heritage site',
+  'pick.facility': 'Emergency facility',
+  'pick.watchCamera': 'Watch the camera',
+  'pick.call': 'Call {phone}',
+  'pick.zone': 'Planning zone {code}',
+  'pick.zoneFloors': 'Up to {floors} storeys',
+  'pick.zoneDetails': 'Planning details',
+  'map.offlineWaiting': 'You are offline: the map will load by itself when the connection returns.',
+  'map.recovered': 'Back online: the map has loaded again.',
 
   'tour.pageTitle': '{name} · 3D tour',
   'tour.back': 'All sites',
@@ -1036,7 +1076,19 @@ export const messages: Readonly<Record<Language, Readonly<Record<MessageKey, Mes
 
 /** The keys whose messages count something: `t` wants a numeric `count` with them. */
 type PluralKey = { [Key in MessageKey]: (typeof en)[Key] extends string ? never : Key }[MessageKey];
-type MessageParameters = Readonly<Record<string, string | number>>;
+/**
+ * A parameter whose text depends on the language: a moment, a number, another message, or a name the
+ * API gives in both languages. `t()` formats it for the language asked; kept in `data-i18n-params`, it
+ * is formatted again when the language changes (so "due 14:05, 28/11/2026" becomes "due 14:05, 28 Nov 2026").
+ */
+export type LanguageParameter =
+  | { readonly $: 'dateTime'; readonly value: string }
+  | { readonly $: 'date'; readonly value: string }
+  | { readonly $: 'number'; readonly value: number; readonly digits?: number }
+  | { readonly $: 'message'; readonly key: string; readonly params?: Readonly<Record<string, ParameterValue>> }
+  | { readonly $: 'localized'; readonly vi: string; readonly en: string };
+export type ParameterValue = string | number | LanguageParameter;
+type MessageParameters = Readonly<Record<string, ParameterValue>>;
 type MessageArguments<Key extends MessageKey> = Key extends PluralKey
   ? [parameters: MessageParameters & { readonly count: number }, language?: Language]
   : [parameters?: MessageParameters, language?: Language];
@@ -1086,7 +1138,73 @@ export function onLanguageChange(listener: (language: Language) => void): () => 
 export function t<Key extends MessageKey>(key: Key, ...[parameters = {}, language = current]: MessageArguments<Key>): string {
   const message = messages[language][key];
   const template = typeof message === 'string' ? message : (message[pluralRules(language).select(Number(parameters.count))] ?? message.other);
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in parameters ? String(parameters[name]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in parameters ? parameterText(parameters[name]!, language) : (pointerWord(name, language) ?? whole)));
+}
+
+/**
+ * `{tap}` / `{Tap}` in an instruction: "chạm"/"tap" on a touch screen, "nhấp"/"click" with a mouse
+ * (the device's main pointer), so a desktop is not told to tap.
+ */
+const pointerWords: Readonly<Record<Language, { touch: string; mouse: string }>> = { vi: { touch: 'chạm', mouse: 'nhấp' }, en: { touch: 'tap', mouse: 'click' } };
+export function usesTouch(): boolean {
+  return globalThis.matchMedia?.('(pointer: coarse)').matches ?? false;
+}
+function pointerWord(name: string, language: Language): string | undefined {
+  if (name !== 'tap' && name !== 'Tap') return undefined;
+  const word = pointerWords[language][usesTouch() ? 'touch' : 'mouse'];
+  return name === 'Tap' ? word.charAt(0).toUpperCase() + word.slice(1) : word;
+}
+
+function parameterText(value: ParameterValue, language: Language): string {
+  if (typeof value !== 'object') return String(value);
+  switch (value.$) {
+    case 'dateTime':
+      return formatDateTime(value.value, language);
+    case 'date':
+      return formatDate(value.value, language);
+    case 'number':
+      return formatNumber(value.value, value.digits ?? 1, language);
+    case 'message':
+      return isMessageKey(value.key) ? (t as (key: MessageKey, parameters: MessageParameters, language: Language) => string)(value.key, value.params ?? {}, language) : value.key;
+    case 'localized':
+      return language === 'en' ? value.en || value.vi : value.vi;
+  }
+}
+
+/** A moment in the language on screen (Vietnam time). */
+export const asDateTime = (iso: string): LanguageParameter => ({ $: 'dateTime', value: iso });
+/** A calendar date (YYYY-MM-DD) in the language on screen. */
+export const asDate = (isoDate: string): LanguageParameter => ({ $: 'date', value: isoDate });
+/** A number with the language's separators (1.234,5 / 1,234.5). */
+export const asNumber = (value: number, digits?: number): LanguageParameter => (digits === undefined ? { $: 'number', value } : { $: 'number', value, digits });
+/** Another message, translated with the rest. */
+export const asMessage = (key: MessageKey, params?: Readonly<Record<string, ParameterValue>>): LanguageParameter => (params ? { $: 'message', key, params } : { $: 'message', key });
+/** A name the platform holds in both languages (a category, an office); English falls back to Vietnamese. */
+export const asLocalized = (text: { vi: string; en?: string | null }): LanguageParameter => ({ $: 'localized', vi: text.vi, en: text.en ?? '' });
+
+/**
+ * Attributes that mark an element whose whole text is one message, for `h()`: `translateDom` (run by
+ * `setLanguage` over the whole page) fills it again in the new language, whoever rendered it.
+ */
+export function i18nAttributes(key: MessageKey, params?: MessageParameters): Record<string, string> {
+  return params && Object.keys(params).length > 0 ? { 'data-i18n': key, 'data-i18n-params': JSON.stringify(params) } : { 'data-i18n': key };
+}
+
+/** An element showing one message, re-translated when the language changes. */
+export function msg<Tag extends keyof HTMLElementTagNameMap = 'span'>(key: MessageKey, params?: MessageParameters, tag?: Tag): HTMLElementTagNameMap[Tag] {
+  const element = document.createElement(tag ?? 'span') as HTMLElementTagNameMap[Tag];
+  for (const [name, value] of Object.entries(i18nAttributes(key, params))) element.setAttribute(name, value);
+  element.textContent = (t as (key: MessageKey, parameters: MessageParameters) => string)(key, params ?? {});
+  return element;
+}
+
+/** An element showing a name the platform holds in both languages, re-filled when the language changes. */
+export function localized<Tag extends keyof HTMLElementTagNameMap = 'span'>(text: { vi: string; en?: string | null }, tag?: Tag): HTMLElementTagNameMap[Tag] {
+  const element = document.createElement(tag ?? 'span') as HTMLElementTagNameMap[Tag];
+  element.dataset.i18nVi = text.vi;
+  element.dataset.i18nEn = text.en || text.vi;
+  element.textContent = current === 'en' ? element.dataset.i18nEn : text.vi;
+  return element;
 }
 
 const pluralRulesByLanguage = new Map<Language, Intl.PluralRules>();
@@ -1118,16 +1236,30 @@ export function translateDom(root: ParentNode): void {
     const key = element.dataset.i18nTitle;
     if (key && isMessageKey(key)) element.title = t(key, readParameters(element));
   }
+  for (const element of root.querySelectorAll<HTMLElement>('[data-i18n-vi]')) {
+    element.textContent = current === 'en' ? (element.dataset.i18nEn ?? element.dataset.i18nVi ?? '') : (element.dataset.i18nVi ?? '');
+  }
 }
 
-function readParameters(element: HTMLElement): Record<string, string> {
+function readParameters(element: HTMLElement): Record<string, ParameterValue> {
   const raw = element.dataset.i18nParams;
   if (!raw) return {};
   try {
-    return JSON.parse(raw) as Record<string, string>;
+    return JSON.parse(raw) as Record<string, ParameterValue>;
   } catch {
     return {};
   }
+}
+
+/**
+ * A position people can read in either language and paste anywhere: degrees with the hemisphere, in the
+ * language's decimal separator ("21,3846° B, 103,0205° Đ" / "21.3846° N, 103.0205° E"); `plain` is the
+ * form for copying (decimal point, latitude first: what map apps accept).
+ */
+export function formatCoordinates([lng, lat]: readonly [number, number], language: Language = current): { text: string; plain: string } {
+  const hemisphere = (value: number, positive: string, negative: string) => `${formatNumber(Math.abs(value), 4, language, 4)}° ${value >= 0 ? positive : negative}`;
+  const [north, south, east, west] = language === 'vi' ? ['B', 'N', 'Đ', 'T'] : ['N', 'S', 'E', 'W'];
+  return { text: `${hemisphere(lat, north!, south!)}, ${hemisphere(lng, east!, west!)}`, plain: `${lat.toFixed(6)}, ${lng.toFixed(6)}` };
 }
 
 /** Numbers the way each language writes them (1.234,5 in Vietnamese). */

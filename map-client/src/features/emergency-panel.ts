@@ -1,7 +1,7 @@
 import { Marker, type Map as MapLibreMap } from 'maplibre-gl';
 import { describeError, fetchJson } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
-import { formatDistance, onLanguageChange, t, type MessageKey } from '../app/i18n.ts';
+import { asMessage, formatDistance, getLanguage, i18nAttributes, onLanguageChange, setLanguage, t, type MessageKey } from '../app/i18n.ts';
 
 type FacilityKind = 'police' | 'fire' | 'hospital' | 'clinic';
 
@@ -53,11 +53,14 @@ export function mountEmergencyPanel(host: HTMLElement, map: MapLibreMap): { open
   const nearestContainer = h('div', { className: 'nearest-container', 'aria-live': 'polite' });
 
   const render = () => {
-    const close = h('button', { type: 'button', className: 'dialog-close', 'aria-label': t('emergency.close') }, '×');
+    const close = h('button', { type: 'button', className: 'dialog-close', 'data-i18n-label': 'emergency.close', 'aria-label': t('emergency.close') }, '×');
     close.addEventListener('click', () => dialog.close());
+    // The page behind a modal dialog is inert: the language can be switched from the dialog itself.
+    const language = h('button', { type: 'button', className: 'dialog-language', 'data-i18n': 'language.toggle', 'data-i18n-label': 'language.toggleLabel', 'aria-label': t('language.toggleLabel') }, t('language.toggle'));
+    language.addEventListener('click', switchLanguage);
     replaceChildren(
       dialog,
-      h('div', { className: 'dialog-header' }, h('h2', { id: 'emergency-title' }, t('emergency.title')), close),
+      h('div', { className: 'dialog-header' }, h('h2', { id: 'emergency-title', ...i18nAttributes('emergency.title') }, t('emergency.title')), h('div', { className: 'dialog-header-actions' }, language, close)),
       h(
         'ul',
         { className: 'hotlines' },
@@ -67,21 +70,27 @@ export function mountEmergencyPanel(host: HTMLElement, map: MapLibreMap): { open
             {},
             h(
               'a',
-              { className: `hotline hotline-${line.number}`, href: `tel:${line.number}`, 'aria-label': t('emergency.callLabel', { number: line.number, service: t(line.labelKey) }) },
+              {
+                className: `hotline hotline-${line.number}`,
+                href: `tel:${line.number}`,
+                'aria-label': t('emergency.callLabel', { number: line.number, service: t(line.labelKey) }),
+                'data-i18n-label': 'emergency.callLabel',
+                'data-i18n-params': JSON.stringify({ number: line.number, service: asMessage(line.labelKey) }),
+              },
               h('strong', {}, line.number),
-              h('span', {}, t(line.labelKey)),
+              h('span', i18nAttributes(line.labelKey), t(line.labelKey)),
             ),
           ),
         ),
       ),
-      h('h3', {}, t('emergency.nearestTitle')),
+      h('h3', i18nAttributes('emergency.nearestTitle'), t('emergency.nearestTitle')),
       nearestContainer,
     );
     replaceChildren(nearestContainer, renderNearest());
   };
 
   const renderNearest = (): HTMLElement => {
-    if (state.status === 'locating') return h('p', { className: 'muted', role: 'status' }, t('emergency.locating'));
+    if (state.status === 'locating') return h('p', { className: 'muted', role: 'status', ...i18nAttributes('emergency.locating') }, t('emergency.locating'));
     const { position, results } = state;
     const source =
       position.accuracy === undefined ? t('emergency.usingMapCentre') : t('emergency.usingDevice', { accuracy: formatDistance(position.accuracy) });
@@ -145,17 +154,31 @@ export function mountEmergencyPanel(host: HTMLElement, map: MapLibreMap): { open
 
   button.addEventListener('click', open);
   dialog.addEventListener('close', () => button.focus());
-  // Click on the backdrop closes, as people expect of a sheet.
+  // A click on the backdrop closes, as people expect of a sheet; one on the header's language button
+  // (seen through the backdrop) switches the language, and the dialog stays open.
   dialog.addEventListener('click', (event) => {
-    if (event.target === dialog) dialog.close();
+    if (event.target !== dialog) return;
+    const inside = (box: DOMRect) => event.clientX >= box.left && event.clientX <= box.right && event.clientY >= box.top && event.clientY <= box.bottom;
+    if (inside(dialog.getBoundingClientRect())) return;
+    const headerLanguage = document.querySelector<HTMLElement>('.app-header .language-toggle');
+    if (headerLanguage && inside(headerLanguage.getBoundingClientRect())) return switchLanguage();
+    dialog.close();
   });
+  // Open across a switch: translated in place (translateDom fills the marked text; distances are redrawn), focus kept.
   onLanguageChange(() => {
     if (!dialog.open) return;
-    const focusedNumber = document.activeElement?.getAttribute('href');
+    const focused = document.activeElement;
+    const focusedNumber = focused?.getAttribute('href');
+    const onLanguage = focused?.classList.contains('dialog-language');
     render();
     if (focusedNumber) dialog.querySelector<HTMLElement>(`[href="${focusedNumber}"]`)?.focus();
+    else if (onLanguage) dialog.querySelector<HTMLElement>('.dialog-language')?.focus();
   });
   return { open };
+}
+
+function switchLanguage(): void {
+  setLanguage(getLanguage() === 'vi' ? 'en' : 'vi');
 }
 
 /** The device position if the person allows it within a few seconds, else the map centre. */

@@ -27,7 +27,10 @@ export interface MeasureTool {
 }
 
 export function mountMeasureTool(container: HTMLElement, map: MapLibreMap): MeasureTool {
-  let mode: MeasureMode | undefined;
+  // What is measured and whether points are still being added are two things: after "Finish" an area
+  // stays an area (closed, with its m²), it does not fall back to a path.
+  let shape: MeasureMode = 'distance';
+  let drawing = false;
   let points: [number, number][] = [];
 
   const ensureLayers = () => {
@@ -42,7 +45,7 @@ export function mountMeasureTool(container: HTMLElement, map: MapLibreMap): Meas
     ensureLayers();
     const features: GeoJSON.Feature[] = points.map((point) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: point } }));
     if (points.length >= 2) {
-      const closed = mode === 'area' && points.length >= 3;
+      const closed = shape === 'area' && points.length >= 3;
       features.push({
         type: 'Feature',
         properties: {},
@@ -60,12 +63,13 @@ export function mountMeasureTool(container: HTMLElement, map: MapLibreMap): Meas
   };
 
   const onClick = (event: MapMouseEvent) => {
-    if (!mode) return;
+    if (!drawing) return;
     addPoint([event.lngLat.lng, event.lngLat.lat]);
   };
 
   const start = (next: MeasureMode) => {
-    mode = next;
+    shape = next;
+    drawing = true;
     points = [];
     draw();
     map.getCanvas().style.cursor = 'crosshair';
@@ -73,7 +77,7 @@ export function mountMeasureTool(container: HTMLElement, map: MapLibreMap): Meas
   };
 
   const stop = (clear: boolean) => {
-    mode = undefined;
+    drawing = false;
     if (clear) points = [];
     draw();
     map.getCanvas().style.cursor = '';
@@ -86,11 +90,11 @@ export function mountMeasureTool(container: HTMLElement, map: MapLibreMap): Meas
       element.addEventListener('click', onClick);
       return element;
     };
-    const value = mode || points.length ? measure(mode ?? (points.length >= 3 ? 'area' : 'distance'), points) : undefined;
+    const value = measure(shape, points);
     const result =
       value === undefined
         ? null
-        : (mode ?? 'distance') === 'distance'
+        : shape === 'distance'
           ? t('measure.resultDistance', { value: formatDistance(value) })
           : t('measure.resultArea', { value: formatArea(value) });
     replaceChildren(
@@ -99,10 +103,10 @@ export function mountMeasureTool(container: HTMLElement, map: MapLibreMap): Meas
       h(
         'div',
         { className: 'button-row' },
-        button('measure.distance', () => start('distance'), { 'aria-pressed': mode === 'distance' ? 'true' : 'false' }),
-        button('measure.area', () => start('area'), { 'aria-pressed': mode === 'area' ? 'true' : 'false' }),
+        button('measure.distance', () => start('distance'), { 'aria-pressed': drawing && shape === 'distance' ? 'true' : 'false' }),
+        button('measure.area', () => start('area'), { 'aria-pressed': drawing && shape === 'area' ? 'true' : 'false' }),
       ),
-      mode
+      drawing
         ? h(
             'div',
             { className: 'button-row' },
@@ -118,9 +122,9 @@ export function mountMeasureTool(container: HTMLElement, map: MapLibreMap): Meas
             button('measure.finish', () => stop(false)),
           )
         : null,
-      mode ? h('p', { className: 'muted' }, t(mode === 'distance' ? 'measure.hintDistance' : 'measure.hintArea'), ' ', t('measure.points', { count: points.length })) : null,
+      drawing ? h('p', { className: 'muted' }, t(shape === 'distance' ? 'measure.hintDistance' : 'measure.hintArea'), ' ', t('measure.points', { count: points.length })) : null,
       result ? h('p', { className: 'measure-result', role: 'status' }, result) : null,
-      !mode && points.length ? button('measure.clear', () => stop(true)) : null,
+      !drawing && points.length ? button('measure.clear', () => stop(true)) : null,
     );
   };
 
@@ -136,7 +140,7 @@ export function mountMeasureTool(container: HTMLElement, map: MapLibreMap): Meas
       map.getCanvas().style.cursor = '';
     },
     get active() {
-      return mode !== undefined;
+      return drawing;
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Feature, FeatureCollection, Geometry, Point } from 'geojson';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describeError, fetchJson } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
-import { formatDateTime, formatPercent, onLanguageChange, t, type MessageKey } from '../app/i18n.ts';
+import { formatDateTime, formatPercent, i18nAttributes, onLanguageChange, t, type MessageKey } from '../app/i18n.ts';
 import { cameraStatuses } from '@bandoso/contracts';
 import { closeOpenCameraPanel } from '../cameras/camera-loaders.ts';
 import { cameraSymbolUrl } from '../cameras/camera-symbols.ts';
@@ -115,10 +115,12 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
   };
 
   // ---- the panel ----------------------------------------------------------------------------------
+  // The chunk's own message (not in i18n.ts, so not filled by translateDom): set again on a switch below.
+  const densityNote = h('p', { className: 'muted' }, iocText.t('densityHidden'));
   const layerToggles = h(
     'fieldset',
     { className: 'layer-switcher ioc-layers' },
-    h('legend', {}, t('ioc.layers')),
+    h('legend', i18nAttributes('ioc.layers'), t('ioc.layers')),
     ([
       ['onTime', 'ioc.layerOnTime'],
       ['density', 'ioc.layerDensity'],
@@ -131,17 +133,17 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
         if (key === 'cameras') cameras.setVisible(input.checked);
         else redraw();
       });
-      return h('div', { className: 'layer-option' }, input, h('label', { for: `ioc-layer-${key}` }, t(label)));
+      return h('div', { className: 'layer-option' }, input, h('label', { for: `ioc-layer-${key}`, ...i18nAttributes(label) }, t(label)));
     }),
     h('p', { className: 'ioc-legend' }, h('span', {}, '0 %'), h('span', { className: 'ramp', 'aria-hidden': 'true' }), h('span', {}, '100 %')),
-    h('p', { className: 'muted' }, t('ioc.legendOnTime')),
-    h('p', { className: 'muted' }, iocText.t('densityHidden')),
+    h('p', { className: 'muted', ...i18nAttributes('ioc.legendOnTime') }, t('ioc.legendOnTime')),
+    densityNote,
     // The cameras' health, by shape as well as colour (the same icons as on the map).
-    h('ul', { className: 'ioc-camera-legend' }, cameraStatuses.map((status) => h('li', {}, h('img', { src: cameraSymbolUrl(status), alt: '', width: 18, height: 18 }), t(`legend.camera.${status}`)))),
+    h('ul', { className: 'ioc-camera-legend' }, cameraStatuses.map((status) => h('li', {}, h('img', { src: cameraSymbolUrl(status), alt: '', width: 18, height: 18 }), h('span', i18nAttributes(`legend.camera.${status}`), t(`legend.camera.${status}`))))),
   );
   const feedStatus = h('p', { className: 'muted feed-status', role: 'status' });
   const liveList = h('ol', { className: 'live-list', 'aria-live': 'polite', 'aria-relevant': 'additions' });
-  const liveSection = h('section', { className: 'ioc-section', 'aria-labelledby': 'ioc-live-title' }, h('h3', { id: 'ioc-live-title' }, t('ioc.liveTitle')), feedStatus, liveList);
+  const liveSection = h('section', { className: 'ioc-section', 'aria-labelledby': 'ioc-live-title' }, h('h3', { id: 'ioc-live-title', ...i18nAttributes('ioc.liveTitle') }, t('ioc.liveTitle')), feedStatus, liveList);
   const stats = createStatsPanel({
     onShowReport: (coordinates) => map.flyTo({ center: coordinates, zoom: Math.max(map.getZoom(), 15) }),
     onOpenReport: (report) => navigateTo(deskReportPath(report.id)),
@@ -235,6 +237,7 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
     .catch(() => undefined);
   redraw();
   const stopLanguage = onLanguageChange(() => {
+    densityNote.textContent = iocText.t('densityHidden');
     renderFeedStatus();
     renderLive();
     stats.render();

@@ -1,4 +1,4 @@
-import { ApiError, fetchJson, postJson, setCsrfToken } from '../app/api-client.ts';
+import { fetchJson, postJson, setCsrfToken } from '../app/api-client.ts';
 
 /** `user` of /api/auth/login and /api/auth/me (api/src/modules/auth). */
 export interface StaffUser {
@@ -11,16 +11,16 @@ export interface StaffUser {
 
 export const operationsRoles: readonly StaffUser['role'][] = ['ioc_operator', 'admin'];
 
-/** The signed-in user of this browser (session cookie), or undefined. */
+/**
+ * The signed-in user of this browser (session cookie), or undefined. Asks `/api/auth/session`, which
+ * answers a signed-out browser with 200 `{ user: null }`: being signed out is no error, and a 401
+ * would be logged in the console of every signed-out visit to a staff screen.
+ */
 export async function currentUser(): Promise<StaffUser | undefined> {
-  try {
-    const { user, csrfToken } = await fetchJson<{ user: StaffUser; csrfToken: string }>('/api/auth/me');
-    setCsrfToken(csrfToken);
-    return user;
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return undefined;
-    throw error;
-  }
+  const { user, csrfToken } = await fetchJson<{ user: StaffUser | null; csrfToken?: string }>('/api/auth/session');
+  if (!user) return undefined;
+  setCsrfToken(csrfToken);
+  return user;
 }
 
 export async function signIn(email: string, password: string): Promise<StaffUser> {

@@ -1,8 +1,10 @@
 import { AttributionControl, GeolocateControl, Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl, type StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import type { ClientConfig } from '../app/client-config.ts';
+import { provincialCity, type ClientConfig } from '../app/client-config.ts';
 import { onLanguageChange, t } from '../app/i18n.ts';
+import { recordLoadedTiles } from '../pwa/first-visit-cache.ts';
+import { readSavedView, rememberView, startAtCityIfThere, viewStorage, wheelZoomRate } from './start-view.ts';
 
 // MapLibre 6 is ES modules only; under a bundler it cannot find its worker by itself, so the worker
 // file is emitted as a hashed asset and named here, once, before any map exists.
@@ -19,15 +21,21 @@ export interface BaseMapOptions {
 /** The MapLibre map fitted to the province, with controls labelled in the page's language. */
 export function createBaseMap({ container, config, style, transformStyle }: BaseMapOptions): MapLibreMap {
   const [west, south, east, north] = config.provinceBounds;
+  // The last view of this browser, or the province (then the city, when the device is there).
+  const saved = readSavedView(viewStorage(), config.provinceBounds);
   const map = new MapLibreMap({
     container,
     style,
     ...(transformStyle ? { transformStyle } : {}),
-    bounds: [
-      [west, south],
-      [east, north],
-    ],
-    fitBoundsOptions: { padding: openingPadding() },
+    ...(saved
+      ? { center: saved.center, zoom: saved.zoom }
+      : {
+          bounds: [
+            [west, south],
+            [east, north],
+          ] as [[number, number], [number, number]],
+          fitBoundsOptions: { padding: openingPadding() },
+        }),
     maxBounds: [
       [west - 3, south - 3],
       [east + 3, north + 3],
@@ -39,6 +47,11 @@ export function createBaseMap({ container, config, style, transformStyle }: Base
     keyboard: true,
     locale: controlLocale(),
   });
+  map.scrollZoom.setWheelZoomRate(wheelZoomRate);
+  rememberView(map, viewStorage());
+  // The tiles of a first visit, for the service worker once it runs (pwa/first-visit-cache.ts).
+  recordLoadedTiles(map);
+  if (!saved) void startAtCityIfThere(map, provincialCity.bounds, openingPadding());
   map.addControl(new NavigationControl({ visualizePitch: false }), 'top-right');
   map.addControl(
     new GeolocateControl({ positionOptions: { enableHighAccuracy: true }, trackUserLocation: false, showAccuracyCircle: true, fitBoundsOptions: { maxZoom: 15 } }),
@@ -48,12 +61,20 @@ export function createBaseMap({ container, config, style, transformStyle }: Base
   // The sources' TileJSON carry the attributions (the sample data; "© OpenStreetMap contributors"
   // of the base map, which ODbL requires on screen whenever it is drawn). MapLibre lists the sources
   // that a visible layer uses, and opens the compact control expanded until the map is first dragged.
-  map.addControl(new AttributionControl({ compact: true }), 'bottom-right');
+  // Sample data says so in the language on screen: the control is made again when the language changes.
+  const attributionControl = () => new AttributionControl({ compact: true, ...(config.sampleData ? { customAttribution: t('map.sampleData') } : {}) });
+  let attribution = attributionControl();
+  map.addControl(attribution, 'bottom-right');
 
   const canvas = map.getCanvas();
   canvas.setAttribute('aria-label', t('map.label'));
   onLanguageChange(() => {
     canvas.setAttribute('aria-label', t('map.label'));
+    if (config.sampleData) {
+      map.removeControl(attribution);
+      attribution = attributionControl();
+      map.addControl(attribution, 'bottom-right');
+    }
     relabelControls(container);
   });
   return map;
@@ -70,7 +91,7 @@ function controlLocale(): Record<string, string> {
     'NavigationControl.ZoomIn': t('map.zoomIn'),
     'NavigationControl.ZoomOut': t('map.zoomOut'),
     'NavigationControl.ResetBearing': t('map.resetBearing'),
-    'GeolocateControl.FindMyLocation': t('emergency.locating').replace('…', ''),
+    'GeolocateControl.FindMyLocation': t('citizen.useMyLocation'),
     'GeolocateControl.LocationNotAvailable': t('emergency.usingMapCentre'),
     'FullscreenControl.Enter': t('map.fullscreen'),
     'AttributionControl.ToggleAttribution': t('basemap.attributionToggle'),
@@ -85,6 +106,7 @@ function relabelControls(container: HTMLElement): void {
     ['.maplibregl-ctrl-zoom-in', t('map.zoomIn')],
     ['.maplibregl-ctrl-zoom-out', t('map.zoomOut')],
     ['.maplibregl-ctrl-compass', t('map.resetBearing')],
+    ['.maplibregl-ctrl-geolocate', t('citizen.useMyLocation')],
     ['.maplibregl-ctrl-attrib-button', t('basemap.attributionToggle')],
   ];
   for (const [selector, label] of labels) {

@@ -42,6 +42,16 @@ export interface LegendEntry {
   swatch: { kind: 'fill' | 'line' | 'dot' | 'dashed'; colour: string; outline?: string } | { kind: 'icon'; colour: string; image: string };
 }
 
+/** What kind of place a tap can pick on the platform's own layers (map/map-pick.ts, views/map-pick.ts). */
+export type PickKind = 'report' | 'cluster' | 'camera' | 'heritage' | 'facility' | 'zone';
+
+/** A layer whose features a tap picks: the kind of place each is, and the property naming it. */
+export interface PickableLayer {
+  layerId: string;
+  kind: PickKind;
+  idProperty: string;
+}
+
 /**
  * One thing drawn on the map (DESIGN principle 12): the boundaries, the planning zones, the reports…
  * Each overlay owns its sources and layers (a pure description, unit-tested), its legend, and, once
@@ -60,6 +70,8 @@ export interface MapOverlay {
   legend(): LegendEntry[];
   /** After the style has loaded: handlers, sources of its own. */
   attach?(map: MapLibreMap, context: StyleContext): void;
+  /** Its layers a tap picks ("what did I tap", map/map-pick.ts), most specific first. */
+  readonly pickable?: readonly PickableLayer[];
   /** Labels that depend on the language (e.g. heritage names). */
   applyLanguage?(map: MapLibreMap, language: Language): void;
 }

@@ -9,6 +9,16 @@ import type { Map as MapLibreMap, VectorTileSource } from 'maplibre-gl';
 export function replaceVectorSource(map: MapLibreMap, sourceId: string, url: string): void {
   const source = map.getSource<VectorTileSource>(sourceId);
   if (!source || source.url === url) return;
+  addVectorSourceAgain(map, sourceId, url);
+}
+
+/**
+ * Removes a vector source and its layers and adds them again, pointed at `url` (its TileJSON): the
+ * TileJSON and every tile are asked for again. Also how a source that failed (offline) is retried
+ * (map/map-recovery.ts).
+ */
+export function addVectorSourceAgain(map: MapLibreMap, sourceId: string, url: string): void {
+  if (!map.getSource(sourceId)) return;
   const uses = (layer: { source?: unknown }) => layer.source === sourceId;
   const layers = map.getStyle().layers;
   const ours = layers

@@ -30,8 +30,11 @@ export interface QueuedReport {
   location: { lon: number; lat: number; accuracyM: number | undefined };
   photos: QueuedPhoto[];
   contact: { name?: string; phone?: string; email?: string; consentToContact: boolean } | undefined;
-  /** What the person saw when sending, to show the report while it waits. */
-  label: { categoryName: string; placeName: string | undefined };
+  /**
+   * What the person saw when sending, to show the report while it waits: the category's name in
+   * Vietnamese and, when known, English (older records hold one name, in the language of then).
+   */
+  label: { categoryName: string; categoryNameEn?: string; placeName: string | undefined };
   state: QueuedReportState;
   receipt: SubmissionReceipt | undefined;
 }
@@ -46,7 +49,9 @@ export interface SavedReport {
   /** The reporter token (reporter) or follower token (follower). */
   token: string | undefined;
   category: string;
+  /** The category's name in Vietnamese (older records: in the language of the day it was saved). */
   categoryName: string;
+  categoryNameEn?: string;
   description: string;
   officeName: string | undefined;
   savedAt: string;

@@ -1,3 +1,5 @@
+import { asDateTime } from '../app/i18n.ts';
+import { announce } from '../app/status-toast.ts';
 import { sendQueuedReport } from '../reports/report-submission.ts';
 import { createMyReports, type MyReports } from '../reports/my-reports-store.ts';
 import { openLocalDatabase } from './local-database.ts';
@@ -24,17 +26,25 @@ export function getReportStorage(): Promise<ReportStorage> {
       database,
       send: sendQueuedReport,
       ...(locks ? { exclusive: (pass: () => Promise<void>) => locks.request('bandoso-report-queue', pass).then(() => undefined) } : {}),
-      onSent: (report, receipt) =>
-        myReports.save({
+      onSent: async (report, receipt, { later }) => {
+        await myReports.save({
           trackingCode: receipt.trackingCode,
           role: 'reporter',
           token: receipt.reporterToken,
           category: report.category,
           categoryName: report.label.categoryName,
+          ...(report.label.categoryNameEn ? { categoryNameEn: report.label.categoryNameEn } : {}),
           description: report.description,
           officeName: receipt.office.name,
           savedAt: report.createdAt,
-        }),
+        });
+        // Whatever screen is open: a report that waited is announced with its code (the form, if
+        // still open, shows it too).
+        announce(
+          later ? { key: 'queue.sentLater', params: { code: receipt.trackingCode, time: asDateTime(report.createdAt) } } : { key: 'queue.sent', params: { code: receipt.trackingCode } },
+          'success',
+        );
+      },
     });
     globalThis.addEventListener?.('online', () => void queue.flush({ force: true }));
     globalThis.document?.addEventListener('visibilitychange', () => {

@@ -44,8 +44,12 @@ export interface ReportQueue {
 export interface ReportQueueOptions {
   database: LocalDatabase;
   send: SendReport;
-  /** After a report was sent (e.g. keep it in "my reports"). */
-  onSent?: (report: QueuedReport, receipt: SubmissionReceipt) => Promise<void> | void;
+  /**
+   * After a report was sent (e.g. keep it in "my reports"). `later`: it was not sent when the person
+   * pressed "send" (no connection then, a failed attempt, or queued on an earlier visit), so they
+   * are not looking at it any more and should be told.
+   */
+  onSent?: (report: QueuedReport, receipt: SubmissionReceipt, sending: { later: boolean }) => Promise<void> | void;
   isOnline?: () => boolean;
   now?: () => number;
   newId?: () => string;
@@ -76,6 +80,8 @@ export function createReportQueue(options: ReportQueueOptions): ReportQueue {
   const keepSentMs = options.keepSentMs ?? 7 * 86_400_000;
 
   const cache = new Map<string, QueuedReport>();
+  /** Reports that waited: found at start-up, met offline by a pass, or after a failed attempt. */
+  const waited = new Set<string>();
   const listeners = new Set<(reports: QueuedReport[]) => void>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
@@ -102,6 +108,7 @@ export function createReportQueue(options: ReportQueueOptions): ReportQueue {
     await reload();
     const cutoff = now() - keepSentMs;
     for (const report of [...cache.values()]) {
+      if (report.state.status !== 'sent') waited.add(report.id);
       // A page closed during an upload: the attempt's fate is unknown; the key makes retrying safe.
       if (report.state.status === 'sending') await write({ ...report, state: { status: 'waiting', attempts: report.state.attempt, nextAttemptAt: undefined, lastError: undefined } });
       else if (report.state.status === 'sent' && Date.parse(report.state.sentAt) < cutoff) {
@@ -133,7 +140,8 @@ export function createReportQueue(options: ReportQueueOptions): ReportQueue {
       // The bytes are no longer needed once the platform has the photos.
       const sent: QueuedReport = { ...report, photos: [], receipt, state: { status: 'sent', trackingCode: receipt.trackingCode, sentAt: new Date(now()).toISOString() } };
       await write(sent);
-      await options.onSent?.(sent, receipt);
+      await options.onSent?.(sent, receipt, { later: attempt > 1 || waited.has(report.id) });
+      waited.delete(report.id);
     } catch (error) {
       if (isRetryable(error)) {
         const delay = delays[Math.min(attempt - 1, delays.length - 1)] ?? 60_000;
@@ -161,7 +169,11 @@ export function createReportQueue(options: ReportQueueOptions): ReportQueue {
       // Another tab may have sent some meanwhile: read the queue again under the lock.
       await reload();
       for (const report of sorted()) {
-        if (stopped || !isOnline()) break;
+        if (stopped) break;
+        if (!isOnline()) {
+          for (const other of cache.values()) if (other.state.status === 'waiting') waited.add(other.id);
+          break;
+        }
         const current = cache.get(report.id);
         if (current && isDue(current, force)) await sendOne(current);
       }

@@ -215,13 +215,15 @@ export const basemapOverlay: MapOverlay = {
         type: 'symbol',
         source: 'basemap-roads',
         'source-layer': 'basemap-roads',
-        minzoom: 13,
+        // Street names as soon as a street is long enough on screen to carry one (line placement and
+        // collision drop those that do not fit), as in the common web maps.
+        minzoom: 12,
         filter: ['all', isRoad, ['any', ['has', 'name'], ['has', 'ref']]] as FilterSpecification,
         layout: {
           'symbol-placement': 'line',
           'text-field': roadLabelText,
           'text-font': [regular],
-          'text-size': ['interpolate', ['linear'], ['zoom'], 13, 10, 16, 12.5, 18, 15],
+          'text-size': ['interpolate', ['linear'], ['zoom'], 12, 10, 16, 12.5, 18, 15],
           'text-padding': 2,
           'symbol-spacing': 300,
           'text-max-angle': 30,
@@ -251,9 +253,9 @@ export const basemapOverlay: MapOverlay = {
         type: 'symbol',
         source: 'basemap-places',
         'source-layer': 'basemap-places',
-        minzoom: 12,
+        minzoom: 11,
         filter: classIn('village', 'hamlet', 'suburb', 'neighbourhood', 'quarter', 'locality', 'isolated_dwelling') as FilterSpecification,
-        layout: { 'text-field': get('name'), 'text-font': [regular], 'text-size': ['interpolate', ['linear'], ['zoom'], 12, 11, 16, 14], 'text-max-width': 8, 'text-padding': 4 },
+        layout: { 'text-field': get('name'), 'text-font': [regular], 'text-size': ['interpolate', ['linear'], ['zoom'], 11, 11, 16, 14], 'text-max-width': 8, 'text-padding': 4 },
         paint: labelPaint(basemapColours.placeLabel),
       },
       {

@@ -46,7 +46,11 @@ export function cameraAt(map: MapLibreMap, point: { x: number; y: number }, laye
     [point.x - 12, point.y - 12],
     [point.x + 12, point.y + 12],
   ];
-  const properties = map.queryRenderedFeatures(box, { layers: [layerId] })[0]?.properties;
+  return cameraSummaryOf(map.queryRenderedFeatures(box, { layers: [layerId] })[0]?.properties);
+}
+
+/** The camera a tile feature describes (its properties), if it is one. */
+export function cameraSummaryOf(properties: Record<string, unknown> | null | undefined): CameraSummary | undefined {
   if (typeof properties?.code !== 'string') return undefined;
   return {
     ...(typeof properties.id === 'string' ? { id: properties.id } : {}),
@@ -83,6 +87,7 @@ export const camerasOverlay: MapOverlay = {
   labelKey: 'layers.cameras',
   tileLayers: ['cameras', 'camera-fov'],
   visibleByDefault: false,
+  pickable: [{ layerId: 'cameras-point', kind: 'camera', idProperty: 'code' }],
   style(context: StyleContext): OverlayStyle {
     return {
       sources: {

@@ -7,6 +7,7 @@ export const facilitiesOverlay: MapOverlay = {
   labelKey: 'layers.facilities',
   tileLayers: ['facilities'],
   visibleByDefault: true,
+  pickable: [{ layerId: 'facilities-point', kind: 'facility', idProperty: 'code' }],
   style(context: StyleContext): OverlayStyle {
     return {
       sources: { facilities: { type: 'vector', url: context.tileJsonUrl('facilities') } },
@@ -41,7 +42,7 @@ export const facilitiesOverlay: MapOverlay = {
             type: 'symbol',
             source: 'facilities',
             'source-layer': 'facilities',
-            minzoom: 14,
+            minzoom: 12,
             layout: {
               'text-field': ['get', 'name'],
               'text-font': [context.config.fontStacks.regular],

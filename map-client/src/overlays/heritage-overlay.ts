@@ -48,6 +48,7 @@ export const heritageOverlay: MapOverlay = {
   labelKey: 'layers.heritage',
   tileLayers: ['heritage-sites'],
   visibleByDefault: true,
+  pickable: [{ layerId: 'heritage-point', kind: 'heritage', idProperty: 'code' }],
   style(context: StyleContext): OverlayStyle {
     return {
       sources: { 'heritage-sites': { type: 'vector', url: context.tileJsonUrl('heritage-sites') } },
@@ -75,11 +76,12 @@ export const heritageOverlay: MapOverlay = {
             type: 'symbol',
             source: 'heritage-sites',
             'source-layer': 'heritage-sites',
-            minzoom: 13,
+            // A relic's name as soon as its point is a landmark of the view; names that do not fit give way (collision).
+            minzoom: 10,
             layout: {
               'text-field': nameField(context.language) as never,
               'text-font': [context.config.fontStacks.regular],
-              'text-size': 12,
+              'text-size': ['interpolate', ['linear'], ['zoom'], 10, 11, 14, 12.5],
               'text-offset': [0, 1.1],
               'text-anchor': 'top',
               'text-max-width': 9,

@@ -32,6 +32,7 @@ export const planningOverlay: MapOverlay = {
   labelKey: 'layers.planning',
   tileLayers: ['planning-zones'],
   visibleByDefault: false,
+  pickable: [{ layerId: 'planning-fill', kind: 'zone', idProperty: 'zone_code' }],
   style(context: StyleContext): OverlayStyle {
     return {
       sources: { 'planning-zones': { type: 'vector', url: context.tileJsonUrl('planning-zones') } },

@@ -67,6 +67,10 @@ export const reportsOverlay: MapOverlay = {
   labelKey: 'layers.reports',
   tileLayers: ['reports'],
   visibleByDefault: true,
+  pickable: [
+    { layerId: 'reports-pin', kind: 'report', idProperty: 'tracking_code' },
+    { layerId: 'reports-cluster', kind: 'cluster', idProperty: 'count' },
+  ],
   style(context: StyleContext): OverlayStyle {
     const isCluster = ['to-boolean', ['get', 'cluster']];
     return {

@@ -1,3 +1,5 @@
+import { handFirstVisitToServiceWorker, keepResourceEntries } from './first-visit-cache.ts';
+
 /**
  * Installs the service worker (src/sw.ts, built to /sw.js) in production builds: the app shell, the
  * glyphs and the visited tiles then work without a connection.
@@ -8,6 +10,14 @@
  */
 export function registerServiceWorker(options: { after?: Promise<unknown> } = {}): void {
   if (import.meta.env.DEV || !('serviceWorker' in navigator)) return;
+  keepResourceEntries();
+  if (navigator.serviceWorker.controller) {
+    // Not the first visit: every request of this page goes through the worker, which keeps them.
+    document.documentElement.dataset.offlineReady = 'true';
+  } else {
+    // The first visit: what it loaded went past the worker; hand it over once the worker runs (first-visit-cache.ts).
+    navigator.serviceWorker.addEventListener('controllerchange', () => void handFirstVisitToServiceWorker(), { once: true });
+  }
   const register = () => void navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((error: unknown) => console.warn('service worker not installed', error));
   if (options.after) void options.after.then(register, register);
   else window.addEventListener('load', register);

@@ -1,9 +1,20 @@
 import { h, replaceChildren } from '../app/dom.ts';
-import { formatDateTime, getLanguage, t } from '../app/i18n.ts';
+import { formatDateTime, getLanguage, localized, t } from '../app/i18n.ts';
 import type { QueuedReport, SavedReport } from '../offline/local-database-schema.ts';
 import { getReportStorage } from '../offline/report-queue-runtime.ts';
 import type { CitizenNavigator, CitizenScreen } from '../views/citizen-screens.ts';
-import { trackingCodePattern } from './report-api.ts';
+import { findCategory } from './report-form-state.ts';
+import { loadCategories, trackingCodePattern, type Category } from './report-api.ts';
+
+/**
+ * A saved or queued report's category in both languages: from the categories (by its code), else
+ * from the names kept with it (older records kept one name only, in the language of that day).
+ */
+export function savedCategoryName(categories: readonly Category[], code: string, stored: { categoryName: string; categoryNameEn?: string | undefined }): { vi: string; en: string } {
+  const known = findCategory(categories, code);
+  if (known) return { vi: known.nameVi, en: known.nameEn || known.nameVi };
+  return { vi: stored.categoryName, en: stored.categoryNameEn || stored.categoryName };
+}
 
 /**
  * "My reports": what this device sent (or follows), newest first, each opening its public detail
@@ -13,6 +24,7 @@ import { trackingCodePattern } from './report-api.ts';
 export function createMyReportsScreen(navigator: CitizenNavigator): CitizenScreen {
   let saved: SavedReport[] = [];
   let queued: QueuedReport[] = [];
+  let categories: Category[] = [];
   let destroyed = false;
   let unsubscribe: (() => void) | undefined;
   const element = h('section', { className: 'my-reports', 'aria-labelledby': 'my-reports-title' });
@@ -64,7 +76,7 @@ export function createMyReportsScreen(navigator: CitizenNavigator): CitizenScree
     return h(
       'li',
       { className: 'report-item queued', 'data-state': state.status },
-      h('p', {}, h('strong', {}, report.label.categoryName), ' · ', h('span', { className: 'muted' }, t('mine.pending'))),
+      h('p', {}, h('strong', {}, localized(savedCategoryName(categories, report.category, report.label))), ' · ', h('span', { className: 'muted' }, t('mine.pending'))),
       h('p', { className: 'muted' }, report.description),
       h('p', { className: 'queue-state', 'data-state': state.status }, text),
       actions.length ? h('div', { className: 'button-row' }, actions) : null,
@@ -77,13 +89,19 @@ export function createMyReportsScreen(navigator: CitizenNavigator): CitizenScree
     return h(
       'li',
       { className: 'report-item', 'data-tracking-code': report.trackingCode },
-      h('p', {}, open, ' · ', h('strong', {}, report.categoryName)),
+      h('p', {}, open, ' · ', h('strong', { className: 'report-category' }, localized(savedCategoryName(categories, report.category, report)))),
       h('p', { className: 'muted' }, `${report.role === 'reporter' ? t('mine.reporter') : t('mine.follower')} · ${formatDateTime(report.savedAt)}`),
       h('p', { className: 'muted report-excerpt' }, report.description.length > 120 ? `${report.description.slice(0, 117)}…` : report.description),
     );
   };
 
   render();
+  void loadCategories()
+    .then((loaded) => {
+      categories = loaded;
+      if (!destroyed) render();
+    })
+    .catch(() => undefined);
   void getReportStorage().then(async ({ queue, myReports }) => {
     if (destroyed) return;
     saved = await myReports.list();

@@ -1,12 +1,24 @@
-import { describeError } from '../app/api-client.ts';
+import { describeError, fetchJson } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
-import { formatDateTime, getLanguage, isMessageKey, t } from '../app/i18n.ts';
+import { asLocalized, asMessage, formatDateTime, isMessageKey, localized, msg, t } from '../app/i18n.ts';
 import type { SavedReport } from '../offline/local-database-schema.ts';
 import { getReportStorage } from '../offline/report-queue-runtime.ts';
 import type { CitizenNavigator, CitizenScreen } from '../views/citizen-screens.ts';
-import { addInformation, categoryName, getPublicReport, rateReport, type PublicReport, type TimelineEntry } from './report-api.ts';
+import { addInformation, getPublicReport, rateReport, type PublicReport, type TimelineEntry } from './report-api.ts';
 
 type State = { status: 'loading' } | { status: 'loaded'; report: PublicReport } | { status: 'failed'; error: unknown };
+
+/** The offices' English names (`GET /api/offices`, public), asked once a page: the timeline names offices in Vietnamese only. */
+let officeNamesEn: Promise<ReadonlyMap<string, string>> | undefined;
+function loadOfficeNamesEn(): Promise<ReadonlyMap<string, string>> {
+  officeNamesEn ??= fetchJson<{ offices: { code: string; nameEn: string | null }[] }>('/api/offices')
+    .then(({ offices }) => new Map(offices.flatMap((office) => (office.nameEn ? [[office.code, office.nameEn] as const] : []))))
+    .catch(() => {
+      officeNamesEn = undefined;
+      return new Map<string, string>();
+    });
+  return officeNamesEn;
+}
 
 /**
  * The public detail of a report (anyone may read it): status, category, commune, office, deadline,
@@ -17,6 +29,7 @@ type State = { status: 'loading' } | { status: 'loaded'; report: PublicReport } 
 export function createReportDetail(navigator: CitizenNavigator, trackingCode: string): CitizenScreen {
   let state: State = { status: 'loading' };
   let saved: SavedReport | undefined;
+  let namesEn: ReadonlyMap<string, string> = new Map();
   let notice: string | undefined;
   let destroyed = false;
   const request = new AbortController();
@@ -42,11 +55,11 @@ export function createReportDetail(navigator: CitizenNavigator, trackingCode: st
         h('dt', {}, t('detail.status')),
         h('dd', { className: `report-status status-${report.status}` }, t(`status.${report.status}`), report.overdue ? h('span', { className: 'overdue-tag' }, ` · ${t('detail.overdue')}`) : null),
         h('dt', {}, t('detail.category')),
-        h('dd', {}, categoryName(report.category)),
+        h('dd', {}, localized({ vi: report.category.nameVi, en: report.category.nameEn })),
         h('dt', {}, t('detail.commune')),
         h('dd', {}, report.commune.name),
         h('dt', {}, t('detail.office')),
-        h('dd', {}, getLanguage() === 'en' && report.office.nameEn ? report.office.nameEn : report.office.name),
+        h('dd', {}, localized({ vi: report.office.name, en: report.office.nameEn })),
         h('dt', {}, t('detail.createdAt')),
         h('dd', {}, formatDateTime(report.createdAt)),
         report.dueAt ? [h('dt', {}, t('detail.dueAt')), h('dd', {}, formatDateTime(report.dueAt))] : null,
@@ -68,13 +81,16 @@ export function createReportDetail(navigator: CitizenNavigator, trackingCode: st
 
   const renderEntry = (entry: TimelineEntry) => {
     const key = `event.${entry.kind}`;
-    const office = entry.office?.name ?? '';
-    const title = isMessageKey(key) ? t(key, { office }) : t('event.other', { status: entry.toStatus ? t(`status.${entry.toStatus}`) : entry.kind });
+    const current = state.status === 'loaded' ? state.report.office : undefined;
+    const office = entry.office ? asLocalized({ vi: entry.office.name, en: namesEn.get(entry.office.code) ?? (entry.office.code === current?.code ? current.nameEn : null) }) : '';
+    // Marked: the language toggle translates it in place, the office's name included.
+    const title = isMessageKey(key) ? msg(key, { office }, 'p') : msg('event.other', { status: entry.toStatus ? asMessage(`status.${entry.toStatus}`) : entry.kind }, 'p');
+    title.className = 'timeline-title';
     return h(
       'li',
       { className: `timeline-entry event-${entry.kind}`, 'data-kind': entry.kind },
       h('time', { dateTime: entry.at }, formatDateTime(entry.at)),
-      h('p', { className: 'timeline-title' }, title),
+      title,
       entry.note ? h('p', { className: 'muted' }, entry.note) : null,
       entry.photos.length ? h('ul', { className: 'photo-list' }, entry.photos.map((photo, index) => h('li', {}, h('img', { src: photo.url, alt: t('detail.photoAlt', { index: index + 1, code: trackingCode }), width: 72, height: 72, loading: 'lazy' })))) : null,
     );
@@ -143,7 +159,8 @@ export function createReportDetail(navigator: CitizenNavigator, trackingCode: st
   render();
   void (async () => {
     try {
-      const [report, storage] = await Promise.all([getPublicReport(trackingCode, request.signal), getReportStorage().catch(() => undefined)]);
+      const [report, storage, english] = await Promise.all([getPublicReport(trackingCode, request.signal), getReportStorage().catch(() => undefined), loadOfficeNamesEn()]);
+      namesEn = english;
       saved = await storage?.myReports.get(report.trackingCode);
       state = { status: 'loaded', report };
     } catch (error) {

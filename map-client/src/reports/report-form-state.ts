@@ -4,7 +4,7 @@ import type { QueuedReportState, SavedReport } from '../offline/local-database-s
 import type { ReportDraft } from '../offline/report-queue.ts';
 import type { PreparedPhoto } from '../photos/photo-preparation.ts';
 import { isLocateOffline, locatedCommuneName, type LocateState, type Place } from '../views/citizen-place.ts';
-import { categoryName, type Category, type NearbyReport, type RoutingPreview } from './report-api.ts';
+import { type Category, type NearbyReport, type RoutingPreview } from './report-api.ts';
 
 /**
  * The report form's data and rules, without the page: what the person chose and typed, which office
@@ -111,7 +111,7 @@ export function reportDraftFrom(fields: ReportFields, place: Place, photos: read
     location: { lon: place.lngLat[0], lat: place.lngLat[1], accuracyM: place.accuracyM },
     photos: photos.map((item) => ({ name: item.photo.name, type: item.photo.type, bytes: item.photo.bytes })),
     contact: { name: fields.name.trim() || undefined, phone: fields.phone.trim() || undefined, email: fields.email.trim() || undefined, consentToContact: fields.consentToContact },
-    label: { categoryName: chosen ? categoryName(chosen) : fields.category, placeName: reportCommuneName(routing, place) },
+    label: { categoryName: chosen?.nameVi ?? fields.category, ...(chosen?.nameEn ? { categoryNameEn: chosen.nameEn } : {}), placeName: reportCommuneName(routing, place) },
   };
 }
 
@@ -122,7 +122,8 @@ export function followedReportRecord(report: NearbyReport, followerToken: string
     role: 'follower',
     token: followerToken,
     category: report.category,
-    categoryName: chosen ? categoryName(chosen) : report.category,
+    categoryName: chosen?.nameVi ?? report.category,
+    ...(chosen?.nameEn ? { categoryNameEn: chosen.nameEn } : {}),
     description: report.description,
     officeName: routing.status === 'loaded' ? routing.preview.office.name : undefined,
     savedAt,

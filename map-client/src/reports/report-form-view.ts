@@ -1,17 +1,17 @@
 import { describeError } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
-import { formatBytes, formatDateTime, formatDistance, getLanguage, t } from '../app/i18n.ts';
+import { asDateTime, asLocalized, formatBytes, formatDistance, localized, msg, t, type MessageKey } from '../app/i18n.ts';
 import type { QueuedReport } from '../offline/local-database-schema.ts';
 import { locatedCommuneName, type Place } from '../views/citizen-place.ts';
-import { categoryName, type Category, type NearbyReport } from './report-api.ts';
+import { marked, markedLabel, inBothLanguages, type Params } from './marked-text.ts';
+import type { Category, NearbyReport } from './report-api.ts';
 import {
-  categoryDescription,
   findCategory,
   maxPhotos,
-  refusalMessage,
   routingNotice,
   showsNextAttempt,
   submissionTitleKey,
+  validateReport,
   type FormPhoto,
   type PhotoProblem,
   type ReportFields,
@@ -42,7 +42,9 @@ export interface SubmittedActions {
 
 /**
  * The report form's elements: built once, then each part redrawn from the form's state
- * (report-form-state.ts) when it changes. The fields keep what the person typed.
+ * (report-form-state.ts) when it changes. The fields keep what the person typed. Every text is
+ * marked for translation (marked-text.ts), so the language toggle translates the open form, and
+ * the screen that follows it once sent, without redrawing them.
  */
 export function createReportFormView(actions: ReportFormActions) {
   const element = h('section', { className: 'report-form-screen', 'aria-labelledby': 'report-form-title' });
@@ -60,38 +62,65 @@ export function createReportFormView(actions: ReportFormActions) {
   const contactPhone = h('input', { type: 'tel', id: 'report-phone', name: 'phone', autocomplete: 'tel', inputmode: 'tel' });
   const contactEmail = h('input', { type: 'email', id: 'report-email', name: 'email', autocomplete: 'email' });
   const consent = h('input', { type: 'checkbox', id: 'report-consent', name: 'consent' });
-  const send = h('button', { type: 'submit', className: 'primary-button report-send' }, t('report.send'));
-  const cancel = h('button', { type: 'button', className: 'secondary-button' }, t('report.cancel'));
-  const close = h('button', { type: 'button', className: 'dialog-close', 'aria-label': t('citizen.close') }, '×');
+  const send = marked('button', { type: 'submit', className: 'primary-button report-send' }, 'report.send');
+  const cancel = marked('button', { type: 'button', className: 'secondary-button' }, 'report.cancel');
+  const close = h('button', { type: 'button', className: 'dialog-close', ...markedLabel('citizen.close') }, '×');
 
   const form = h(
     'form',
-    { className: 'report-form', novalidate: true, 'aria-label': t('report.formLabel') },
-    h('h3', {}, t('report.routingTitle')),
+    { className: 'report-form', novalidate: true, ...markedLabel('report.formLabel') },
+    marked('h3', {}, 'report.routingTitle'),
     routingBox,
-    h('label', { for: 'report-category' }, t('report.category')),
+    marked('label', { for: 'report-category' }, 'report.category'),
     category,
     categoryNote,
     nearbyBox,
-    h('label', { for: 'report-description' }, t('report.description')),
+    marked('label', { for: 'report-description' }, 'report.description'),
     description,
-    h('p', { id: 'report-description-hint', className: 'muted' }, t('report.descriptionHint')),
-    h('fieldset', { className: 'photos' }, h('legend', {}, t('report.photos', { max: maxPhotos })), fileInput, h('label', { for: 'report-photos', className: 'secondary-button add-photos' }, t('report.addPhotos')), photoStatus, photoList),
+    marked('p', { id: 'report-description-hint', className: 'muted' }, 'report.descriptionHint'),
+    h('fieldset', { className: 'photos' }, marked('legend', {}, 'report.photos', { max: maxPhotos }), fileInput, marked('label', { for: 'report-photos', className: 'secondary-button add-photos' }, 'report.addPhotos'), photoStatus, photoList),
     h(
       'details',
       { className: 'contact' },
-      h('summary', {}, t('report.contactTitle')),
-      h('label', { for: 'report-name' }, t('report.name')),
+      marked('summary', {}, 'report.contactTitle'),
+      marked('label', { for: 'report-name' }, 'report.name'),
       contactName,
-      h('label', { for: 'report-phone' }, t('report.phone')),
+      marked('label', { for: 'report-phone' }, 'report.phone'),
       contactPhone,
-      h('label', { for: 'report-email' }, t('report.email')),
+      marked('label', { for: 'report-email' }, 'report.email'),
       contactEmail,
-      h('div', { className: 'check' }, consent, h('label', { for: 'report-consent' }, t('report.consent'))),
+      h('div', { className: 'check' }, consent, marked('label', { for: 'report-consent' }, 'report.consent')),
     ),
     errors,
     h('div', { className: 'button-row' }, send, cancel),
   );
+
+  // What stops the report, each message under the form and tied to its field (aria-invalid,
+  // aria-errormessage); a message goes as soon as its field is right, whichever field it is.
+  const problemFields: Readonly<Record<ReportProblem, HTMLElement>> = { 'report.missingCategory': category, 'report.missingDescription': description };
+  let shownProblems: ReportProblem[] = [];
+  const renderProblems = (problems: readonly ReportProblem[]) => {
+    shownProblems = [...problems];
+    for (const [problem, field] of Object.entries(problemFields) as [ReportProblem, HTMLElement][]) {
+      if (problems.includes(problem)) {
+        field.setAttribute('aria-invalid', 'true');
+        field.setAttribute('aria-errormessage', `${field.id}-problem`);
+      } else {
+        field.removeAttribute('aria-invalid');
+        field.removeAttribute('aria-errormessage');
+      }
+    }
+    replaceChildren(errors, problems.length ? h('ul', {}, problems.map((problem) => marked('li', { id: `${problemFields[problem].id}-problem`, 'data-problem': problem }, problem))) : null);
+  };
+  const recheck = () => {
+    if (shownProblems.length === 0) return;
+    const still = validateReport(readFields());
+    const remaining = shownProblems.filter((problem) => still.includes(problem));
+    if (remaining.length !== shownProblems.length) renderProblems(remaining);
+  };
+  form.addEventListener('input', recheck);
+  form.addEventListener('change', recheck);
+  const readFields = (): ReportFields => ({ category: category.value, description: description.value, name: contactName.value, phone: contactPhone.value, email: contactEmail.value, consentToContact: consent.checked });
 
   category.addEventListener('change', () => actions.chooseCategory());
   fileInput.addEventListener('change', () => {
@@ -107,30 +136,41 @@ export function createReportFormView(actions: ReportFormActions) {
   cancel.addEventListener('click', () => actions.close());
   close.addEventListener('click', () => actions.close());
 
-  replaceChildren(element, h('div', { className: 'dialog-header' }, h('h2', { id: 'report-form-title', tabindex: '-1' }, t('report.formTitle')), close), form);
+  replaceChildren(element, h('div', { className: 'dialog-header' }, marked('h2', { id: 'report-form-title', tabindex: '-1' }, 'report.formTitle'), close), form);
 
   const statusBox = h('div', { className: 'submission-status', 'aria-live': 'polite' });
   let shownStatus = '';
 
-  const photoProblemText = (problem: PhotoProblem) =>
+  const bytes = (count: number) => inBothLanguages((language) => formatBytes(count, language));
+  const photoProblem = (problem: PhotoProblem): [MessageKey, Params] =>
     problem.kind === 'too-many'
-      ? t('report.photoTooMany', { count: problem.max })
+      ? ['report.photoTooMany', { count: problem.max }]
       : problem.kind === 'too-large'
-        ? t('report.photoTooLarge', { name: problem.fileName, size: formatBytes(problem.bytes), max: formatBytes(problem.maxBytes) })
-        : t('report.photoUnsupported', { name: problem.fileName });
+        ? ['report.photoTooLarge', { name: problem.fileName, size: bytes(problem.bytes), max: bytes(problem.maxBytes) }]
+        : ['report.photoUnsupported', { name: problem.fileName }];
 
   return {
     element,
-
-    readFields(): ReportFields {
-      return { category: category.value, description: description.value, name: contactName.value, phone: contactPhone.value, email: contactEmail.value, consentToContact: consent.checked };
-    },
+    readFields,
 
     /** The options, keeping the one chosen, and the chosen category's explanation (or why there are none). */
     renderCategories(categories: readonly Category[], failed: boolean) {
       const selected = category.value;
-      replaceChildren(category, h('option', { value: '' }, t('report.categoryPlaceholder')), categories.map((item) => h('option', { value: item.code, selected: item.code === selected }, categoryName(item))));
-      categoryNote.textContent = failed && categories.length === 0 ? t('report.categoriesFailed') : categoryDescription(findCategory(categories, category.value), getLanguage());
+      replaceChildren(
+        category,
+        marked('option', { value: '' }, 'report.categoryPlaceholder'),
+        categories.map((item) => {
+          const option = localized({ vi: item.nameVi, en: item.nameEn }, 'option');
+          option.value = item.code;
+          option.selected = item.code === selected;
+          return option;
+        }),
+      );
+      const chosen = findCategory(categories, category.value);
+      replaceChildren(
+        categoryNote,
+        failed && categories.length === 0 ? msg('report.categoriesFailed') : chosen?.descriptionVi || chosen?.descriptionEn ? localized({ vi: chosen.descriptionVi ?? '', en: chosen.descriptionEn }) : null,
+      );
     },
 
     renderRouting(routing: RoutingState, place: Place) {
@@ -141,12 +181,12 @@ export function createReportFormView(actions: ReportFormActions) {
           h(
             'dl',
             { className: 'facts' },
-            h('dt', {}, t('report.commune')),
+            marked('dt', {}, 'report.commune'),
             h('dd', { className: 'routing-commune' }, preview.commune.name),
-            h('dt', {}, t('report.office')),
-            h('dd', { className: 'routing-office' }, getLanguage() === 'en' && preview.office.nameEn ? preview.office.nameEn : preview.office.name),
+            marked('dt', {}, 'report.office'),
+            h('dd', { className: 'routing-office' }, localized({ vi: preview.office.name, en: preview.office.nameEn })),
           ),
-          preview.nearBorder && preview.neighbours.length ? h('p', { className: 'warning' }, t('report.nearBorder', { names: preview.neighbours.map((unit) => unit.name).join(', ') })) : null,
+          preview.nearBorder && preview.neighbours.length ? marked('p', { className: 'warning' }, 'report.nearBorder', { names: preview.neighbours.map((unit) => unit.name).join(', ') }) : null,
         );
         return;
       }
@@ -154,30 +194,30 @@ export function createReportFormView(actions: ReportFormActions) {
       const notice = routingNotice(routing, place.locate);
       replaceChildren(
         routingBox,
-        h('dl', { className: 'facts' }, h('dt', {}, t('report.commune')), h('dd', { className: 'routing-commune' }, commune ?? '—')),
+        h('dl', { className: 'facts' }, marked('dt', {}, 'report.commune'), h('dd', { className: 'routing-commune' }, commune ?? '—')),
         notice === 'offline'
-          ? h('p', { className: 'muted' }, t('report.routingOffline'))
+          ? marked('p', { className: 'muted' }, 'report.routingOffline')
           : notice === 'loading'
-            ? h('p', { className: 'muted', role: 'status' }, t('report.routingLoading'))
+            ? marked('p', { className: 'muted', role: 'status' }, 'report.routingLoading')
             : notice === 'failed' && routing.status === 'failed'
               ? h('p', { className: 'error' }, describeError(routing.error))
-              : h('p', { className: 'muted' }, t('report.routingPickCategory')),
+              : marked('p', { className: 'muted' }, 'report.routingPickCategory'),
       );
     },
 
     /** The open reports of the same category nearby, each to follow instead; or the one now followed. */
     renderNearby(nearby: readonly NearbyReport[], followed: string | undefined) {
-      if (followed) return replaceChildren(nearbyBox, h('p', { className: 'success following' }, t('report.following', { code: followed })));
+      if (followed) return replaceChildren(nearbyBox, marked('p', { className: 'success following' }, 'report.following', { code: followed }));
       if (nearby.length === 0) return replaceChildren(nearbyBox);
       replaceChildren(
         nearbyBox,
-        h('h3', {}, t('report.nearbyTitle')),
-        h('p', { className: 'muted' }, t('report.nearbyIntro')),
+        marked('h3', {}, 'report.nearbyTitle'),
+        marked('p', { className: 'muted' }, 'report.nearbyIntro'),
         h(
           'ul',
           { className: 'nearby-list' },
           nearby.map((report) => {
-            const follow = h('button', { type: 'button', className: 'secondary-button follow-button' }, t('report.follow'));
+            const follow = marked('button', { type: 'button', className: 'secondary-button follow-button' }, 'report.follow');
             follow.addEventListener('click', () => {
               follow.disabled = true;
               void actions.follow(report).then((following) => {
@@ -189,7 +229,7 @@ export function createReportFormView(actions: ReportFormActions) {
             return h(
               'li',
               { className: 'nearby-report', 'data-tracking-code': report.trackingCode },
-              h('p', {}, show, ' · ', t(`status.${report.status}`), ' · ', t('report.nearbyDistance', { distance: formatDistance(report.distanceM) })),
+              h('p', {}, show, ' · ', msg(`status.${report.status}`), ' · ', msg('report.nearbyDistance', { distance: inBothLanguages((language) => formatDistance(report.distanceM, language)) })),
               h('p', { className: 'muted' }, report.description),
               follow,
             );
@@ -203,18 +243,26 @@ export function createReportFormView(actions: ReportFormActions) {
       replaceChildren(
         photoList,
         photos.map((item, index) => {
-          const remove = h('button', { type: 'button', className: 'photo-remove', 'aria-label': t('report.photoRemove', { index: index + 1 }) }, '×');
+          const remove = h('button', { type: 'button', className: 'photo-remove', ...markedLabel('report.photoRemove', { index: index + 1 }) }, '×');
           remove.addEventListener('click', () => actions.removePhoto(item));
           return h(
             'li',
             { className: 'photo-item', 'data-strategy': item.photo.strategy, 'data-gps': String(item.photo.hasGps) },
             h('img', { src: item.previewUrl, alt: t('report.photoAlt', { index: index + 1 }), width: 96, height: 96 }),
-            h('span', { className: 'muted photo-facts' }, `${formatBytes(item.photo.bytes.byteLength)} · ${item.photo.hasGps ? t('report.photoGps') : t('report.photoNoGps')}`),
+            h('span', { className: 'muted photo-facts' }, localized({ vi: formatBytes(item.photo.bytes.byteLength, 'vi'), en: formatBytes(item.photo.bytes.byteLength, 'en') }), ' · ', msg(item.photo.hasGps ? 'report.photoGps' : 'report.photoNoGps')),
             remove,
           );
         }),
       );
-      photoStatus.textContent = preparing > 0 ? t('report.photoPreparing') : problems.map(photoProblemText).join(' ');
+      replaceChildren(
+        photoStatus,
+        preparing > 0
+          ? msg('report.photoPreparing')
+          : problems.flatMap((problem, index) => {
+              const [key, params] = photoProblem(problem);
+              return [index > 0 ? ' ' : null, msg(key, params)];
+            }),
+      );
       send.disabled = preparing > 0;
     },
 
@@ -224,7 +272,7 @@ export function createReportFormView(actions: ReportFormActions) {
 
     /** Lists what stops the report and moves to the first field concerned. */
     showProblems(problems: readonly ReportProblem[]) {
-      replaceChildren(errors, h('ul', {}, problems.map((problem) => h('li', {}, t(problem)))));
+      renderProblems(problems);
       (problems.includes('report.missingCategory') ? category : description).focus();
     },
 
@@ -233,7 +281,7 @@ export function createReportFormView(actions: ReportFormActions) {
     },
 
     clearErrors() {
-      replaceChildren(errors);
+      renderProblems([]);
     },
 
     setSending(sending: boolean) {
@@ -241,48 +289,50 @@ export function createReportFormView(actions: ReportFormActions) {
     },
 
     /** Replaces the form with the queued report's state, then follows it until it has a tracking code. */
-    renderSubmitted(report: QueuedReport, submittedActions: SubmittedActions) {
+    renderSubmitted(report: QueuedReport, submittedActions: SubmittedActions, officeNameEn?: string | null) {
       const state = report.state;
       if (shownStatus !== state.status) {
         shownStatus = state.status;
-        replaceChildren(element, h('div', { className: 'dialog-header' }, h('h2', { id: 'report-form-title', tabindex: '-1' }, t(submissionTitleKey(state))), close), statusBox);
+        replaceChildren(element, h('div', { className: 'dialog-header' }, marked('h2', { id: 'report-form-title', tabindex: '-1' }, submissionTitleKey(state)), close), statusBox);
       }
-      const again = h('button', { type: 'button', className: 'secondary-button' }, t('report.newReport'));
+      const again = marked('button', { type: 'button', className: 'secondary-button' }, 'report.newReport');
       again.addEventListener('click', () => submittedActions.newReport());
       if (state.status === 'sent') {
         const receipt = report.receipt!;
-        const detail = h('button', { type: 'button', className: 'secondary-button view-detail' }, t('report.viewDetail'));
+        const detail = marked('button', { type: 'button', className: 'secondary-button view-detail' }, 'report.viewDetail');
         detail.addEventListener('click', () => submittedActions.showDetail(receipt.trackingCode));
         replaceChildren(
           statusBox,
-          h('p', { className: 'tracking-label' }, t('report.trackingCode')),
+          marked('p', { className: 'tracking-label' }, 'report.trackingCode'),
           h('p', { className: 'tracking-code', 'data-tracking-code': receipt.trackingCode }, receipt.trackingCode),
-          h('p', {}, t('report.sentDetail', { office: receipt.office.name, due: formatDateTime(receipt.dueAt) })),
-          h('p', { className: 'muted' }, t('report.keepCode')),
+          marked('p', { className: 'sent-detail' }, 'report.sentDetail', { office: asLocalized({ vi: receipt.office.name, en: officeNameEn }), due: asDateTime(receipt.dueAt) }),
+          marked('p', { className: 'muted' }, 'report.keepCode'),
           h('div', { className: 'button-row' }, detail, again),
         );
       } else if (state.status === 'sending') {
         const percent = Math.round(state.progress * 100);
         replaceChildren(
           statusBox,
-          h('p', { className: 'queue-state', 'data-state': 'sending' }, t('queue.sending', { percent })),
-          h('progress', { max: 100, value: percent, 'aria-label': t('queue.sending', { percent }) }),
+          marked('p', { className: 'queue-state', 'data-state': 'sending' }, 'queue.sending', { percent }),
+          h('progress', { max: 100, value: percent, ...markedLabel('queue.sending', { percent }) }),
         );
       } else if (state.status === 'waiting') {
-        const retry = h('button', { type: 'button', className: 'secondary-button' }, t('report.retry'));
+        const retry = marked('button', { type: 'button', className: 'secondary-button' }, 'report.retry');
         retry.addEventListener('click', () => submittedActions.retry());
         replaceChildren(
           statusBox,
-          h('p', { className: 'queue-state', 'data-state': 'waiting' }, showsNextAttempt(state, globalThis.navigator.onLine) ? t('queue.retrying', { attempt: state.attempts, time: formatDateTime(state.nextAttemptAt) }) : t('queue.waiting')),
+          showsNextAttempt(state, globalThis.navigator.onLine)
+            ? marked('p', { className: 'queue-state', 'data-state': 'waiting' }, 'queue.retrying', { attempt: state.attempts, time: asDateTime(state.nextAttemptAt) })
+            : marked('p', { className: 'queue-state', 'data-state': 'waiting' }, 'queue.waiting'),
           h('div', { className: 'button-row' }, retry, again),
         );
       } else {
-        const discard = h('button', { type: 'button', className: 'secondary-button' }, t('report.discard'));
+        const discard = marked('button', { type: 'button', className: 'secondary-button' }, 'report.discard');
         discard.addEventListener('click', () => submittedActions.discard(report));
         replaceChildren(
           statusBox,
-          h('p', { className: 'queue-state error', 'data-state': 'failed' }, t('queue.failed', { message: refusalMessage(state, getLanguage()) })),
-          h('p', { className: 'muted' }, t('queue.failedHint')),
+          marked('p', { className: 'queue-state error', 'data-state': 'failed' }, 'queue.failed', { message: asLocalized({ vi: state.messageVi ?? state.message, en: state.message }) }),
+          marked('p', { className: 'muted' }, 'queue.failedHint'),
           h('div', { className: 'button-row' }, discard, again),
         );
       }

@@ -1,4 +1,3 @@
-import { t } from '../app/i18n.ts';
 import type { QueuedReport } from '../offline/local-database-schema.ts';
 import { getReportStorage } from '../offline/report-queue-runtime.ts';
 import type { Place } from '../views/citizen-place.ts';
@@ -81,7 +80,7 @@ export function createReportForm(navigator: CitizenNavigator, initialPlace: Plac
       const { myReports } = await getReportStorage();
       await myReports.save(followedReportRecord(report, result.followerToken, chosenCategory(), state.routing, new Date().toISOString()));
       state.followed = report.trackingCode;
-      navigator.announce(t('report.following', { code: report.trackingCode }));
+      navigator.announce({ key: 'report.following', params: { code: report.trackingCode } }, 'success');
       renderNearby();
       return true;
     } catch (error) {
@@ -123,9 +122,10 @@ export function createReportForm(navigator: CitizenNavigator, initialPlace: Plac
     retry: () => void getReportStorage().then(({ queue }) => queue.flush({ force: true })),
     discard: (report) => void getReportStorage().then(({ queue }) => queue.remove(report.id)).then(() => navigator.showHome()),
   };
+  // The queue announces the tracking code once sent (report-queue-runtime.ts), whatever screen is open.
   const renderSubmitted = (report: QueuedReport) => {
-    view.renderSubmitted(report, submittedActions);
-    if (report.state.status === 'sent') navigator.announce(t('queue.sent', { code: report.receipt!.trackingCode }));
+    const office = state.routing.status === 'loaded' && state.routing.preview.office.code === report.receipt?.office.code ? state.routing.preview.office : undefined;
+    view.renderSubmitted(report, submittedActions, office?.nameEn);
   };
 
   const submit = async () => {

@@ -1,6 +1,7 @@
 import { describeError } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
-import { formatDistance, formatNumber, getLanguage, t } from '../app/i18n.ts';
+import { formatCoordinates, formatDistance, getLanguage, localized, t, type MessageKey } from '../app/i18n.ts';
+import type { Announce } from '../app/status-toast.ts';
 import { localText, tourPath } from '../heritage/heritage-api.ts';
 import type { ReportFilters } from '../overlays/reports-overlay.ts';
 import { categoryName, type Category } from '../reports/report-api.ts';
@@ -27,12 +28,21 @@ export interface HomeContent {
   filters: ReportFilters;
 }
 
-/** The home screen; its status line (locating the device...) outlives each redraw. */
+/**
+ * The home screen; its status line (locating the device, or why it could not) outlives each redraw,
+ * is marked for translation, and is emptied once the position is found.
+ */
 export function createCitizenHome(actions: HomeActions) {
-  const status = h('p', { className: 'muted', role: 'status' });
+  const status = h('p', { className: 'muted home-status', role: 'status' });
   return {
-    setStatus(text: string) {
-      status.textContent = text;
+    setStatus(key: MessageKey | undefined) {
+      status.removeAttribute('data-i18n');
+      if (!key) {
+        status.textContent = '';
+        return;
+      }
+      status.dataset.i18n = key;
+      status.textContent = t(key);
     },
     render({ unsentCount, categories, filters }: HomeContent): HTMLElement {
       const useLocation = h('button', { type: 'button', className: 'secondary-button use-location' }, h('span', { 'aria-hidden': 'true' }, '◎ '), t('citizen.useMyLocation'));
@@ -98,6 +108,38 @@ function renderReportFilters(categories: readonly Category[], filters: ReportFil
 export interface PlaceCardActions {
   close(): void;
   report(): void;
+  announce: Announce;
+}
+
+/**
+ * The pinned place's coordinates, unambiguous in either language ("21,3846° B, 103,0205° Đ" /
+ * "21.3846° N, 103.0205° E": degrees, hemisphere, the language's decimal sign) and copyable as
+ * "21.384600, 103.020500" (decimal points, latitude first: what map apps and forms accept).
+ */
+function renderCoordinates(lngLat: [number, number], announce: Announce): HTMLElement {
+  const { plain } = formatCoordinates(lngLat);
+  const value = localized({ vi: formatCoordinates(lngLat, 'vi').text, en: formatCoordinates(lngLat, 'en').text });
+  value.className = 'coordinates-value';
+  value.dataset.plain = plain;
+  const copy = h('button', { type: 'button', className: 'link-button copy-coordinates', 'data-i18n': 'citizen.copyCoordinates' }, t('citizen.copyCoordinates'));
+  copy.addEventListener('click', () => {
+    const copied = () => announce({ key: 'citizen.coordinatesCopied', params: { value: plain } }, 'success');
+    void globalThis.navigator.clipboard
+      ?.writeText(plain)
+      .then(copied)
+      .catch(() => selectText(value));
+    if (!globalThis.navigator.clipboard) selectText(value);
+  });
+  return h('p', { className: 'muted place-coordinates' }, h('span', { 'data-i18n': 'citizen.coordinates' }, t('citizen.coordinates')), ': ', value, ' ', copy);
+}
+
+/** Without the clipboard (an insecure page, a refusal): the value selected, for the person to copy. */
+function selectText(element: HTMLElement): void {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  const selection = getSelection();
+  selection?.removeAllRanges();
+  selection?.addRange(range);
 }
 
 /** The pinned place: its commune (once the platform answers), its coordinates, and "report here". */
@@ -106,7 +148,6 @@ export function createPlaceCard(actions: PlaceCardActions) {
   return {
     element,
     render(place: Place) {
-      const [lon, lat] = place.lngLat;
       const close = h('button', { type: 'button', className: 'dialog-close', 'aria-label': t('citizen.close') }, '×');
       close.addEventListener('click', () => actions.close());
       const locate = place.locate;
@@ -135,7 +176,7 @@ export function createPlaceCard(actions: PlaceCardActions) {
         h('div', { className: 'dialog-header' }, h('h2', { id: 'place-title' }, t('citizen.placeTitle')), close),
         heritage,
         body,
-        h('p', { className: 'muted' }, `${t('citizen.coordinates')}: ${formatNumber(lat, 5)}, ${formatNumber(lon, 5)}`),
+        renderCoordinates(place.lngLat, actions.announce),
         place.accuracyM !== undefined ? h('p', { className: 'muted place-accuracy' }, t('citizen.accuracy', { accuracy: formatDistance(place.accuracyM) })) : null,
         report,
         h('p', { className: 'muted' }, t('citizen.movePin')),

@@ -1,5 +1,6 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { ClientConfig } from '../app/client-config.ts';
+import type { Announce } from '../app/status-toast.ts';
 import type { Place } from './citizen-place.ts';
 
 /**
@@ -9,7 +10,7 @@ import type { Place } from './citizen-place.ts';
 export interface CitizenNavigator {
   map: MapLibreMap;
   config: ClientConfig;
-  announce(message: string): void;
+  announce: Announce;
   showHome(): void;
   showPlace(): void;
   showForm(): void;

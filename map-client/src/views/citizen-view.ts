@@ -3,12 +3,14 @@ import { describeError } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
 import { onLanguageChange, t } from '../app/i18n.ts';
 import { tileJsonUrl } from '../map/tile-catalog.ts';
-import { openCameraAt } from '../overlays/cameras-overlay.ts';
-import { heritageSiteAt, type HeritageSiteHit } from '../overlays/heritage-overlay.ts';
-import { applyReportFilters, noReportFilters, reportAt, type ReportFilters } from '../overlays/reports-overlay.ts';
+import { pickAt } from '../map/map-pick.ts';
+import type { HeritageSiteHit } from '../overlays/heritage-overlay.ts';
+import { allOverlays } from '../overlays/index.ts';
+import { applyReportFilters, noReportFilters, type ReportFilters } from '../overlays/reports-overlay.ts';
 import { loadCategories, locatePoint, type Category } from '../reports/report-api.ts';
 import { registerSearchPin } from '../search/search-pin.ts';
 import { createCitizenHome, createPlaceCard } from './citizen-panels.ts';
+import { openMapPickCard, type MapPickCard } from './map-pick.ts';
 import type { Place } from './citizen-place.ts';
 import type { CitizenNavigator, CitizenScreen } from './citizen-screens.ts';
 import { unsentReports, type CitizenScreenId } from './citizen-view-state.ts';
@@ -90,6 +92,7 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
     if (!marker) {
       marker = new Marker({ color: '#0b5d3b', draggable: true }).setLngLat(lngLat).addTo(map);
       marker.getElement().setAttribute('aria-label', t('citizen.placeTitle'));
+      marker.getElement().dataset.i18nLabel = 'citizen.placeTitle';
       marker.on('dragend', () => {
         const moved = marker!.getLngLat();
         setPlace([moved.lng, moved.lat], 'map');
@@ -122,6 +125,7 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
       void show('home');
     },
     report: () => void show('form'),
+    announce,
   });
 
   const home = createCitizenHome({
@@ -137,23 +141,28 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
     },
   });
 
-  const locateDevice = () => {
-    if (!('geolocation' in globalThis.navigator)) {
-      home.setStatus(t('citizen.locationDenied'));
-      return;
+  // Said once, where the person asked: in home's status line (a live region), or, if they have
+  // moved on meanwhile, in the status toast. Found, the place card shows it and the line empties.
+  const locationDenied = () => {
+    if (left) return;
+    if (screenId === 'home') home.setStatus('citizen.locationDenied');
+    else {
+      home.setStatus(undefined);
+      announce({ key: 'citizen.locationDenied' }, 'warning');
     }
-    home.setStatus(t('citizen.locatingDevice'));
+  };
+  const locateDevice = () => {
+    if (!('geolocation' in globalThis.navigator)) return locationDenied();
+    home.setStatus('citizen.locatingDevice');
     globalThis.navigator.geolocation.getCurrentPosition(
       (position) => {
         if (left) return;
+        home.setStatus(undefined);
         const lngLat: [number, number] = [position.coords.longitude, position.coords.latitude];
         setPlace(lngLat, 'device', position.coords.accuracy);
         map.flyTo({ center: lngLat, zoom: Math.max(map.getZoom(), 16) });
       },
-      () => {
-        home.setStatus(t('citizen.locationDenied'));
-        announce(t('citizen.locationDenied'));
-      },
+      locationDenied,
       { enableHighAccuracy: true, timeout: 15_000, maximumAge: 30_000 },
     );
   };
@@ -193,27 +202,42 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
     }
   };
 
+  // A tap on the platform's own layers (a report pin, a heritage site, a facility, a camera, a zone)
+  // shows what is there first, with its own actions and "report a new problem here" (views/map-pick.ts);
+  // a tap on a cluster zooms in; a tap anywhere else pins the place.
+  let pickCard: MapPickCard | undefined;
   const onClick = (event: MapMouseEvent) => {
-    if (openCameraAt(map, event.point, announce)) return;
-    const hit = reportAt(map, event.point);
-    if (hit?.kind === 'report') {
-      void show('detail', hit.trackingCode);
+    if (pickCard?.open) {
+      // The first tap beside an open card closes it, as a tap beside any popup does.
+      pickCard.close();
+      pickCard = undefined;
       return;
     }
-    if (hit?.kind === 'cluster') {
-      announce(t('citizen.clusterZoom', { count: hit.count }));
-      map.easeTo({ center: hit.coordinates, zoom: Math.min(map.getZoom() + 2, 14) });
+    const tapped: [number, number] = [event.lngLat.lng, event.lngLat.lat];
+    const picks = pickAt(map, event.point, allOverlays);
+    const cluster = picks[0]?.kind === 'cluster' ? picks[0] : undefined;
+    if (cluster) {
+      announce(t('citizen.clusterZoom', { count: Number(cluster.id) }));
+      map.easeTo({ center: cluster.lngLat, zoom: Math.min(map.getZoom() + 2, 14) });
       return;
     }
-    // On a historic site the card also opens its tour; the place can still be reported.
-    setPlace([event.lngLat.lng, event.lngLat.lat], 'map', undefined, heritageSiteAt(map, event.point));
+    if (picks.length === 0) {
+      setPlace(tapped, 'map');
+      return;
+    }
+    pickCard = openMapPickCard(map, tapped, picks, {
+      reportHere: (lngLat, heritage) => setPlace(lngLat, 'map', undefined, heritage),
+      openReport: (trackingCode) => void show('detail', trackingCode),
+      announce: (message) => announce(message),
+    });
   };
 
   map.on('click', onClick);
   // "Pin here" on a search result pins the place there, as a tap on the map would.
   const stopSearchPin = registerSearchPin((lngLat) => setPlace(lngLat, 'map'));
   const stopLanguage = onLanguageChange(() => {
-    // The form keeps what the person typed (its labels change on its next opening); the others are redrawn.
+    // The form (and the screen once sent) is translated in place by the page's translation pass,
+    // keeping what the person typed; the others are redrawn.
     if (screenId === 'home' || screenId === 'mine') void show(screenId);
     else if (screenId === 'detail' && shownCode) void show('detail', shownCode);
     else if (screenId === 'place' && place) placeCard.render(place);
@@ -254,6 +278,7 @@ export function enterCitizenView({ map, panel, config, announce }: ViewContext):
       screen?.destroy();
       unsubscribeQueue?.();
       map.off('click', onClick);
+      pickCard?.close();
       stopSearchPin();
       clearPlace();
       stopLanguage();

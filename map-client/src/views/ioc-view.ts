@@ -1,7 +1,7 @@
 import { videoWallPath } from '@bandoso/contracts';
 import { describeError } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
-import { onLanguageChange, t } from '../app/i18n.ts';
+import { i18nAttributes, onLanguageChange, t, type MessageKey } from '../app/i18n.ts';
 import { loadVideoWall } from '../cameras/camera-loaders.ts';
 import { createStaffSignInForm } from '../app/staff-sign-in.ts';
 import { currentUser, operationsRoles, signOut, type StaffUser } from '../ioc/staff-session.ts';
@@ -39,7 +39,35 @@ export async function enterIocView({ map, panel, announce }: ViewContext): Promi
   // Kept across a failed attempt: only the password is typed again.
   let typedEmail = '';
   const status = h('p', { role: 'status', className: 'muted' });
+  /** A message in the status line, marked so a language switch translates it; an error's text as it is. */
+  const setStatus = (key: MessageKey | undefined, text = '') => {
+    if (key) {
+      status.dataset.i18n = key;
+      status.textContent = t(key);
+    } else {
+      delete status.dataset.i18n;
+      status.textContent = text;
+    }
+  };
   const dashboardContainer = h('div', { className: 'ioc-dashboard' });
+  // On a phone the dashboard is a sheet that peeks above the bottom of the map: one tap opens it.
+  let sheetOpen = false;
+  const sheetToggle = () => {
+    const toggle = h(
+      'button',
+      { type: 'button', className: 'sheet-toggle', 'aria-controls': 'view-panel', 'aria-expanded': String(sheetOpen), ...i18nAttributes(sheetOpen ? 'sheet.collapse' : 'sheet.expand') },
+      t(sheetOpen ? 'sheet.collapse' : 'sheet.expand'),
+    );
+    toggle.addEventListener('click', () => {
+      sheetOpen = !sheetOpen;
+      panel.dataset.sheet = sheetOpen ? 'open' : 'peek';
+      toggle.setAttribute('aria-expanded', String(sheetOpen));
+      toggle.dataset.i18n = sheetOpen ? 'sheet.collapse' : 'sheet.expand';
+      toggle.textContent = t(sheetOpen ? 'sheet.collapse' : 'sheet.expand');
+      if (!sheetOpen) panel.scrollTop = 0;
+    });
+    return toggle;
+  };
 
   const logoutButton = () => {
     const logout = h('button', { type: 'button', className: 'secondary-button ioc-logout' }, t('ioc.logout'));
@@ -51,6 +79,7 @@ export async function enterIocView({ map, panel, announce }: ViewContext): Promi
       await signOut();
       user = undefined;
       replaceChildren(dashboardContainer);
+      delete panel.dataset.sheet;
       render();
     });
     return logout;
@@ -60,9 +89,10 @@ export async function enterIocView({ map, panel, announce }: ViewContext): Promi
     if (!user || !operationsRoles.includes(user.role)) return renderLogin();
     // The wall covers the map and the panel, and carries the frame itself (wallFrame).
     if (wallMode) return replaceChildren(panel, status);
+    panel.dataset.sheet = sheetOpen ? 'open' : 'peek';
     replaceChildren(
       panel,
-      h('h2', {}, t('ioc.title')),
+      h('div', { className: 'sheet-header' }, h('h2', i18nAttributes('ioc.title'), t('ioc.title')), sheetToggle()),
       h('p', { className: 'muted ioc-user' }, t('ioc.signedInAs', { name: user.displayName }), ' ', logoutButton()),
       h('p', { className: 'ioc-links' }, pageLink(videoWallPath, 'ioc-wall-link', t('wall.open')), pageLink(viewPaths.office, 'ioc-desk-link', iocText.t('deskLink')), user.role === 'admin' ? pageLink(viewPaths.admin, 'ioc-admin-link', iocText.t('adminLink')) : null),
       status,
@@ -94,19 +124,20 @@ export async function enterIocView({ map, panel, announce }: ViewContext): Promi
         loginError = message;
       },
     });
+    delete panel.dataset.sheet;
     replaceChildren(panel, h('h2', {}, t('ioc.title')), h('p', {}, t('ioc.loginRequired')), form, status);
   };
 
   const openWall = async () => {
-    status.textContent = t('wall.loading');
+    setStatus('wall.loading');
     try {
       const { mountVideoWall } = await loadVideoWall();
       if (left || !user) return;
       renderWallFrame();
       wall = mountVideoWall(map.getContainer().parentElement ?? document.body, { announce, header: wallFrame });
-      status.textContent = '';
+      setStatus(undefined);
     } catch (error) {
-      status.textContent = describeError(error);
+      setStatus(undefined, describeError(error));
       announce(describeError(error));
     }
   };
@@ -114,15 +145,17 @@ export async function enterIocView({ map, panel, announce }: ViewContext): Promi
   const openOperations = () => (wallMode ? openWall() : openDashboard());
 
   const openDashboard = async () => {
-    status.textContent = t('ioc.loading');
+    setStatus('ioc.loading');
     try {
       const { mountIocDashboard } = await import('../ioc/ioc-dashboard.ts');
       if (left || !user) return;
       dashboard = mountIocDashboard(map, dashboardContainer, announce);
-      status.textContent = t('ioc.ready');
+      // The sheet peeks from its top (the sign-in form may have left the panel scrolled).
+      panel.scrollTop = 0;
+      setStatus('ioc.ready');
       status.dataset.ready = 'true';
     } catch (error) {
-      status.textContent = describeError(error);
+      setStatus(undefined, describeError(error));
       announce(describeError(error));
     }
   };
@@ -147,6 +180,7 @@ export async function enterIocView({ map, panel, announce }: ViewContext): Promi
       dashboard?.destroy();
       wall?.destroy();
       stopLanguage();
+      delete panel.dataset.sheet;
     },
   };
 }

@@ -2,7 +2,7 @@ import type { ComparedAttribute, Plan, PlanChanges, PlanList, WhatAppliesHere, Z
 import type { MapMouseEvent } from 'maplibre-gl';
 import { describeError, fetchJson } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
-import { formatArea, formatDate, formatNumber, isMessageKey, onLanguageChange, t, type MessageKey } from '../app/i18n.ts';
+import { formatArea, formatDate, formatNumber, i18nAttributes, isMessageKey, onLanguageChange, t, type MessageKey } from '../app/i18n.ts';
 import { mountMeasureTool } from '../features/measure-tool.ts';
 import { openCameraAt } from '../overlays/cameras-overlay.ts';
 import { highlightChangedZones, highlightSelectedZone, showPlanningVersion } from '../overlays/planning-overlay.ts';
@@ -30,9 +30,10 @@ export async function enterPlannerView({ map, panel, layers, announce }: ViewCon
   layers.setVisible('planning', true);
 
   const controls = h('div', { className: 'planner-controls' });
-  const details = h('section', { className: 'zone-details', 'aria-live': 'polite', 'aria-labelledby': 'zone-details-title' });
+  // A tap's result: the panel scrolls it into sight, the map keeps the place above the panel (app/panel-layout.ts).
+  const details = h('section', { className: 'zone-details', 'aria-live': 'polite', 'aria-labelledby': 'zone-details-title', 'data-panel-result': '' });
   const measureContainer = h('div', { className: 'measure-tool' });
-  replaceChildren(panel, h('h2', {}, t('planning.title')), controls, details, measureContainer);
+  replaceChildren(panel, h('h2', i18nAttributes('planning.title'), t('planning.title')), controls, details, measureContainer);
   const measureTool = mountMeasureTool(measureContainer, map);
 
   let plans: Plan[] = [];

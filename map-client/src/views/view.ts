@@ -1,6 +1,7 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { ClientConfig } from '../app/client-config.ts';
 import type { LayerPanel } from '../app/layer-panel.ts';
+import type { Announce } from '../app/status-toast.ts';
 
 export type ViewId = 'citizen' | 'planning' | 'ioc' | 'heritage' | 'office' | 'admin';
 
@@ -10,8 +11,8 @@ export interface ViewContext {
   panel: HTMLElement;
   layers: LayerPanel;
   config: ClientConfig;
-  /** A short message in the status bar (polite live region). */
-  announce(message: string): void;
+  /** A short message in the status toast (polite live region, expires; a message key is re-translated). */
+  announce: Announce;
 }
 
 /** A view is entered with the shared map and left when another opens: it undoes what it did. */

@@ -246,9 +246,10 @@ describeInBrowser('citizen reports in Chromium, on the real platform', () => {
     expect(pins.get(overdue!.trackingCode)).toMatchObject({ overdue: true });
     await page.screenshot({ path: screenshotPath('reports-layer-pins') });
 
-    // A click on a pin opens the public detail.
+    // A click on a pin shows it (and offers a new report there); "view" opens the public detail.
     const point = await screenPoint(page, at(-0.0006, 0));
     await page.mouse.click(point.x, point.y);
+    await page.locator(`.map-pick-item[data-kind="report"][data-id="${resolved.trackingCode}"] .map-pick-open-report`).click();
     const detail = page.locator(`.report-detail[data-tracking-code="${resolved.trackingCode}"]`);
     await detail.locator('.report-answer').waitFor({ timeout: 20_000 });
     expect(await detail.locator('.report-status').textContent()).toContain('Đã giải quyết');

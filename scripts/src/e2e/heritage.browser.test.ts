@@ -302,12 +302,13 @@ describeTours('heritage tours in Chromium, on the real platform', () => {
     await waitForIdleMap(page);
     const target = await screenPoint(page, site.position);
     await page.touchscreen.tap(target.x, target.y);
-    const link = page.locator('.place-card .heritage-tour-link');
+    // The tap shows the site first (views/map-pick.ts): its tour, and reporting a problem there.
+    const link = page.locator('.map-pick .heritage-tour-link');
     await link.waitFor();
     expect(await link.textContent()).toBe(`Mở tour 3D: ${site.name.vi}`);
     expect(await link.getAttribute('href')).toBe('/heritage/DT-A1');
     // The place can still be reported.
-    expect(await page.locator('.place-card .report-here').count()).toBe(1);
+    expect(await page.locator('.map-pick .map-pick-report-here').count()).toBe(1);
     await page.screenshot({ path: shot('citizen-tap-heritage-phone-vi') });
 
     const scripts: string[] = [];

@@ -44,6 +44,15 @@ export function createAuthRouter(db: Kysely<Database>): Router {
     response.set('Cache-Control', 'no-store').json({ user: describePrincipal(request.principal), csrfToken: request.principal.csrfToken });
   });
 
+  // "Who is signed in here?" for pages that work either way (the IOC, the desk, the admin console ask
+  // before showing their sign-in form): signed out is an answer, not an error, so 200 with `user: null`.
+  // /api/auth/me keeps answering 401 for callers that need a session.
+  router.get('/api/auth/session', (request, response) => {
+    response.set('Cache-Control', 'no-store');
+    if (!request.principal) response.json({ user: null });
+    else response.json({ user: describePrincipal(request.principal), csrfToken: request.principal.csrfToken });
+  });
+
   // Bearer tokens for API clients: sign in with e-mail and password, get a token to send as
   // `Authorization: Bearer <token>`.
   router.post('/api/auth/tokens', async (request, response) => {

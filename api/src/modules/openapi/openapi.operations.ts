@@ -107,6 +107,7 @@ export const operations: Operation[] = [
   { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Sign in: sets an HTTP-only session cookie and returns the CSRF token', body: { schema: loginBodySchema }, responses: { 200: 'Signed in', 401: 'Wrong e-mail or password' } },
   { method: 'post', path: '/api/auth/logout', tag: 'auth', summary: 'Sign out', responses: { 204: 'Signed out' } },
   { method: 'get', path: '/api/auth/me', tag: 'auth', summary: 'The signed-in user and CSRF token', responses: { 200: 'The user', 401: 'Not signed in' } },
+  { method: 'get', path: '/api/auth/session', tag: 'auth', summary: 'The signed-in user and CSRF token, or `user: null` when signed out (no error)', responses: { 200: 'The user, or null' } },
   { method: 'post', path: '/api/auth/tokens', tag: 'auth', summary: 'A bearer token for API clients', body: { schema: loginBodySchema.extend(createTokenBodySchema.shape) }, responses: { 201: 'Token', 401: 'Wrong e-mail or password' } },
 
   { method: 'get', path: '/api/categories', tag: 'reports', summary: 'Report categories with their deadlines', responses: { 200: 'Categories' } },

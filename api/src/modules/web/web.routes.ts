@@ -18,7 +18,7 @@ export interface WebClientOptions {
 }
 
 /** `GET /api/client-config`: mounted with the API routers (before the API's 404). */
-export function createClientConfigRouter(config: Pick<AppConfig, 'basemapStyleUrl'>): Router {
+export function createClientConfigRouter(config: Pick<AppConfig, 'basemapStyleUrl'> & Partial<Pick<AppConfig, 'seedSampleData'>>): Router {
   const router = Router();
   const body = buildClientConfig(config);
   router.get('/api/client-config', (_request, response) => {

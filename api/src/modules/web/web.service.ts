@@ -8,7 +8,7 @@ import type { AppConfig } from '../../config/config.ts';
 export const FONT_STACKS = Object.freeze({ regular: 'Noto Sans Regular', bold: 'Noto Sans Bold' });
 
 /** What the map client needs to know about this deployment before it draws anything (`GET /api/client-config`). */
-export function buildClientConfig(config: Pick<AppConfig, 'basemapStyleUrl'>): ClientConfig {
+export function buildClientConfig(config: Pick<AppConfig, 'basemapStyleUrl'> & Partial<Pick<AppConfig, 'seedSampleData'>>): ClientConfig {
   return {
     basemapStyleUrl: config.basemapStyleUrl ?? null,
     defaultCenter: [103.02, 21.39],
@@ -18,6 +18,7 @@ export function buildClientConfig(config: Pick<AppConfig, 'basemapStyleUrl'>): C
     glyphsUrl: '/fonts/{fontstack}/{range}.pbf',
     fontStacks: { ...FONT_STACKS },
     defaultLanguage: 'vi',
+    sampleData: config.seedSampleData ?? false,
   };
 }
 
