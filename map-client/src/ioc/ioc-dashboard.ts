@@ -3,7 +3,7 @@ import type { Feature, FeatureCollection, Geometry, Point } from 'geojson';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { describeError, fetchJson } from '../app/api-client.ts';
 import { h, replaceChildren } from '../app/dom.ts';
-import { formatDateTime, formatPercent, i18nAttributes, onLanguageChange, t, type MessageKey } from '../app/i18n.ts';
+import { formatDateTime, formatPercent, i18nAttributes, localized, onLanguageChange, t, type MessageKey } from '../app/i18n.ts';
 import { cameraStatuses } from '@bandoso/contracts';
 import { closeOpenCameraPanel } from '../cameras/camera-loaders.ts';
 import { cameraSymbolUrl } from '../cameras/camera-symbols.ts';
@@ -147,6 +147,10 @@ export function mountIocDashboard(map: MapLibreMap, container: HTMLElement, anno
   const stats = createStatsPanel({
     onShowReport: (coordinates) => map.flyTo({ center: coordinates, zoom: Math.max(map.getZoom(), 15) }),
     onOpenReport: (report) => navigateTo(deskReportPath(report.id)),
+    categoryName: (category) => {
+      const known = categories.find((item) => item.code === category.code);
+      return known ? localized({ vi: known.nameVi, en: known.nameEn }) : category.name;
+    },
     onCommuneRates: (report: StatisticsReport) => {
       data.onTimeRates = new Map(report.groups.map((group) => [group.key, group.onTimeRate]));
       redraw();

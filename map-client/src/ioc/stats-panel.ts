@@ -34,6 +34,8 @@ export function createStatsPanel(options: {
   onShowReport(coordinates: [number, number]): void;
   onOpenReport(report: OverdueReport): void;
   onCommuneRates(report: StatisticsReport): void;
+  /** A category's name in the language on screen, re-translated when it changes (the API gives the Vietnamese name). */
+  categoryName?(category: OverdueReport['category']): Node | string;
 }): { element: HTMLElement; refresh(): Promise<void>; render(): void } {
   let grouping: Grouping = 'commune';
   let period: StatisticsPeriod = 'all';
@@ -122,7 +124,7 @@ export function createStatsPanel(options: {
                 'li',
                 { className: 'overdue-item', 'data-tracking-code': item.trackingCode },
                 show,
-                h('span', {}, ` · ${item.category.name} · ${item.office.name}`),
+                h('span', {}, ' · ', options.categoryName?.(item.category) ?? item.category.name, ` · ${item.office.name}`),
                 item.dueAt ? h('span', { className: 'muted' }, ` · ${formatDateTime(item.dueAt)}`) : null,
                 ' ',
                 open,

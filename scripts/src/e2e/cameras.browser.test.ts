@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bearerToken, createTestUser, getSharedTestDatabase, submitTestReport, type TestServer, type TestUser } from '@bandoso/api/testing';
 import { startCameraSimulator, type CameraSimulator } from '../camera-sim/camera-simulator.ts';
 import { describeInBrowser, launchBrowser, newContext, phoneViewport, screenshotDirectory } from './browser.ts';
-import { jumpTo, renderedProperties, screenPoint, waitForIdleMap, waitForRenderedFeatures } from './map-page.ts';
+import { jumpTo, renderedProperties, screenPoint, tapPoint, waitForIdleMap, waitForRenderedFeatures } from './map-page.ts';
 import { startBrowserPlatform } from './platform.ts';
 
 /** Screenshots (CAMERA_SHOTS=<folder> puts them elsewhere, e.g. for a note). */
@@ -129,8 +129,10 @@ describeInBrowser('live cameras in Chromium, on the real platform with simulated
       if (response.url().includes('/api/cameras/') && response.status() >= 400) refused.push(`${response.status()} ${response.url()}`);
     });
 
-    const point = await screenPoint(page, [openCamera.lon, openCamera.lat]);
+    const point = await tapPoint(page, [openCamera.lon, openCamera.lat]);
     await page.mouse.click(point.x, point.y);
+    // The tap shows what is there first (issue 17): the camera, with "watch" and "report a problem here".
+    await page.locator('.map-pick .map-pick-watch').click({ timeout: 30_000 });
     await page.locator(`.camera-panel[data-camera-code="${openCamera.code}"]`).waitFor({ timeout: 30_000 });
     expect(await page.locator('.camera-panel h2').textContent()).toContain(openCamera.name);
     expect(await page.locator('.camera-panel .camera-health').textContent()).toMatch(/Hoạt động/);

@@ -4,7 +4,7 @@ import type { HeritageSite, HeritageSiteList } from '@bandoso/contracts';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '@bandoso/api/testing';
-import { countDifferentPixels, jumpTo, screenPoint, waitForIdleMap } from './map-page.ts';
+import { countDifferentPixels, jumpTo, screenPoint, tapPoint, waitForIdleMap } from './map-page.ts';
 import { describeInBrowser, desktopViewport, launchBrowser, newContext, phoneViewport, screenshotDirectory } from './browser.ts';
 import { startBrowserPlatform } from './platform.ts';
 
@@ -300,7 +300,7 @@ describeTours('heritage tours in Chromium, on the real platform', () => {
     await page.waitForSelector('.view-nav');
     await jumpTo(page, site.position, 14, { pitch: 0, bearing: 0 });
     await waitForIdleMap(page);
-    const target = await screenPoint(page, site.position);
+    const target = await tapPoint(page, site.position);
     await page.touchscreen.tap(target.x, target.y);
     // The tap shows the site first (views/map-pick.ts): its tour, and reporting a problem there.
     const link = page.locator('.map-pick .heritage-tour-link');

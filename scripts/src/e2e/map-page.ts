@@ -54,6 +54,22 @@ export async function screenPoint(page: Page, lngLat: [number, number]): Promise
   }, lngLat);
 }
 
+/**
+ * Where to tap a place as a person would: moved to a third of the map's height first, clear of the
+ * bottom sheet, the attribution and the floating buttons of a phone (the map's centre lies behind
+ * the sheet there), then its point on screen.
+ */
+export async function tapPoint(page: Page, lngLat: [number, number]): Promise<{ x: number; y: number }> {
+  await page.evaluate((lngLat) => {
+    const map = (window as unknown as { bandoso: { map: { project(lngLat: [number, number]): { x: number; y: number }; getContainer(): HTMLElement; panBy(offset: [number, number], options: object): void } } }).bandoso.map;
+    const point = map.project(lngLat);
+    const container = map.getContainer();
+    map.panBy([point.x - container.clientWidth / 2, point.y - container.clientHeight / 3], { duration: 0 });
+  }, lngLat);
+  await waitForIdleMap(page);
+  return screenPoint(page, lngLat);
+}
+
 /** How many pixels differ between two PNG screenshots of the same size (decoded in the page). */
 export async function countDifferentPixels(page: Page, before: Buffer, after: Buffer): Promise<number> {
   return page.evaluate(
