@@ -71,9 +71,12 @@ export function createBaseMap({ container, config, style, transformStyle }: Base
   onLanguageChange(() => {
     canvas.setAttribute('aria-label', t('map.label'));
     if (config.sampleData) {
+      // A compact attribution the person (or a drag) folded stays folded: a new control opens unfolded.
+      const folded = container.querySelector('.maplibregl-ctrl-attrib.maplibregl-compact:not(.maplibregl-compact-show)') !== null;
       map.removeControl(attribution);
       attribution = attributionControl();
       map.addControl(attribution, 'bottom-right');
+      if (folded) container.querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show');
     }
     relabelControls(container);
   });
