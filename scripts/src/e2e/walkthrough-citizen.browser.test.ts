@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { getSharedTestDatabase, pointInUnit, type TestServer } from '@bandoso/api/testing';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import { getSharedTestDatabase, pointInUnit } from '@bandoso/api/testing';
 import { messages, type MessageKey } from '../../../map-client/src/app/i18n.ts';
 import { clickMapAt, fillReport, openReportForm, waitForTrackingCode } from './citizen-page.ts';
-import { describeInBrowser, desktopViewport, launchBrowser, newContext, phoneViewport, screenshotPath } from './browser.ts';
+import { describeInBrowser, desktopViewport, phoneViewport, screenshotPath } from './browser.ts';
 import { waitForIdleMap, waitForRenderedFeatures } from './map-page.ts';
-import { startBrowserPlatform } from './platform.ts';
+import { useBrowserPlatform } from './browser-platform.ts';
 
 type Database = Awaited<ReturnType<typeof getSharedTestDatabase>>['db'];
 
@@ -16,33 +16,16 @@ type Database = Awaited<ReturnType<typeof getSharedTestDatabase>>['db'];
  * step asserts what the old page got wrong.
  */
 describeInBrowser('issue 17 walk-through: the citizen flow', () => {
-  let platform: TestServer;
-  let browser: Browser;
   let db: Database;
-  const contexts: BrowserContext[] = [];
+  const harness = useBrowserPlatform();
+  const { openPage } = harness;
 
   beforeAll(async () => {
-    [platform, browser] = await Promise.all([startBrowserPlatform(), launchBrowser()]);
     db = (await getSharedTestDatabase()).db;
   });
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await platform?.close();
-  });
-
-  async function openPage(path: string, options: Parameters<typeof newContext>[1] = {}): Promise<{ page: Page; errors: string[] }> {
-    const context = await newContext(browser, options);
-    contexts.push(context);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${platform.baseUrl}${path}`);
-    return { page, errors };
-  }
 
   const api = async <T>(path: string): Promise<T> => {
-    const response = await fetch(`${platform.baseUrl}${path}`);
+    const response = await fetch(`${harness.platform.baseUrl}${path}`);
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };

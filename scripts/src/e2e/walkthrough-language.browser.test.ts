@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { bearerToken, createTestUser, getSharedTestDatabase, pointInUnit, staffAction, submitTestReport, type TestServer } from '@bandoso/api/testing';
-import { describeInBrowser, desktopViewport, launchBrowser, newContext, phoneViewport, screenshotPath } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, beforeEach, expect, it } from 'vitest';
+import { bearerToken, createTestUser, getSharedTestDatabase, pointInUnit, staffAction, submitTestReport } from '@bandoso/api/testing';
+import { describeInBrowser, desktopViewport, phoneViewport, screenshotPath } from './browser.ts';
 import { clickMapAt, fillReport, openReportForm, waitForTrackingCode } from './citizen-page.ts';
 import { waitForIdleMap, waitForRenderedFeatures } from './map-page.ts';
-import { startBrowserPlatform } from './platform.ts';
+import { useBrowserPlatform } from './browser-platform.ts';
 
 /**
  * Issue 17, point 9: one mechanism translates everything on screen, including what was drawn before
@@ -23,14 +23,11 @@ const englishWords = /\b(the|and|your|this|with|from|will|has|have|been|please|s
 type Finding = { screen: string; language: 'vi' | 'en'; text: string };
 
 describeInBrowser('every screen in both languages (issue 17, point 9)', () => {
-  let platform: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const harness = useBrowserPlatform();
   let names: string[] = [];
   const findings: Finding[] = [];
 
   beforeAll(async () => {
-    [platform, browser] = await Promise.all([startBrowserPlatform(), launchBrowser()]);
     const db = (await getSharedTestDatabase()).db;
     // What may stay Vietnamese in English: proper names and what people wrote, longest first (so that
     // "Đồi A1" is not taken out of "Di tích Đồi A1" before the longer name is).
@@ -46,11 +43,6 @@ describeInBrowser('every screen in both languages (issue 17, point 9)', () => {
     // The product's and the province's names are names in English too.
     names = [...rows.rows.map((row) => row.name?.trim() ?? ''), 'Bản đồ số Điện Biên', 'Điện Biên Phủ', 'Điện Biên'].filter((name) => name.length >= 2);
     names.sort((a, b) => b.length - a.length);
-  });
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await platform?.close();
   });
 
   /** Every text a person sees or hears on the page now. */
@@ -123,10 +115,9 @@ describeInBrowser('every screen in both languages (issue 17, point 9)', () => {
 
   it('the citizen screens: home, the place card, the form, the sent screen, my reports, a report with its timeline, the SOS panel, the layers', async () => {
     const db = (await getSharedTestDatabase()).db;
-    const context = await newContext(browser, { viewport: phoneViewport, hasTouch: true });
-    contexts.push(context);
+    const context = await harness.newContext({ viewport: phoneViewport, hasTouch: true });
     const page = await context.newPage();
-    await page.goto(`${platform.baseUrl}/`);
+    await page.goto(`${harness.platform.baseUrl}/`);
     await waitForRenderedFeatures(page, ['boundaries-commune-fill']);
     await bothWays(page, 'citizen home');
 
@@ -150,12 +141,12 @@ describeInBrowser('every screen in both languages (issue 17, point 9)', () => {
     // An office answers: the timeline gets the office's steps.
     const sent = await db.selectFrom('report').select(['id', 'office_id']).where('tracking_code', '=', code).executeTakeFirstOrThrow();
     const office = await db.selectFrom('office').select('code').where('id', '=', sent.office_id).executeTakeFirstOrThrow();
-    const officer = await bearerToken(platform.baseUrl, await createTestUser(db, 'officer', office.code));
-    await staffAction(platform.baseUrl, officer, sent.id, { action: 'accept' });
-    await staffAction(platform.baseUrl, officer, sent.id, { action: 'resolve', answer: 'Đã thay bóng đèn mới.' });
+    const officer = await bearerToken(harness.platform.baseUrl, await createTestUser(db, 'officer', office.code));
+    await staffAction(harness.platform.baseUrl, officer, sent.id, { action: 'accept' });
+    await staffAction(harness.platform.baseUrl, officer, sent.id, { action: 'resolve', answer: 'Đã thay bóng đèn mới.' });
     names.unshift('Đã thay bóng đèn mới.');
 
-    await page.goto(`${platform.baseUrl}/`);
+    await page.goto(`${harness.platform.baseUrl}/`);
     await waitForRenderedFeatures(page, ['boundaries-commune-fill']);
     await page.locator('.my-reports-button').click();
     await page.locator(`.report-item[data-tracking-code="${code}"]`).waitFor({ timeout: 30_000 });
@@ -180,15 +171,14 @@ describeInBrowser('every screen in both languages (issue 17, point 9)', () => {
 
   it('the heritage and planning views, with a zone open and a measurement', async () => {
     const db = (await getSharedTestDatabase()).db;
-    const context = await newContext(browser, { viewport: desktopViewport });
-    contexts.push(context);
+    const context = await harness.newContext({ viewport: desktopViewport });
     const page = await context.newPage();
-    await page.goto(`${platform.baseUrl}/heritage`);
+    await page.goto(`${harness.platform.baseUrl}/heritage`);
     await waitForRenderedFeatures(page, ['boundaries-commune-fill']);
     await waitForIdleMap(page);
     await bothWays(page, 'heritage view');
 
-    await page.goto(`${platform.baseUrl}/planning`);
+    await page.goto(`${harness.platform.baseUrl}/planning`);
     await waitForRenderedFeatures(page, ['planning-fill']);
     await bothWays(page, 'planning view');
     const zone = await db
@@ -205,10 +195,9 @@ describeInBrowser('every screen in both languages (issue 17, point 9)', () => {
 
   it('the staff screens: IOC signed out and in, the desk, the admin console', async () => {
     const db = (await getSharedTestDatabase()).db;
-    const context = await newContext(browser, { viewport: desktopViewport });
-    contexts.push(context);
+    const context = await harness.newContext({ viewport: desktopViewport });
     const page = await context.newPage();
-    await page.goto(`${platform.baseUrl}/ioc`);
+    await page.goto(`${harness.platform.baseUrl}/ioc`);
     await page.locator('#ioc-email').waitFor({ timeout: 45_000 });
     await bothWays(page, 'IOC sign-in');
     const operator = await createTestUser(db, 'ioc_operator');
@@ -221,13 +210,12 @@ describeInBrowser('every screen in both languages (issue 17, point 9)', () => {
     await page.screenshot({ path: screenshotPath('walkthrough-9-ioc-desktop-en') });
     await switchLanguage(page, 'vi');
 
-    const submitted = await submitTestReport(platform.baseUrl, { category: 'public_lighting', coordinates: await pointInUnit(db, '03127'), description: 'Cột đèn nghiêng sau bão' });
+    const submitted = await submitTestReport(harness.platform.baseUrl, { category: 'public_lighting', coordinates: await pointInUnit(db, '03127'), description: 'Cột đèn nghiêng sau bão' });
     names.unshift('Cột đèn nghiêng sau bão');
-    const desk = await newContext(browser, { viewport: desktopViewport });
-    contexts.push(desk);
+    const desk = await harness.newContext({ viewport: desktopViewport });
     const deskPage = await desk.newPage();
     const officer = await createTestUser(db, 'officer', submitted.office.code);
-    await deskPage.goto(`${platform.baseUrl}/office`);
+    await deskPage.goto(`${harness.platform.baseUrl}/office`);
     await deskPage.locator('#office-email').waitFor({ timeout: 45_000 });
     await bothWays(deskPage, 'desk sign-in');
     await deskPage.fill('#office-email', officer.email);
@@ -235,15 +223,14 @@ describeInBrowser('every screen in both languages (issue 17, point 9)', () => {
     await deskPage.press('#office-password', 'Enter');
     await deskPage.locator(`.office-item[data-tracking-code="${submitted.trackingCode}"]`).waitFor({ timeout: 45_000 });
     await bothWays(deskPage, 'desk queue');
-    await deskPage.goto(`${platform.baseUrl}/office/reports/${submitted.id}`);
+    await deskPage.goto(`${harness.platform.baseUrl}/office/reports/${submitted.id}`);
     await deskPage.locator('.office-report-title').waitFor({ timeout: 45_000 });
     await bothWays(deskPage, 'desk report');
 
-    const admin = await newContext(browser, { viewport: desktopViewport });
-    contexts.push(admin);
+    const admin = await harness.newContext({ viewport: desktopViewport });
     const adminPage = await admin.newPage();
     const administrator = await createTestUser(db, 'admin');
-    await adminPage.goto(`${platform.baseUrl}/admin`);
+    await adminPage.goto(`${harness.platform.baseUrl}/admin`);
     await adminPage.locator('#admin-email').waitFor({ timeout: 45_000 });
     await adminPage.fill('#admin-email', administrator.email);
     await adminPage.fill('#admin-password', administrator.password);

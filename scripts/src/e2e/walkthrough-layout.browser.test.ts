@@ -1,10 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestUser, getSharedTestDatabase, pointInUnit, submitTestReport, type TestServer } from '@bandoso/api/testing';
-import { describeInBrowser, desktopViewport, launchBrowser, newContext, phoneViewport, screenshotPath } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { createTestUser, getSharedTestDatabase, pointInUnit, submitTestReport } from '@bandoso/api/testing';
+import { describeInBrowser, desktopViewport, phoneViewport, screenshotPath } from './browser.ts';
 import { openReportForm } from './citizen-page.ts';
 import { jumpTo, screenPoint, waitForIdleMap, waitForRenderedFeatures } from './map-page.ts';
-import { startBrowserPlatform } from './platform.ts';
+import { useBrowserPlatform } from './browser-platform.ts';
 import { messages } from '../../../map-client/src/app/i18n.ts';
 
 type Box = { left: number; top: number; right: number; bottom: number };
@@ -16,29 +16,9 @@ type Box = { left: number; top: number; right: number; bottom: number };
  * planner's title, the IOC's frame and the open SOS dialog follow a language switch.
  */
 describeInBrowser('the walk-through layout (issue 17): floating controls, bottom sheets, the IOC on a phone', () => {
-  let platform: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   const phone = { viewport: phoneViewport, isMobile: true, hasTouch: true };
-
-  beforeAll(async () => {
-    [platform, browser] = await Promise.all([startBrowserPlatform(), launchBrowser()]);
-  }, 240_000);
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await platform?.close();
-  });
-
-  async function openPage(path: string, options: Parameters<typeof newContext>[1] = {}): Promise<{ page: Page; errors: string[] }> {
-    const context = await newContext(browser, options);
-    contexts.push(context);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(String(error.stack ?? error.message)));
-    await page.goto(`${platform.baseUrl}${path}`);
-    return { page, errors };
-  }
+  const harness = useBrowserPlatform();
+  const { openPage } = harness;
 
   /**
    * Every piece of content of `selector` that can be seen now (inside the viewport and inside the
@@ -150,7 +130,7 @@ describeInBrowser('the walk-through layout (issue 17): floating controls, bottom
   }, 120_000);
 
   it('points 1, 2 and 9, phone: the planner’s measure buttons are clear of SOS; a tapped zone’s details come into view and the place stays above the panel', async () => {
-    const changes = (await (await fetch(`${platform.baseUrl}/api/planning/changes?plan=QHC-DBP&from=2016&to=2023`)).json()) as { changes: { zoneCode: string; bbox: number[] }[] };
+    const changes = (await (await fetch(`${harness.platform.baseUrl}/api/planning/changes?plan=QHC-DBP&from=2016&to=2023`)).json()) as { changes: { zoneCode: string; bbox: number[] }[] };
     const [west, south, east, north] = changes.changes.find((change) => change.zoneCode === 'TMDV-01')!.bbox as [number, number, number, number];
     const centre: [number, number] = [(west + east) / 2, (south + north) / 2];
 
@@ -208,7 +188,7 @@ describeInBrowser('the walk-through layout (issue 17): floating controls, bottom
   }, 180_000);
 
   it('points 1 and 2, desktop: the planner’s panel and its tapped zone are clear of the SOS button', async () => {
-    const changes = (await (await fetch(`${platform.baseUrl}/api/planning/changes?plan=QHC-DBP&from=2016&to=2023`)).json()) as { changes: { zoneCode: string; bbox: number[] }[] };
+    const changes = (await (await fetch(`${harness.platform.baseUrl}/api/planning/changes?plan=QHC-DBP&from=2016&to=2023`)).json()) as { changes: { zoneCode: string; bbox: number[] }[] };
     const [west, south, east, north] = changes.changes.find((change) => change.zoneCode === 'TMDV-01')!.bbox as [number, number, number, number];
     const centre: [number, number] = [(west + east) / 2, (south + north) / 2];
     const { page } = await openPage('/planning', { viewport: desktopViewport });
@@ -305,7 +285,7 @@ describeInBrowser('the walk-through layout (issue 17): floating controls, bottom
 
   it('point 1, phone: the office desk’s panel is never under the SOS button', async () => {
     const db = (await getSharedTestDatabase()).db;
-    const sent = await submitTestReport(platform.baseUrl, { category: 'public_lighting', coordinates: await pointInUnit(db, '03253'), description: 'Đèn đường không sáng ở ngõ 5' });
+    const sent = await submitTestReport(harness.platform.baseUrl, { category: 'public_lighting', coordinates: await pointInUnit(db, '03253'), description: 'Đèn đường không sáng ở ngõ 5' });
     const officer = await createTestUser(db, 'officer', sent.office.code);
     const { page } = await openPage('/office', phone);
     await page.locator('#office-email').waitFor({ timeout: 45_000 });

@@ -1,9 +1,9 @@
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { getSharedTestDatabase, pointInUnit, submitTestReport, type TestServer } from '@bandoso/api/testing';
-import { describeInBrowser, desktopViewport, launchBrowser, newContext, phoneViewport, screenshotPath } from './browser.ts';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { getSharedTestDatabase, pointInUnit, submitTestReport } from '@bandoso/api/testing';
+import { describeInBrowser, desktopViewport, phoneViewport, screenshotPath } from './browser.ts';
 import { jumpTo, renderedProperties, screenPoint, waitForIdleMap, waitForRenderedFeatures } from './map-page.ts';
-import { startBrowserPlatform } from './platform.ts';
+import { useBrowserPlatform } from './browser-platform.ts';
 
 /**
  * Issue 17, "broken tools" (points 11–16), as a citizen, a planner and an operator meet them on a
@@ -29,32 +29,8 @@ const desktop: BrowserContextOptions = { viewport: desktopViewport };
 const city = { centre: [103.016, 21.386] as [number, number], bounds: [102.96, 21.345, 103.07, 21.425] as const };
 
 describeInBrowser('walk-through fixes: map tools, taps, offline start (issue 17, points 11–16)', () => {
-  let platform: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    [platform, browser] = await Promise.all([startBrowserPlatform(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await platform?.close();
-  });
-
-  async function openPage(path: string, options: BrowserContextOptions = {}): Promise<{ page: Page; context: BrowserContext; errors: string[]; consoleErrors: string[] }> {
-    const context = await newContext(browser, options);
-    contexts.push(context);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    const consoleErrors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
-    });
-    await page.goto(`${platform.baseUrl}${path}`);
-    return { page, context, errors, consoleErrors };
-  }
+  const harness = useBrowserPlatform();
+  const { openPage } = harness;
 
   const mapValue = <T>(page: Page, read: (map: MapHandle) => T) => page.evaluate(`(${read.toString()})(window.bandoso.map)`) as Promise<T>;
 
@@ -141,7 +117,7 @@ describeInBrowser('walk-through fixes: map tools, taps, offline start (issue 17,
     const { db } = await getSharedTestDatabase();
     const [lon, lat] = await pointInUnit(db, '03127');
     const place: [number, number] = [lon + 0.0013, lat - 0.0011];
-    const sent = await submitTestReport(platform.baseUrl, { category: 'public_lighting', coordinates: place, description: `Đèn đường hỏng trước cổng trường ${Date.now()}` });
+    const sent = await submitTestReport(harness.platform.baseUrl, { category: 'public_lighting', coordinates: place, description: `Đèn đường hỏng trước cổng trường ${Date.now()}` });
 
     const { page, errors } = await openPage('/', phone);
     await page.waitForSelector('.view-nav');
@@ -186,8 +162,8 @@ describeInBrowser('walk-through fixes: map tools, taps, offline start (issue 17,
     await page.locator(`.report-detail[data-tracking-code="${sent.trackingCode}"]`).waitFor({ timeout: 20_000 });
 
     // A heritage site: the site first (its name, its rank, its tour), reporting is one of its actions.
-    const site = (await (await fetch(`${platform.baseUrl}/api/heritage/DT-A1`)).json()) as { name: { vi: string }; position: [number, number] };
-    await page.goto(`${platform.baseUrl}/`);
+    const site = (await (await fetch(`${harness.platform.baseUrl}/api/heritage/DT-A1`)).json()) as { name: { vi: string }; position: [number, number] };
+    await page.goto(`${harness.platform.baseUrl}/`);
     await page.waitForSelector('.view-nav');
     await showHigh(site.position, 15);
     await waitForRenderedFeatures(page, ['heritage-point']);
@@ -290,8 +266,8 @@ describeInBrowser('walk-through fixes: map tools, taps, offline start (issue 17,
     // Before the fix: "Failed to load resource: … 401 (Unauthorized)" for /api/auth/me.
     expect(consoleErrors).toEqual([]);
     expect(errors).toEqual([]);
-    expect((await fetch(`${platform.baseUrl}/api/auth/me`)).status).toBe(401);
-    const session = await fetch(`${platform.baseUrl}/api/auth/session`);
+    expect((await fetch(`${harness.platform.baseUrl}/api/auth/me`)).status).toBe(401);
+    const session = await fetch(`${harness.platform.baseUrl}/api/auth/session`);
     expect(session.status).toBe(200);
     expect(await session.json()).toEqual({ user: null });
   }, 120_000);
