@@ -5,13 +5,26 @@ import { jumpTo, screenPoint, waitForIdleMap, waitForRenderedFeatures } from './
 
 /** Helpers for the citizen report flow in the browser tests. */
 
-/** Moves the map to a place and clicks it there, as a person would (the pin goes there). */
+/**
+ * Moves the map to a place and clicks it there, as a person would (the pin goes there). On the citizen
+ * map a click on something already there (a report another test pinned at the same point, a heritage
+ * site) shows what was tapped first; the person then chooses "report a new problem here", as here.
+ */
 export async function clickMapAt(page: Page, lngLat: [number, number], zoom = 16): Promise<void> {
   await waitForRenderedFeatures(page, ['boundaries-commune-fill']);
   await jumpTo(page, lngLat, zoom);
   await waitForIdleMap(page);
   const point = await screenPoint(page, lngLat);
   await page.mouse.click(point.x, point.y);
+  // Only the citizen's map (at /) pins a place; the other views answer a click their own way.
+  if (new URL(page.url()).pathname !== '/') return;
+  const placeCard = page.locator('.place-card');
+  const pickCard = page.locator('.map-pick-report-here');
+  await placeCard.or(pickCard).first().waitFor({ timeout: 30_000 });
+  if (await pickCard.isVisible()) {
+    await pickCard.click();
+    await placeCard.waitFor({ timeout: 30_000 });
+  }
 }
 
 /** From the place card: "report a problem here", then waits until the categories are in the form. */
