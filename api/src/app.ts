@@ -9,6 +9,7 @@ import type { DatabaseHandle } from './db/database.ts';
 import { createErrorHandler, createErrorResponder, notFoundHandler } from './http/error-handler.ts';
 import { ThrottledLog } from './logging/throttled-log.ts';
 import { refuseNulCharacters } from './http/validate-input.ts';
+import { refuseOversizedBodies } from './http/body-limit.ts';
 import { createBoundariesRouter } from './modules/boundaries/boundaries.routes.ts';
 import { createHealthRouter } from './modules/health/health.routes.ts';
 import { authenticate } from './modules/auth/auth.middleware.ts';
@@ -19,7 +20,7 @@ import { ReportCalendarSource } from './modules/reports/report-calendar.ts';
 import { ReportFeed } from './modules/reports/report-feed.service.ts';
 import type { ReportsContext } from './modules/reports/reports-context.ts';
 import { createOfficesRouter } from './modules/offices/offices.routes.ts';
-import { createReportsRouter } from './modules/reports/reports.routes.ts';
+import { createReportsRouter, MAX_MULTIPART_BYTES } from './modules/reports/reports.routes.ts';
 import { createStatisticsRouter } from './modules/stats/stats.routes.ts';
 import { createOpen311Router, createOpen311ErrorHandler } from './modules/open311/open311.routes.ts';
 import { createWebhooksRouter, keepRawWebhookBody } from './modules/webhooks/webhooks.routes.ts';
@@ -35,6 +36,10 @@ import { HeritageService } from './modules/heritage/heritage.service.ts';
 import { createCamerasModule, type CamerasModule } from './modules/cameras/cameras-module.ts';
 import { createClientConfigRouter, createWebClientRouter } from './modules/web/web.routes.ts';
 import { createStylesRouter } from './modules/styles/styles.routes.ts';
+import { MetricsAccess } from './modules/metrics/metrics-access.ts';
+import { createMetricsRouter } from './modules/metrics/metrics.routes.ts';
+import { PlatformMetrics } from './modules/metrics/metrics.service.ts';
+import { timeRequests } from './modules/metrics/request-metrics.ts';
 
 export interface AppDependencies {
   config: AppConfig;
@@ -83,6 +88,10 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   // public, read no body, and come by the hundred per second while a map pans (see serveTiles).
   // Their errors still reach the one error handler, which logs every 5xx.
   const tiles = new TilesService(database, logger, { cacheBytes: config.tileCacheBytes });
+  // GET /metrics reads the counts where they live (tile cache, pool, live feed). A read replica, once
+  // configured, passes `replicaLagSeconds` here to export bandoso_replica_lag_seconds.
+  const metrics = new PlatformMetrics({ database, tiles, feed: reportFeed }, { databaseTimeoutMs: config.healthTimeoutMs });
+  const timeRequest = timeRequests(metrics);
   const tileHandler = serveTiles(tiles);
   app.use(tileHandler);
   app.use(createTilesRouter(tiles));
@@ -100,6 +109,10 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
         response.statusCode === 503 && response.hasHeader('retry-after') ? 'debug' : error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'info' : 'debug',
     }),
   );
+  // Before authentication: its bearer token is METRICS_TOKEN, not a user's.
+  app.use(createMetricsRouter(metrics, new MetricsAccess(config.metrics)));
+  // A Content-Length past what any route takes: 413 before the body is read (uploads: the photos' limits).
+  app.use(refuseOversizedBodies({ multipartBytes: MAX_MULTIPART_BYTES, otherBytes: 1024 * 1024 }));
   // keepRawWebhookBody: signed webhook requests are verified over their exact bytes.
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: keepRawWebhookBody }));
   app.use(refuseNulCharacters);
@@ -115,7 +128,7 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   app.use(createBoundariesRouter(database.db));
   app.use(createAuthRouter(database.db));
   app.use(createOfficesRouter(database.db));
-  app.use(createReportsRouter(reports, reportFeed, { submissionsPerHour: config.reports.submissionsPerHour, cameraStatus: cameras.statusFeed }));
+  app.use(createReportsRouter(reports, reportFeed, { submissionsPerHour: config.reports.submissionsPerHour, cameraStatus: cameras.statusFeed, sse: config.sse }));
   app.use(createAdminRouter(database.db, reports.calendar));
   app.use(createStatisticsRouter(database.db));
   app.use(createWebhooksRouter(reports, { allowedNetworks: config.webhooks.allowedNetworks }));
@@ -135,6 +148,7 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
     // A tile request Express need not see is answered before it, and so are its errors (running it
     // through Express again would run its query again); anything else goes to Express.
     handler: (request, response) => {
+      timeRequest(request, response);
       const fallBack = (error?: unknown) => {
         if (error === undefined) app(request, response);
         else if (response.headersSent) response.destroy();

@@ -102,7 +102,7 @@ export async function startPlatform(config: AppConfig, logger: Logger): Promise<
     if (database.backend === 'embedded') await prepareDatabase(database, { seed: config.seedSampleData, logger, demoPassword: config.demoPassword });
     const instance = createApp({ config, database, logger });
     await instance.ready();
-    const server = await listen(instance.handler, config.port, config.host);
+    const server = await listen(instance.handler, config.port, config.host, config.http);
     const watcher = startDeadlineWatcher(instance.reports, config.reports.deadlineCheckIntervalS, logger);
     const webhookDispatcher = startWebhookDispatcher(database, logger, { targetPolicy: { allowedNetworks: config.webhooks.allowedNetworks } });
     const retention = startRetention(database.db, config.retention, config.retention.intervalS, logger);

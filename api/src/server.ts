@@ -14,10 +14,28 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function listen(handler: http.RequestListener, port: number, host: string): Promise<RunningServer> {
+export interface ListenOptions {
+  /** Milliseconds a client has to send a request's headers (HTTP_HEADERS_TIMEOUT_S); default 30 s. */
+  headersTimeoutMs?: number;
+  /**
+   * Milliseconds a client has to send a whole request, body included (HTTP_REQUEST_TIMEOUT_S); 0: no
+   * limit; default 300 s. Node counts only the receiving: a long-lived event stream (a GET, received
+   * at once) is not cut by it.
+   */
+  requestTimeoutMs?: number;
+}
+
+export async function listen(handler: http.RequestListener, port: number, host: string, options: ListenOptions = {}): Promise<RunningServer> {
   const responses = new Set<http.ServerResponse>();
   let closing = false;
-  const server = http.createServer((request, response) => {
+  const requestTimeout = options.requestTimeoutMs ?? 300_000;
+  // Node refuses a headers timeout longer than a (non-zero) request timeout.
+  const headersTimeout = requestTimeout > 0 ? Math.min(options.headersTimeoutMs ?? 30_000, requestTimeout) : (options.headersTimeoutMs ?? 30_000);
+  // Slow clients (headers sent a byte at a time, a body that never ends) get 408 and lose the
+  // connection; Node checks every `connectionsCheckingInterval` ms (30 s by default: too coarse for
+  // short timeouts).
+  const connectionsCheckingInterval = Math.max(100, Math.min(30_000, Math.floor(Math.min(headersTimeout, requestTimeout || headersTimeout) / 4)));
+  const server = http.createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval }, (request, response) => {
     responses.add(response);
     response.once('close', () => responses.delete(response));
     if (closing) response.setHeader('Connection', 'close');

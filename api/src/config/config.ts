@@ -127,6 +127,31 @@ const environmentSchema = z.object({
   RETENTION_INTERVAL_S: z.coerce.number().int().min(0).max(604_800).default(3600),
   /** Seed demo staff accounts with this password (only together with the sample data). Unset: none. */
   DEMO_PASSWORD: z.string().min(8).optional(),
+  /**
+   * Networks whose clients may read GET /metrics (comma-separated CIDRs or addresses; the client
+   * address is the one TRUST_PROXY yields, as for rate limits). Default: this host only.
+   */
+  METRICS_ALLOWED_NETWORKS: z
+    .string()
+    .default('127.0.0.0/8,::1')
+    .superRefine((value, context) => {
+      const problem = networksProblem(value);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    })
+    .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== '')),
+  /** A token (≥ 16 characters) that lets a scraper elsewhere read /metrics with `Authorization: Bearer <token>`. Unset: networks only. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24)').optional(),
+  /** Live-feed (SSE) connections this process holds at most; more are answered 503 with Retry-After. */
+  SSE_MAX_CLIENTS: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+  /** Live-feed connections one client (address, after TRUST_PROXY) may hold at once; more are answered 429. */
+  SSE_MAX_CLIENTS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Seconds a client has to send a request's headers (slow-header clients are cut with 408). */
+  HTTP_HEADERS_TIMEOUT_S: z.coerce.number().min(1).max(3600).default(30),
+  /**
+   * Seconds a client has to send a whole request, body included (uploads on slow links need time);
+   * 0: no limit. Only receiving counts: a live-feed stream is not cut by it.
+   */
+  HTTP_REQUEST_TIMEOUT_S: z.coerce.number().min(0).max(86_400).default(300),
 });
 
 /** The names Express's `trust proxy` knows, besides addresses and CIDRs. */
@@ -199,6 +224,12 @@ export type AppConfig = Readonly<{
     urlSecret: string;
   }>;
   retention: Readonly<{ idempotencyKeyDays: number; webhookLogDays: number; intervalS: number }>;
+  /** Who may read GET /metrics (METRICS_ALLOWED_NETWORKS, METRICS_TOKEN). */
+  metrics: Readonly<{ allowedNetworks: readonly string[]; token: string | undefined }>;
+  /** Live-feed (SSE) connection caps, per process. */
+  sse: Readonly<{ maxClients: number; maxClientsPerIp: number }>;
+  /** Node's server timeouts (ms): headers, whole request (0: none). */
+  http: Readonly<{ headersTimeoutMs: number; requestTimeoutMs: number }>;
 }>;
 
 export class ConfigError extends Error {}
@@ -271,5 +302,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       webhookLogDays: values.RETENTION_WEBHOOK_LOG_DAYS,
       intervalS: values.RETENTION_INTERVAL_S,
     }),
+    metrics: Object.freeze({ allowedNetworks: Object.freeze(values.METRICS_ALLOWED_NETWORKS), token: values.METRICS_TOKEN }),
+    sse: Object.freeze({ maxClients: values.SSE_MAX_CLIENTS, maxClientsPerIp: values.SSE_MAX_CLIENTS_PER_IP }),
+    http: Object.freeze({ headersTimeoutMs: seconds(values.HTTP_HEADERS_TIMEOUT_S), requestTimeoutMs: seconds(values.HTTP_REQUEST_TIMEOUT_S) }),
   });
 }

@@ -42,6 +42,16 @@ export interface DatabaseHandle {
   notificationState(): NotificationState;
   /** Embedded only: the whole data folder as a tarball (test templates, backups). */
   dumpDataDir?(): Promise<Blob>;
+  /** This process's connections for queries (not the notification listener's), for /metrics. */
+  poolStatus?(): ConnectionPoolStatus;
+}
+
+/** Connections of the pool (embedded: PGlite's one connection): made, idle, and queries waiting for one. */
+export interface ConnectionPoolStatus {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
 }
 
 export interface OpenEmbeddedOptions {
@@ -134,6 +144,7 @@ export async function openServerDatabase(url: string, options: ServerDatabaseOpt
     location: redactUrl(url),
     listen: (channel, handlers) => listener.subscribe(channel, handlers),
     notificationState: () => listener.state,
+    poolStatus: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: options.poolSize ?? 10 }),
     async close() {
       await listener.close();
       await db.destroy();
@@ -207,7 +218,8 @@ export async function openEmbeddedDatabase(options: OpenEmbeddedOptions): Promis
     lock?.release();
     throw error;
   }
-  const db = new Kysely<Database>({ dialect: new PgliteDialect(client) });
+  const dialect = new PgliteDialect(client);
+  const db = new Kysely<Database>({ dialect });
   let closed = false;
   return {
     db,
@@ -224,6 +236,10 @@ export async function openEmbeddedDatabase(options: OpenEmbeddedOptions): Promis
       };
     },
     notificationState: () => (closed ? 'closed' : 'listening'),
+    poolStatus: () => {
+      const { inUse, waiting } = dialect.connectionStatus();
+      return { total: 1, idle: inUse ? 0 : 1, waiting, max: 1 };
+    },
     async close() {
       closed = true;
       await db.destroy();

@@ -25,9 +25,15 @@ import {
  */
 export class PgliteDialect implements Dialect {
   readonly #client: PGlite;
+  #driver: PgliteDriver | undefined;
 
   constructor(client: PGlite) {
     this.#client = client;
+  }
+
+  /** Whether the one connection is lent out, and how many wait for it (for /metrics). */
+  connectionStatus(): { inUse: boolean; waiting: number } {
+    return { inUse: this.#driver?.inUse ?? false, waiting: this.#driver?.waiting ?? 0 };
   }
 
   createAdapter(): DialectAdapter {
@@ -35,7 +41,8 @@ export class PgliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new PgliteDriver(this.#client);
+    this.#driver = new PgliteDriver(this.#client);
+    return this.#driver;
   }
 
   createIntrospector(db: Kysely<any>): DatabaseIntrospector {
@@ -51,6 +58,8 @@ class PgliteDriver implements Driver {
   readonly #connection: PgliteConnection;
   #queue: Promise<void> = Promise.resolve();
   #releaseCurrent: (() => void) | undefined;
+  /** Users queued behind the current one (read by metrics). */
+  waiting = 0;
 
   constructor(client: PGlite) {
     this.#connection = new PgliteConnection(client);
@@ -58,13 +67,19 @@ class PgliteDriver implements Driver {
 
   async init(): Promise<void> {}
 
+  get inUse(): boolean {
+    return this.#releaseCurrent !== undefined;
+  }
+
   async acquireConnection(): Promise<DatabaseConnection> {
     const previous = this.#queue;
     let release!: () => void;
     this.#queue = new Promise<void>((resolve) => {
       release = resolve;
     });
+    this.waiting += 1;
     await previous;
+    this.waiting -= 1;
     this.#releaseCurrent = release;
     return this.#connection;
   }

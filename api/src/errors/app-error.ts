@@ -18,6 +18,8 @@ export const errorStatusByCode = {
   DATABASE_UNAVAILABLE: 503,
   /** A camera's stream could not be read through the relay (the camera or its network is down). */
   CAMERA_UNAVAILABLE: 503,
+  /** The process holds as many of a resource (live-feed streams) as it is allowed; Retry-After says when to come back. */
+  SERVER_BUSY: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatusByCode;

@@ -30,7 +30,7 @@ export async function startTestServer(database: DatabaseHandle, environment: Rec
   });
   const instance = createApp({ config, database, logger: createLogger(config.logLevel) });
   await instance.ready();
-  const server = await listen(instance.handler, 0, '127.0.0.1');
+  const server = await listen(instance.handler, 0, '127.0.0.1', config.http);
   return {
     baseUrl: `http://127.0.0.1:${server.port}`,
     instance,

@@ -81,6 +81,11 @@ export class ReportFeed {
     this.#emitter.setMaxListeners(0);
   }
 
+  /** Streams connected now (read by /metrics). */
+  get subscriberCount(): number {
+    return this.#subscribers.size;
+  }
+
   /** Subscribes to the database's notifications (once). */
   start(): void {
     this.#subscription ??= this.database.listen('report_events', {

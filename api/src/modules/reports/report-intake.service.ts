@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import type { SubmissionReceipt } from '@bandoso/contracts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database-schema.ts';
@@ -53,7 +54,7 @@ export async function submitReport(
   if (photos.length > MAX_PHOTOS) {
     throw new AppError('VALIDATION_FAILED', `At most ${MAX_PHOTOS} photos per report.`, { vi: `Tối đa ${MAX_PHOTOS} ảnh cho mỗi phản ánh.` });
   }
-  const requestHash = hashRequest(input, photos);
+  const requestHash = await hashRequest(input, photos);
   if (options.idempotencyKey) {
     const previous = options.previous === undefined ? await findPreviousSubmission(db, options.idempotencyKey) : options.previous;
     if (previous) return replay(previous, requestHash);
@@ -205,8 +206,13 @@ async function uniqueTrackingCode(db: Parameters<typeof repository.trackingCodeE
   throw new Error('could not find a free tracking code in 10 attempts');
 }
 
-function hashRequest(input: SubmitReportInput, photos: UploadedFile[]): string {
+async function hashRequest(input: SubmitReportInput, photos: UploadedFile[]): Promise<string> {
   const hash = createHash('sha256').update(JSON.stringify(input));
-  for (const photo of photos) hash.update(createHash('sha256').update(photo.bytes).digest());
+  // Uploads are files on disk: hashed as they are read, never held whole.
+  for (const photo of photos) {
+    const photoHash = createHash('sha256');
+    for await (const chunk of createReadStream(photo.path)) photoHash.update(chunk as Buffer);
+    hash.update(photoHash.digest());
+  }
   return hash.digest('hex');
 }

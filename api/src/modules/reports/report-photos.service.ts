@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
 import type { Transaction } from 'kysely';
 import type { Database, PhotoRole } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
@@ -7,18 +8,22 @@ import type { StoredPhotoPaths } from '../photos/photo-storage.ts';
 import type { ReportsContext } from './reports-context.ts';
 import * as repository from './reports.repository.ts';
 
-/** A photo as it came in a multipart request. */
+/**
+ * A photo as it came in a multipart request: streamed to a temporary file (never held in memory
+ * while it arrives), deleted by the route once the response is sent.
+ */
 export interface UploadedFile {
-  bytes: Buffer;
+  path: string;
+  size: number;
   fileName: string | undefined;
 }
 
-/** Checks and converts uploaded photos, naming the faulty one. */
+/** Checks and converts uploaded photos (read one at a time from their files), naming the faulty one. */
 export async function processUploadedPhotos(photos: UploadedFile[]): Promise<ProcessedPhoto[]> {
   const processed: ProcessedPhoto[] = [];
   for (const [index, photo] of photos.entries()) {
     try {
-      processed.push(await processPhoto(photo.bytes, photo.fileName));
+      processed.push(await processPhoto(await fs.readFile(photo.path), photo.fileName));
     } catch (error) {
       if (error instanceof PhotoRejectedError) {
         throw new AppError(error.code, `Photo ${index + 1}: ${error.message}`, {

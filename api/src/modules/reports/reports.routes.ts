@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { cameraStatusEvent, feedPositionEvent, reportStatuses, type CameraStatusEventData, type FeedPositionData } from '@bandoso/contracts';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -38,53 +42,144 @@ export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 /** How long a new live-feed stream waits for the feed to be live (start-up, a reconnect) before 503. */
 const FEED_WAIT_MS = 2000;
 
-const upload = multer({
-  storage: multer.memoryStorage(),
-  limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS, fields: 5, fieldSize: 256 * 1024, parts: MAX_PHOTOS + 5 },
-});
+/**
+ * The largest multipart body a route takes: every photo at its largest, plus the JSON part and the
+ * framing. A larger `Content-Length` is refused before the body is read; a chunked body is cut off
+ * once it passes it.
+ */
+export const MAX_MULTIPART_BYTES = MAX_PHOTOS * MAX_PHOTO_BYTES + 1024 * 1024;
+
+const megabytes = (bytes: number): string => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+
+function bodyTooLarge(): AppError {
+  return new AppError('PAYLOAD_TOO_LARGE', `The request body is too large: at most ${megabytes(MAX_MULTIPART_BYTES)} is accepted (${MAX_PHOTOS} photos of at most ${megabytes(MAX_PHOTO_BYTES)} each).`, {
+    vi: `Nội dung gửi lên vượt quá ${megabytes(MAX_MULTIPART_BYTES)} (tối đa ${MAX_PHOTOS} ảnh, mỗi ảnh ${megabytes(MAX_PHOTO_BYTES)}).`,
+  });
+}
+
+function photoTooLarge(): AppError {
+  return new AppError('PAYLOAD_TOO_LARGE', `Each photo must be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB.`, { vi: `Mỗi ảnh tối đa ${MAX_PHOTO_BYTES / 1024 / 1024} MB.` });
+}
+
+/** Refuses a request at once, closing its connection so that the rest of its body is never read. */
+const refusals = new WeakMap<Request, (error: AppError) => void>();
+
+/**
+ * Multer writing photos to temporary files in `uploadDir` (never holding them in memory); a photo
+ * past its size limit is refused the moment it passes it, not once the whole body has arrived.
+ */
+function createUpload(uploadDir: string) {
+  const disk = multer.diskStorage({ destination: uploadDir, filename: (_request, _file, callback) => callback(null, randomUUID()) });
+  const storage: multer.StorageEngine = {
+    _handleFile(request, file, callback) {
+      file.stream.once('limit', () => {
+        refusals.get(request)?.(photoTooLarge());
+        // The part would end only once the rest of the body arrived, and it is not read: end the write now.
+        file.stream.destroy();
+      });
+      disk._handleFile(request, file, (error, info) => {
+        // A write that failed (or was cut off) leaves a partial file that multer does not list.
+        if (error && typeof file.path === 'string') fs.rm(file.path, { force: true }).catch(() => undefined);
+        callback(error, info);
+      });
+    },
+    _removeFile: (request, file, callback) => disk._removeFile(request, file, callback),
+  };
+  return multer({
+    storage,
+    limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS, fields: 5, fieldSize: 256 * 1024, parts: MAX_PHOTOS + 5 },
+  });
+}
+
+/** The temporary files of a request's uploads (deleted once it is answered). */
+function uploadedFiles(request: Request): Express.Multer.File[] {
+  const files = request.files as Record<string, Express.Multer.File[]> | Express.Multer.File[] | undefined;
+  if (!files) return [];
+  return Array.isArray(files) ? files : Object.values(files).flat();
+}
 
 /** Reads multipart bodies (a JSON part + `photos`), mapping multer's errors to the API's. */
-function multipartWith(jsonField: string) {
+function multipartWith(upload: multer.Multer, jsonField: string) {
   const parse = upload.fields([{ name: 'photos', maxCount: MAX_PHOTOS }]);
   return (request: Request, response: Response, next: NextFunction) => {
     if (!request.is('multipart/form-data')) {
       next();
       return;
     }
+    let settled = false;
+    const settle = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      next(error);
+    };
+    const refuse = (error: AppError) => {
+      if (settled) return;
+      // The rest of the body is not worth reading: the connection closes once the answer is sent.
+      response.setHeader('Connection', 'close');
+      settle(error);
+    };
+    const declared = Number(request.get('content-length'));
+    if (Number.isFinite(declared) && declared > MAX_MULTIPART_BYTES) {
+      refuse(bodyTooLarge());
+      return;
+    }
+    refusals.set(request, refuse);
+    // The temporary files go whatever the outcome: once the answer is sent (after the handler is
+    // done with them), or when the connection closes. Multer deletes the files of a body it aborts.
+    const removeFiles = () => {
+      // Multer lists a file still being written without its path: it deletes those itself if it aborts.
+      for (const file of uploadedFiles(request)) if (typeof file.path === 'string') fs.rm(file.path, { force: true }).catch(() => undefined);
+    };
+    const end = response.end.bind(response) as (...args: unknown[]) => Response;
+    response.end = ((...args: unknown[]) => {
+      const result = end(...args);
+      removeFiles();
+      return result;
+    }) as Response['end'];
+    // A chunked body has no length to check first: counted as it arrives, cut off past the limit.
+    let received = 0;
+    request.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > MAX_MULTIPART_BYTES) refuse(bodyTooLarge());
+    });
     parse(request, response, (error: unknown) => {
+      if (settled) return;
       if (!error) {
         const field = (request.body as Record<string, unknown> | undefined)?.[jsonField];
         if (typeof field !== 'string') {
-          next(new AppError('VALIDATION_FAILED', `A multipart request needs a "${jsonField}" part holding the JSON.`, { vi: `Thiếu phần "${jsonField}" (JSON).` }));
+          settle(new AppError('VALIDATION_FAILED', `A multipart request needs a "${jsonField}" part holding the JSON.`, { vi: `Thiếu phần "${jsonField}" (JSON).` }));
           return;
         }
         try {
           request.body = JSON.parse(field);
         } catch {
-          next(new AppError('VALIDATION_FAILED', `The "${jsonField}" part is not valid JSON.`, { vi: `Phần "${jsonField}" không phải JSON hợp lệ.` }));
+          settle(new AppError('VALIDATION_FAILED', `The "${jsonField}" part is not valid JSON.`, { vi: `Phần "${jsonField}" không phải JSON hợp lệ.` }));
           return;
         }
-        next();
+        settle();
         return;
       }
       if (error instanceof multer.MulterError) {
-        const messages: Record<string, [number, string, string]> = {
-          LIMIT_FILE_SIZE: [413, `Each photo must be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB.`, `Mỗi ảnh tối đa ${MAX_PHOTO_BYTES / 1024 / 1024} MB.`],
-          LIMIT_FILE_COUNT: [400, `At most ${MAX_PHOTOS} photos.`, `Tối đa ${MAX_PHOTOS} ảnh.`],
-          LIMIT_UNEXPECTED_FILE: [400, `Files go in the "photos" field (at most ${MAX_PHOTOS}).`, `Ảnh phải gửi trong trường "photos" (tối đa ${MAX_PHOTOS}).`],
+        if (error.code === 'LIMIT_FILE_SIZE') {
+          settle(photoTooLarge());
+          return;
+        }
+        const messages: Record<string, [string, string]> = {
+          LIMIT_FILE_COUNT: [`At most ${MAX_PHOTOS} photos.`, `Tối đa ${MAX_PHOTOS} ảnh.`],
+          LIMIT_UNEXPECTED_FILE: [`Files go in the "photos" field (at most ${MAX_PHOTOS}).`, `Ảnh phải gửi trong trường "photos" (tối đa ${MAX_PHOTOS}).`],
         };
-        const [status, message, vi] = messages[error.code] ?? [400, `The multipart body is malformed: ${error.message}`, 'Nội dung gửi lên không hợp lệ.'];
-        next(new AppError(status === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED', message, { vi }));
+        const [message, vi] = messages[error.code] ?? [`The multipart body is malformed: ${error.message}`, 'Nội dung gửi lên không hợp lệ.'];
+        settle(new AppError('VALIDATION_FAILED', message, { vi }));
         return;
       }
-      next(new AppError('VALIDATION_FAILED', `The multipart body could not be read: ${(error as Error).message}`, { vi: 'Không đọc được nội dung gửi lên.' }));
+      settle(new AppError('VALIDATION_FAILED', `The multipart body could not be read: ${(error as Error).message}`, { vi: 'Không đọc được nội dung gửi lên.' }));
     });
   };
 }
 
 function uploadedPhotos(request: Request): UploadedFile[] {
   const files = (request.files as Record<string, Express.Multer.File[]> | undefined)?.photos ?? [];
-  return files.map((file) => ({ bytes: file.buffer, fileName: file.originalname }));
+  return files.map((file) => ({ path: file.path, size: file.size, fileName: file.originalname }));
 }
 
 export const staffListQuerySchema = z
@@ -136,11 +231,21 @@ export interface ReportsRouterOptions {
   submissionsPerHour: number;
   /** Camera health changes, sent on the live feed as `camera.status` (restricted cameras to the IOC and admins only). */
   cameraStatus?: { subscribe(listener: (event: CameraStatusEventData) => void): () => void };
+  /** Folder of uploads' temporary files. Default: a new folder under the system's temporary one. */
+  uploadDir?: string;
+  /** Live-feed streams held at most: in all (503 beyond, SSE_MAX_CLIENTS) and per client address (429, SSE_MAX_CLIENTS_PER_IP). */
+  sse?: { maxClients: number; maxClientsPerIp: number };
 }
+
+/** Retry-After (seconds) of a live feed refused because the process holds as many streams as it may. */
+const SSE_BUSY_RETRY_AFTER_S = 30;
 
 export function createReportsRouter(context: ReportsContext, feed: ReportFeed, options: ReportsRouterOptions): Router {
   const router = Router();
   const { db } = context;
+  const upload = createUpload(options.uploadDir ?? mkdtempSync(path.join(os.tmpdir(), 'bandoso-uploads-')));
+  const sse = options.sse ?? { maxClients: 2000, maxClientsPerIp: 20 };
+  const streams = { total: 0, byClient: new Map<string, number>() };
 
   router.get('/api/categories', async (_request, response) => {
     response.set('Cache-Control', 'public, max-age=60').json({ categories: await listPublicCategories(db) });
@@ -170,7 +275,7 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
       ),
   });
 
-  router.post('/api/reports', submissionLimiter, requireBodyType, multipartWith('report'), async (request, response) => {
+  router.post('/api/reports', submissionLimiter, requireBodyType, multipartWith(upload, 'report'), async (request, response) => {
     const input = parseInput(submitReportSchema, request.body, 'body');
     const rawKey = request.get('idempotency-key');
     const idempotencyKey = rawKey === undefined ? undefined : parseInput(idempotencyKeySchema, rawKey, 'body');
@@ -200,6 +305,28 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
   });
 
   router.get('/api/reports/events', async (request, response) => {
+    // Capped in all and per client (its address as TRUST_PROXY yields it, like the rate limits).
+    const client = request.ip ?? request.socket.remoteAddress ?? '';
+    if (streams.total >= sse.maxClients) {
+      response.set('Retry-After', String(SSE_BUSY_RETRY_AFTER_S));
+      throw new AppError('SERVER_BUSY', `The live feed is full (${sse.maxClients} connections). Try again in ${SSE_BUSY_RETRY_AFTER_S} seconds.`, {
+        vi: `Kênh cập nhật trực tiếp đang quá tải. Vui lòng thử lại sau ${SSE_BUSY_RETRY_AFTER_S} giây.`,
+      });
+    }
+    if ((streams.byClient.get(client) ?? 0) >= sse.maxClientsPerIp) {
+      response.set('Retry-After', String(SSE_BUSY_RETRY_AFTER_S));
+      throw new AppError('RATE_LIMITED', `Too many live-feed connections from this address: at most ${sse.maxClientsPerIp} at once. Close one (another tab?) and try again.`, {
+        vi: `Quá nhiều kết nối cập nhật trực tiếp từ địa chỉ này (tối đa ${sse.maxClientsPerIp}). Hãy đóng bớt một kết nối (tab khác?) rồi thử lại.`,
+      });
+    }
+    streams.total += 1;
+    streams.byClient.set(client, (streams.byClient.get(client) ?? 0) + 1);
+    response.once('close', () => {
+      streams.total -= 1;
+      const left = (streams.byClient.get(client) ?? 1) - 1;
+      if (left > 0) streams.byClient.set(client, left);
+      else streams.byClient.delete(client);
+    });
     const header = request.get('last-event-id') ?? (typeof request.query.lastEventId === 'string' ? request.query.lastEventId : undefined);
     const lastSeq = header !== undefined && /^\d{1,18}$/.test(header) ? Number(header) : null;
     // Refused with 503 (and Retry-After) while the feed cannot hear new reports or read what was
@@ -281,7 +408,7 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
     response.json(await getPublicReport(db, trackingCode));
   });
 
-  router.post('/api/reports/:trackingCode/information', multipartWith('information'), async (request, response) => {
+  router.post('/api/reports/:trackingCode/information', multipartWith(upload, 'information'), async (request, response) => {
     const trackingCode = parseInput(trackingCodeSchema, request.params.trackingCode, 'path');
     const body = parseInput(citizenInformationSchema, request.body, 'body');
     await addCitizenInformation(context, trackingCode, body.token ?? request.get('x-reporter-token'), body.note, uploadedPhotos(request));
@@ -328,7 +455,7 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
     response.set('Cache-Control', 'no-store').json(await listDuplicateCandidates(db, request.principal!, reportId, query.radiusM));
   });
 
-  router.post('/api/staff/reports/:reportId/actions', staff, multipartWith('action'), async (request, response) => {
+  router.post('/api/staff/reports/:reportId/actions', staff, multipartWith(upload, 'action'), async (request, response) => {
     const reportId = parseInput(uuidSchema, request.params.reportId, 'path');
     const action = parseInput(staffActionSchema, request.body, 'body');
     await performStaffAction(context, request.principal!, reportId, action, uploadedPhotos(request));

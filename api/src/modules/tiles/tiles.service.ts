@@ -41,6 +41,8 @@ export class TilesService {
   /** Boundary sets by name, and the set in force by day; forgotten on any boundary change. */
   readonly #sets = new Map<string, Promise<BoundarySetRow | undefined>>();
   #listening: Promise<void> | undefined;
+  /** Tiles answered from the cache, and built (or joined while being built): read by /metrics. */
+  readonly served = { hits: 0, misses: 0 };
 
   constructor(database: DatabaseHandle, logger: Logger, options: TilesServiceOptions = {}) {
     this.#database = database;
@@ -120,10 +122,13 @@ export class TilesService {
   /** One tile, current as of the moment of the call. */
   async tile(layer: LayerDefinition, tile: TileAddress, query: LayerQuery): Promise<TileResponse> {
     // Only boundary layers read memoised state (the boundary set in force) to build the request.
-    return this.server.getTile(async () => {
+    const answer = await this.server.getTile(async () => {
       const { parameters, variant } = await this.resolveParameters(layer, query);
       return { layer, tile, parameters, variant };
     }, layer.usesBoundarySet);
+    if (answer.cached) this.served.hits += 1;
+    else this.served.misses += 1;
+    return answer;
   }
 
   async bounds(layer: LayerDefinition, parameters: LayerParameters): Promise<LonLatBounds> {
