@@ -11,6 +11,8 @@ import { ThrottledLog } from './logging/throttled-log.ts';
 import { refuseNulCharacters } from './http/validate-input.ts';
 import { refuseOversizedBodies } from './http/body-limit.ts';
 import { createBoundariesRouter } from './modules/boundaries/boundaries.routes.ts';
+import { attachLocateIndex } from './modules/boundaries/locate-index.ts';
+import { attachOfficeIndex } from './modules/offices/office-index.ts';
 import { createHealthRouter } from './modules/health/health.routes.ts';
 import { authenticate } from './modules/auth/auth.middleware.ts';
 import { createAdminRouter } from './modules/admin/admin.routes.ts';
@@ -40,6 +42,7 @@ import { MetricsAccess } from './modules/metrics/metrics-access.ts';
 import { createMetricsRouter } from './modules/metrics/metrics.routes.ts';
 import { PlatformMetrics } from './modules/metrics/metrics.service.ts';
 import { timeRequests } from './modules/metrics/request-metrics.ts';
+import { answerClusterMetrics } from './cluster/cluster-worker.ts';
 
 export interface AppDependencies {
   config: AppConfig;
@@ -88,9 +91,14 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   // public, read no body, and come by the hundred per second while a map pans (see serveTiles).
   // Their errors still reach the one error handler, which logs every 5xx.
   const tiles = new TilesService(database, logger, { cacheBytes: config.tileCacheBytes });
-  // GET /metrics reads the counts where they live (tile cache, pool, live feed). A read replica, once
-  // configured, passes `replicaLagSeconds` here to export bandoso_replica_lag_seconds.
+  // Locating and routing from memory (LOCATE_INDEX): built in the background, SQL until it is ready.
+  const locateIndex = config.locateIndex ? attachLocateIndex(database, logger) : undefined;
+  const officeIndex = config.locateIndex ? attachOfficeIndex(database, logger) : undefined;
+  // GET /metrics reads the counts where they live (tile cache, pool, live feed; with
+  // DATABASE_REPLICA_URL, the replica's lag and reads, from the database handle).
   const metrics = new PlatformMetrics({ database, tiles, feed: reportFeed }, { databaseTimeoutMs: config.healthTimeoutMs });
+  // A cluster worker (WEB_CONCURRENCY) hands its metrics to the primary, which aggregates a scrape.
+  answerClusterMetrics(() => metrics.scrapeJson());
   const timeRequest = timeRequests(metrics);
   const tileHandler = serveTiles(tiles);
   app.use(tileHandler);
@@ -166,6 +174,8 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
       await heritage.close();
       await cameras.close();
       await tiles.close();
+      await locateIndex?.detach();
+      await officeIndex?.detach();
       outageLog.flush();
     },
   };

@@ -82,21 +82,27 @@ export interface RunningPlatform {
 }
 
 /**
- * Opens the configured database (waiting for a server to answer, for at most DATABASE_WAIT_S),
- * prepares it, and serves the platform.
+ * Server backend: waits for the server (at most DATABASE_WAIT_S) and prepares the database, once,
+ * before any process serves. Migrations and the sample data may run statements longer than a request
+ * may: they get a connection of their own, with the import statement timeout, closed before serving.
  */
-export async function startPlatform(config: AppConfig, logger: Logger): Promise<RunningPlatform> {
-  if (config.database.kind === 'server') {
-    // Migrations and the sample data may run statements longer than a request may: they get a
-    // connection of their own, with the import statement timeout, closed before serving starts.
-    const maintenance = await openDatabase(config.database, { logger, statementTimeoutMs: config.database.importStatementTimeoutMs });
-    try {
-      await waitForDatabase(maintenance, { maxWaitMs: config.database.waitMs, logger });
-      await prepareDatabase(maintenance, { seed: config.seedSampleData, logger, demoPassword: config.demoPassword });
-    } finally {
-      await maintenance.close();
-    }
+export async function prepareServerDatabase(config: AppConfig, logger: Logger): Promise<void> {
+  if (config.database.kind !== 'server') return;
+  const maintenance = await openDatabase(config.database, { logger, statementTimeoutMs: config.database.importStatementTimeoutMs });
+  try {
+    await waitForDatabase(maintenance, { maxWaitMs: config.database.waitMs, logger });
+    await prepareDatabase(maintenance, { seed: config.seedSampleData, logger, demoPassword: config.demoPassword });
+  } finally {
+    await maintenance.close();
   }
+}
+
+/**
+ * Opens the configured database (waiting for a server to answer, for at most DATABASE_WAIT_S),
+ * prepares it (unless `prepared`: a cluster's primary did), and serves the platform.
+ */
+export async function startPlatform(config: AppConfig, logger: Logger, options: { prepared?: boolean } = {}): Promise<RunningPlatform> {
+  if (config.database.kind === 'server' && !options.prepared) await prepareServerDatabase(config, logger);
   const database = await openDatabase(config.database, { logger, command: config.command });
   try {
     if (database.backend === 'embedded') await prepareDatabase(database, { seed: config.seedSampleData, logger, demoPassword: config.demoPassword });

@@ -13,6 +13,7 @@ import * as cameraRegistry from './0011-camera-registry.ts';
 import * as basemap from './0012-basemap.ts';
 import * as search from './0013-search.ts';
 import * as reportTextSearch from './0014-report-text-search.ts';
+import * as functionSearchPath from './0015-function-search-path.ts';
 
 /**
  * Every migration, in order. Static imports (not a folder scan) so the list is the same under tsx,
@@ -33,6 +34,7 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0012-basemap': basemap,
   '0013-search': search,
   '0014-report-text-search': reportTextSearch,
+  '0015-function-search-path': functionSearchPath,
 });
 
 export function createMigrator(db: Kysely<any>): Migrator {

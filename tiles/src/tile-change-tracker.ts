@@ -30,15 +30,28 @@ interface LoggedChange {
   bbox: LonLatBounds | null;
 }
 
+/** The version counters, and optionally the primary's WAL position read by the same query. */
+export interface SourceVersions {
+  versions: Map<string, number>;
+  /** `pg_current_wal_insert_lsn()` in bytes, read with the versions: above every commit they show. */
+  position?: bigint;
+}
+
 export interface ChangeTrackerOptions {
   /** Reads every source's version from the database (one cheap query). */
-  readVersions(): Promise<Map<string, number>>;
+  readVersions(): Promise<Map<string, number> | SourceVersions>;
   /** Drops cached tiles of the layers fed by `source` that touch `bbox` (all of them when null). */
   invalidate(source: string, bbox: LonLatBounds | null): void;
   /** How long to wait for a notification the database says was sent before invalidating coarsely. */
   waitForNotificationsMs: number;
   /** Called when notifications were missing (listener down or late): the cache fell back to coarse invalidation. */
   onMissedNotification?(source: string, expected: number, heard: number): void;
+  /**
+   * Called with the check's WAL position (when `readVersions` gives one) whenever the check found
+   * versions it had not heard of (first sight, or notifications not heard yet), before it applies
+   * them: a read replica must then replay up to there (see TileServerOptions.replica).
+   */
+  onUnheardChanges?(position: bigint): void;
 }
 
 /**
@@ -157,9 +170,11 @@ export class TileChangeTracker {
   }
 
   async #check(): Promise<void> {
-    const versions = await this.#options.readVersions();
+    const read = await this.#options.readVersions();
+    const { versions, position } = read instanceof Map ? { versions: read, position: undefined } : read;
     const behind = (): Array<[string, number]> => [...versions].filter(([source, version]) => (this.#heard.get(source) ?? -1) < version);
     let lagging = behind();
+    if (lagging.length > 0 && position !== undefined) this.#options.onUnheardChanges?.(position);
     for (const [source, version] of lagging) {
       // Never heard of (first check): nothing can be cached from before, just start from here.
       if (!this.#heard.has(source)) this.#heard.set(source, version);

@@ -4,7 +4,7 @@ import zlib from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import { layersFedBy, type LayerDefinition, type LayerParameters } from './layer-registry.ts';
 import { TileCache, type CachedTile } from './tile-cache.ts';
-import { parseDataChange, TileChangeTracker } from './tile-change-tracker.ts';
+import { parseDataChange, TileChangeTracker, type SourceVersions } from './tile-change-tracker.ts';
 import { TILE_BUFFER, tileBounds, type LonLatBounds, type TileAddress } from './tile-coordinates.ts';
 import { createTileEncoder, type TileEncoder } from './tile-encoder.ts';
 
@@ -35,6 +35,21 @@ export interface TileServerOptions {
   onMissedNotification?(source: string, expected: number, heard: number): void;
   /** Told of every applied change (e.g. to forget a memoised boundary set). */
   onChange?(source: string): void;
+  /**
+   * A streaming read replica for cache misses (server only; the API's ReadReplica). With it, the
+   * version check also reads the primary's WAL position, and hands it to the replica whenever it
+   * finds changes it had not heard of; a miss runs on the replica only when the replica has
+   * replayed every change announced so far (else, and when it fails, on the primary).
+   */
+  replica?: TileReplica;
+}
+
+/** What the tile server needs of a read replica. */
+export interface TileReplica {
+  /** Runs `work` on the replica when it has replayed up to every announced change, else on the primary. */
+  run<T>(work: (db: Executor) => Promise<T>): Promise<T>;
+  /** Every read from now on needs the replica replayed up to `position` (a WAL position in bytes). */
+  raiseFloor(position: bigint): void;
 }
 
 export interface TileRequest {
@@ -75,21 +90,24 @@ export class TileServer {
   readonly tracker: TileChangeTracker;
   readonly encoder: TileEncoder;
   readonly #db: Executor;
+  readonly #replica: TileReplica | undefined;
   readonly #inFlight = new Map<string, { generation: number; bounds: LonLatBounds; promise: Promise<CachedTile> }>();
   #unlisten: (() => Promise<void>) | undefined;
 
   constructor(db: Executor, options: TileServerOptions) {
     this.#db = db;
+    this.#replica = options.replica;
     this.encoder = createTileEncoder(options.backend);
     this.cache = new TileCache(options.cacheBytes ?? 64 * 1024 * 1024);
     this.tracker = new TileChangeTracker({
-      readVersions: () => readSourceVersions(db),
+      readVersions: () => (options.replica ? readSourceVersionsAndPosition(db) : readSourceVersions(db)),
       invalidate: (source, bbox) => {
         options.onChange?.(source);
         for (const layer of layersFedBy(source)) this.cache.invalidate(layer.id, bbox);
       },
       waitForNotificationsMs: options.waitForNotificationsMs ?? 250,
       ...(options.onMissedNotification ? { onMissedNotification: options.onMissedNotification } : {}),
+      ...(options.replica ? { onUnheardChanges: (position: bigint) => options.replica!.raiseFloor(position) } : {}),
     });
   }
 
@@ -130,6 +148,7 @@ export class TileServer {
    * one that is being computed is joined only after the check proved nothing changed since.
    */
   async getTile(prepare: () => TileRequest | Promise<TileRequest>, preparedFromCache = true): Promise<TileResponse> {
+    if (this.#replica) return this.#getTileWithReplica(prepare);
     if (!preparedFromCache) {
       const request = await prepare();
       const key = tileKey(request);
@@ -141,6 +160,43 @@ export class TileServer {
     if (served) return served;
     const request = await prepare();
     return this.#cachedOrComputed(request, tileKey(request));
+  }
+
+  /**
+   * With a read replica, a miss may be answered by a server that replays the primary's WAL late, so
+   * every tile, hit or miss, first takes the version check: it proves every change committed before
+   * the request was heard (by notification, or by the check itself, which then raises the replica's
+   * floor to its WAL position). A miss runs on the replica only when the replica has replayed up to
+   * the floor, which is above every change heard so far (else it runs on the primary).
+   *
+   * Caching stays exact: the generation is taken before the check, so every change applied by then
+   * is below the floor and in the replica's snapshot; a change applied later to the tile's area
+   * (the check itself may apply some) keeps the tile out of the cache (`changedSince`).
+   */
+  async #getTileWithReplica(prepare: () => TileRequest | Promise<TileRequest>): Promise<TileResponse> {
+    const generation = this.tracker.generation;
+    try {
+      await this.tracker.ensureCurrent();
+    } catch (error) {
+      // As without a replica: while the primary cannot be reached, the last tile it gave beats an error.
+      let cached: CachedTile | undefined;
+      try {
+        cached = this.cache.get(tileKey(await prepare()));
+      } catch {
+        cached = undefined;
+      }
+      if (cached) return this.#respond(cached, true);
+      throw error;
+    }
+    const request = await prepare();
+    const key = tileKey(request);
+    const cached = this.cache.get(key);
+    if (cached) return this.#respond(cached, true);
+    const running = this.#inFlight.get(key);
+    if (running && !this.tracker.changedSince(request.layer.sources, running.bounds, running.generation)) {
+      return this.#respond(await running.promise, false);
+    }
+    return this.#miss(request, key, generation);
   }
 
   /**
@@ -175,9 +231,10 @@ export class TileServer {
     return this.#miss(request, key);
   }
 
-  async #miss(request: TileRequest, key: string): Promise<TileResponse> {
+  /** `checkedAt`: with a replica, the generation taken before the version check (see `#getTileWithReplica`). */
+  async #miss(request: TileRequest, key: string, checkedAt?: number): Promise<TileResponse> {
     const bounds = tileBounds(request.tile, TILE_BUFFER);
-    const generation = this.tracker.generation;
+    const generation = checkedAt ?? this.tracker.generation;
     const promise = this.#compute(request, key, bounds);
     this.#inFlight.set(key, { generation, bounds, promise });
     try {
@@ -191,7 +248,8 @@ export class TileServer {
   }
 
   async #compute(request: TileRequest, key: string, bounds: LonLatBounds): Promise<CachedTile> {
-    const body = await this.encoder.encode(this.#db, request.layer, request.tile, request.parameters);
+    const encode = (db: Executor) => this.encoder.encode(db, request.layer, request.tile, request.parameters);
+    const body = this.#replica ? await this.#replica.run(encode) : await encode(this.#db);
     return { key, layer: request.layer.id, bounds, body, etag: strongEtag(body) };
   }
 
@@ -222,6 +280,17 @@ function tileKey({ layer, tile, variant }: TileRequest): string {
 
 export function strongEtag(body: Uint8Array): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
+/**
+ * The version counters and, in the same query, the primary's WAL insert position (in bytes): a
+ * floor above the commit of every change the counters show (see `TileServerOptions.replica`).
+ */
+export async function readSourceVersionsAndPosition(db: Executor): Promise<SourceVersions> {
+  const result = await sql<{ source: string; version: number | string; position: string }>`
+    SELECT source, version, (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::text AS position FROM tile_source_version`.execute(db);
+  const position = result.rows[0]?.position;
+  return { versions: new Map(result.rows.map((row) => [row.source, Number(row.version)])), ...(position === undefined ? {} : { position: BigInt(position) }) };
 }
 
 /** Every tile source's version counter (migration 0005). */

@@ -16,6 +16,13 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   /** A PostGIS server (postgres://user:pass@host:5432/db). Unset: the embedded PGlite + PostGIS in DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * A streaming replica of DATABASE_URL's server (postgres://…; `pg_basebackup -R`). Public reads
+   * (tile misses, OGC API items, public report lists and views, statistics) go to it while it has
+   * replayed every write committed before the read; otherwise, and while it is down, to the primary.
+   * Server backend only: with the embedded database it is refused. Unset: everything on DATABASE_URL.
+   */
+  DATABASE_REPLICA_URL: z.string().url().optional(),
   /** Folder of the embedded database. `memory://` keeps it in memory (tests). */
   DATA_DIR: z.string().min(1).default('./.data'),
   /** Size of the pg pool on the server backend. */
@@ -85,6 +92,12 @@ const environmentSchema = z.object({
   /** Memory (MiB) of the in-process vector-tile cache. */
   TILE_CACHE_MB: z.coerce.number().min(1).max(16_384).default(64),
   /**
+   * `on` (default): /api/locate and report routing answer from an in-process index of the boundary
+   * sets and the offices' areas (exactly PostGIS's answers; points on a border still go to PostGIS).
+   * `off`: always SQL (benchmarks compare the two).
+   */
+  LOCATE_INDEX: z.enum(['on', 'off']).default('on'),
+  /**
    * Networks webhook deliveries may reach besides public addresses (comma-separated CIDRs, e.g. an
    * internal document system's 10.20.0.0/16). Unset: public addresses only.
    */
@@ -141,6 +154,12 @@ const environmentSchema = z.object({
     .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== '')),
   /** A token (≥ 16 characters) that lets a scraper elsewhere read /metrics with `Authorization: Bearer <token>`. Unset: networks only. */
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24)').optional(),
+  /**
+   * API processes `npm start` runs on one port (node:cluster), on the server backend. The embedded
+   * database lives inside one process: with it, more than 1 is ignored with a warning. Each process
+   * has its own pool (DATABASE_POOL_SIZE), tile cache (TILE_CACHE_MB) and live-feed cap (SSE_MAX_CLIENTS).
+   */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Live-feed (SSE) connections this process holds at most; more are answered 503 with Retry-After. */
   SSE_MAX_CLIENTS: z.coerce.number().int().min(1).max(1_000_000).default(2000),
   /** Live-feed connections one client (address, after TRUST_PROXY) may hold at once; more are answered 429. */
@@ -178,6 +197,8 @@ export type AppConfig = Readonly<{
     | {
         kind: 'server';
         url: string;
+        /** DATABASE_REPLICA_URL: a streaming replica for public reads. */
+        replicaUrl: string | undefined;
         poolSize: number;
         /** Milliseconds; 0: no limit. */
         timeouts: Readonly<{ connectMs: number; statementMs: number; idleInTransactionMs: number }>;
@@ -213,6 +234,7 @@ export type AppConfig = Readonly<{
   }>;
   demoPassword: string | undefined;
   tileCacheBytes: number;
+  locateIndex: boolean;
   webhooks: Readonly<{ allowedNetworks: readonly string[] }>;
   cameras: Readonly<{
     allowedNetworks: readonly string[];
@@ -228,6 +250,8 @@ export type AppConfig = Readonly<{
   metrics: Readonly<{ allowedNetworks: readonly string[]; token: string | undefined }>;
   /** Live-feed (SSE) connection caps, per process. */
   sse: Readonly<{ maxClients: number; maxClientsPerIp: number }>;
+  /** API processes to run (WEB_CONCURRENCY); only the server backend runs more than one. */
+  webConcurrency: number;
   /** Node's server timeouts (ms): headers, whole request (0: none). */
   http: Readonly<{ headersTimeoutMs: number; requestTimeoutMs: number }>;
 }>;
@@ -244,10 +268,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     throw new ConfigError(`Invalid configuration (environment variables):\n${lines.join('\n')}`);
   }
   const values = parsed.data;
+  if (values.DATABASE_REPLICA_URL && !values.DATABASE_URL) {
+    throw new ConfigError('Invalid configuration (environment variables):\n  DATABASE_REPLICA_URL: a read replica needs the server backend: set DATABASE_URL to its primary, or unset DATABASE_REPLICA_URL (the embedded database has no replicas).');
+  }
   const database = values.DATABASE_URL
     ? ({
         kind: 'server',
         url: values.DATABASE_URL,
+        replicaUrl: values.DATABASE_REPLICA_URL,
         poolSize: values.DATABASE_POOL_SIZE,
         timeouts: Object.freeze({
           connectMs: seconds(values.DATABASE_CONNECT_TIMEOUT_S),
@@ -282,6 +310,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     }),
     demoPassword: values.DEMO_PASSWORD,
     tileCacheBytes: Math.round(values.TILE_CACHE_MB * 1024 * 1024),
+    locateIndex: values.LOCATE_INDEX === 'on',
     webhooks: Object.freeze({ allowedNetworks: Object.freeze(values.WEBHOOK_ALLOWED_NETWORKS) }),
     cameras: Object.freeze({
       allowedNetworks: Object.freeze(
@@ -304,6 +333,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     }),
     metrics: Object.freeze({ allowedNetworks: Object.freeze(values.METRICS_ALLOWED_NETWORKS), token: values.METRICS_TOKEN }),
     sse: Object.freeze({ maxClients: values.SSE_MAX_CLIENTS, maxClientsPerIp: values.SSE_MAX_CLIENTS_PER_IP }),
+    webConcurrency: values.WEB_CONCURRENCY,
     http: Object.freeze({ headersTimeoutMs: seconds(values.HTTP_HEADERS_TIMEOUT_S), requestTimeoutMs: seconds(values.HTTP_REQUEST_TIMEOUT_S) }),
   });
 }

@@ -11,6 +11,7 @@ import type { Database } from './database-schema.ts';
 import { acquireEmbeddedLock, type EmbeddedLock } from './embedded-lock.ts';
 import { NotificationListener, type NotificationChannel, type NotificationHandlers, type NotificationState } from './notification-listener.ts';
 import { PgliteDialect } from './pglite-dialect.ts';
+import { ReadReplica, registerReplica } from './replica.ts';
 import { DatabaseUnavailableError, describeDatabaseError, isDatabaseUnavailable } from './postgres-errors.ts';
 import { sharedTypeParsers } from './type-parsers.ts';
 
@@ -44,6 +45,8 @@ export interface DatabaseHandle {
   dumpDataDir?(): Promise<Blob>;
   /** This process's connections for queries (not the notification listener's), for /metrics. */
   poolStatus?(): ConnectionPoolStatus;
+  /** Server only, with DATABASE_REPLICA_URL: the streaming replica public reads may use (see replica.ts). */
+  readonly replica?: ReadReplica;
 }
 
 /** Connections of the pool (embedded: PGlite's one connection): made, idle, and queries waiting for one. */
@@ -81,6 +84,8 @@ export interface ServerDatabaseOptions {
   logger?: Logger | undefined;
   /** Shown in pg_stat_activity (and used by drills to find the platform's connections). */
   applicationName?: string;
+  /** A streaming replica of this server for public reads (DATABASE_REPLICA_URL; see replica.ts). */
+  replicaUrl?: string | undefined;
 }
 
 export async function openDatabase(database: AppConfig['database'], options: { logger?: Logger; statementTimeoutMs?: number; command?: string } = {}): Promise<DatabaseHandle> {
@@ -89,6 +94,7 @@ export async function openDatabase(database: AppConfig['database'], options: { l
     poolSize: database.poolSize,
     timeouts: { ...database.timeouts, ...(options.statementTimeoutMs === undefined ? {} : { statementMs: options.statementTimeoutMs }) },
     logger: options.logger,
+    replicaUrl: database.replicaUrl,
   });
 }
 
@@ -138,15 +144,24 @@ export async function openServerDatabase(url: string, options: ServerDatabaseOpt
     logger,
     heartbeatTimeoutMs: Math.max(2_000, timeouts.connectMs * 2),
   });
+  // The replica's pool connects lazily: a replica that is down at start-up only sends reads to the primary.
+  let replica: ReadReplica | undefined;
+  if (options.replicaUrl) {
+    const replicaHandle = await openServerDatabase(options.replicaUrl, { ...options, replicaUrl: undefined, applicationName: `${connectionSettings.application_name}:replica` });
+    replica = new ReadReplica({ db, listen: (channel, handlers) => listener.subscribe(channel, handlers) }, replicaHandle, logger);
+    registerReplica(db, replica);
+  }
   return {
     db,
     backend: 'server',
+    ...(replica ? { replica } : {}),
     location: redactUrl(url),
     listen: (channel, handlers) => listener.subscribe(channel, handlers),
     notificationState: () => listener.state,
     poolStatus: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: options.poolSize ?? 10 }),
     async close() {
       await listener.close();
+      await replica?.close();
       await db.destroy();
       throttled?.flush();
     },

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { applicationTablesSql, kyselyQuery, qualifiedTable, readDatabaseFacts, type DatabaseFacts } from './backup.repository.ts';
 import pg from 'pg';
 import { migrations } from '@bandoso/migrations';
 import type { AppConfig } from '../../config/config.ts';
@@ -35,49 +36,6 @@ export class BackupRefusedError extends Error {
 }
 
 type Progress = (message: string) => void;
-
-type Query = <Row>(text: string) => Promise<Row[]>;
-
-const kyselyQuery =
-  (db: Kysely<unknown>): Query =>
-  async <Row>(text: string) =>
-    (await sql.raw<Row>(text).execute(db)).rows;
-
-export interface DatabaseFacts {
-  counts: Record<string, number>;
-  migration: string | null;
-  migrations: number;
-  postgresVersion: string;
-}
-
-/** Every table of the application (PostGIS's own, such as spatial_ref_sys, are the extension's). */
-const applicationTablesSql = `
-  SELECT n.nspname AS schema, c.relname AS name
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p') AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
-    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-  ORDER BY 1, 2`;
-
-export const quoteIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-
-/** `schema.table` → the quoted name to query. */
-function qualifiedTable(key: string): string {
-  const dot = key.indexOf('.');
-  return `${quoteIdentifier(key.slice(0, dot))}.${quoteIdentifier(key.slice(dot + 1))}`;
-}
-
-export async function readDatabaseFacts(query: Query): Promise<DatabaseFacts> {
-  const counts: Record<string, number> = {};
-  for (const table of await query<{ schema: string; name: string }>(applicationTablesSql)) {
-    const key = `${table.schema}.${table.name}`;
-    const [row] = await query<{ rows: string }>(`SELECT count(*)::text AS rows FROM ${qualifiedTable(key)}`);
-    counts[key] = Number(row?.rows ?? 0);
-  }
-  const [version] = await query<{ server_version: string }>('SHOW server_version');
-  const [exists] = await query<{ present: boolean }>(`SELECT to_regclass('public.kysely_migration') IS NOT NULL AS present`);
-  const applied = exists?.present ? await query<{ name: string }>('SELECT name FROM public.kysely_migration ORDER BY name') : [];
-  return { counts, migration: applied.at(-1)?.name ?? null, migrations: applied.length, postgresVersion: version?.server_version ?? 'unknown' };
-}
 
 /** The platform's name and version (the repository's package.json). */
 function appIdentity(): { name: string; version: string } {

@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
-import type { AdminLevel, BoundarySetRow as BoundarySetTableRow, DatabaseExecutor } from '../../db/database-schema.ts';
+import { sql, type Kysely } from 'kysely';
+import type { AdminLevel, BoundarySetRow as BoundarySetTableRow, Database, DatabaseExecutor } from '../../db/database-schema.ts';
 import { makePoint, stCovers } from '../../db/postgis.ts';
+import { readSourceVersions } from '@bandoso/tiles';
 
 export type BoundarySetRow = Pick<BoundarySetTableRow, 'id' | 'name' | 'valid_from' | 'valid_to'>;
 
@@ -26,6 +27,18 @@ export async function findNeighbourUnitsWithin(db: DatabaseExecutor, boundarySet
     .where(sql<boolean>`ST_DWithin(admin_unit.geom::geography, ${makePoint(longitude, latitude)}::geography, ${metres}::double precision)`)
     .orderBy('code')
     .execute();
+}
+
+/** Which of the units `unitIds` are within `metres` of the point (the same test as findNeighbourUnitsWithin). */
+export async function findUnitIdsWithin(db: DatabaseExecutor, unitIds: string[], longitude: number, latitude: number, metres: number): Promise<string[]> {
+  if (unitIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('admin_unit')
+    .select('id')
+    .where('id', 'in', unitIds)
+    .where(sql<boolean>`ST_DWithin(admin_unit.geom::geography, ${makePoint(longitude, latitude)}::geography, ${metres}::double precision)`)
+    .execute();
+  return rows.map((row) => row.id);
 }
 
 /**
@@ -77,4 +90,53 @@ export async function findUnitsCoveringPointOn(
     set: { id: first.set_id, name: first.set_name, valid_from: first.valid_from, valid_to: first.valid_to },
     units: rows.flatMap((row) => (row.id === null || row.code === null || row.name === null || row.level === null ? [] : [{ id: row.id, code: row.code, name: row.name, level: row.level }])),
   };
+}
+
+/** Every change counter (tile_source_version): one small read. */
+export async function readChangeCounters(db: DatabaseExecutor): Promise<Map<string, number>> {
+  return readSourceVersions(db);
+}
+
+/**
+ * The change counters of `sources` (tile_source_version, bumped by triggers inside every writer's
+ * transaction: migration 0005). A missing row counts as 0.
+ */
+export async function readBoundaryVersions(db: DatabaseExecutor, sources: readonly string[]): Promise<Map<string, number>> {
+  const versions = await readChangeCounters(db);
+  return new Map(sources.map((source) => [source, versions.get(source) ?? 0]));
+}
+
+/**
+ * Every boundary set (in the order that picks the set in force) and every unit (smallest code
+ * first, as PostgreSQL orders codes), with the change counters of `sources`, all from one snapshot.
+ * Geometries come as GeoJSON with 15 decimals, finer than a double's resolution at these magnitudes
+ * (so the coordinates come back exactly), and only for EPSG:4326 (Multi)Polygons (else null).
+ */
+export async function readBoundarySnapshot(db: Kysely<Database>, sources: readonly string[]) {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (transaction) => {
+      const versions = await readBoundaryVersions(transaction, sources);
+      const sets = await transaction
+        .selectFrom('boundary_set')
+        .select(['id', 'name', 'valid_from', 'valid_to'])
+        .orderBy('valid_from', 'desc')
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .execute();
+      const units = await transaction
+        .selectFrom('admin_unit')
+        .select([
+          'id',
+          'boundary_set_id',
+          'code',
+          'name',
+          'level',
+          sql<string | null>`CASE WHEN ST_SRID(geom) = 4326 AND GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON') THEN ST_AsGeoJSON(geom, 15) END`.as('geojson'),
+        ])
+        .orderBy('code')
+        .execute();
+      return { versions, sets, units };
+    });
 }

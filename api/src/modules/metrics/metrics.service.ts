@@ -130,6 +130,9 @@ export class PlatformMetrics {
         registers,
         collect() {
           this.set({ backend }, read(pool()));
+          // The read replica's own pool (DATABASE_REPLICA_URL), beside the primary's.
+          const replicaPool = sources.database.replica?.handle.poolStatus?.();
+          if (replicaPool) this.set({ backend: 'replica' }, read(replicaPool));
         },
       });
     poolGauge('bandoso_database_pool_in_use', 'Connections lent to a query or transaction now (embedded: PGlite’s one connection, 0 or 1).', (status) => status.total - status.idle);
@@ -142,6 +145,7 @@ export class PlatformMetrics {
       help: 'Whether the connection that hears the database’s change notifications (live feed, tile cache) is listening (1) or reconnecting (0).',
       labelNames: ['backend'],
       registers,
+      aggregator: 'min',
       collect() {
         this.set({ backend }, sources.database.notificationState() === 'listening' ? 1 : 0);
       },
@@ -156,12 +160,48 @@ export class PlatformMetrics {
       },
     });
 
-    const replicaLag = sources.replicaLagSeconds;
+    // With DATABASE_REPLICA_URL the database handle has the replica: its lag, and where public reads went.
+    const replica = sources.database.replica;
+    const replicaLag = sources.replicaLagSeconds ?? (replica ? () => replica.lagSeconds() : undefined);
+    if (replica) {
+      let counted = { replica: 0, primary: 0 };
+      new Counter({
+        name: 'bandoso_public_reads_total',
+        help: 'Public reads (tile misses, OGC API items, public report lists and views, statistics) by the server that answered: the read replica, or the primary (replica behind, or down).',
+        labelNames: ['server'],
+        registers,
+        collect() {
+          const now = { ...replica.reads };
+          this.inc({ server: 'replica' }, now.replica - counted.replica);
+          this.inc({ server: 'primary' }, now.primary - counted.primary);
+          counted = now;
+        },
+      });
+      new Gauge({
+        name: 'bandoso_replica_lag_bytes',
+        help: 'Bytes of WAL the read replica has still to replay (primary’s insert position − replica’s replay position; NaN: unknown).',
+        registers,
+        aggregator: 'max',
+        async collect() {
+          this.set((await replica.lagBytes().catch(() => null)) ?? Number.NaN);
+        },
+      });
+      new Gauge({
+        name: 'bandoso_replica_up',
+        help: 'Whether the read replica answered its last check as a standby (1), or public reads go to the primary for now (0).',
+        registers,
+        aggregator: 'min',
+        collect() {
+          this.set(replica.state === 'up' ? 1 : 0);
+        },
+      });
+    }
     if (replicaLag) {
       new Gauge({
         name: 'bandoso_replica_lag_seconds',
         help: 'How far the read replica’s replay is behind the primary (NaN: unknown, e.g. the replica is down).',
         registers,
+      aggregator: 'max',
         async collect() {
           let lag: number | null = null;
           try {
@@ -181,6 +221,7 @@ export class PlatformMetrics {
       help: 'Whether the database answered this scrape’s query within HEALTH_TIMEOUT_S.',
       labelNames: ['backend'],
       registers,
+      aggregator: 'min',
       collect() {
         this.set({ backend }, figures() ? 1 : 0);
       },
@@ -189,6 +230,7 @@ export class PlatformMetrics {
       name: 'bandoso_reports_overdue_open',
       help: 'Open reports past an acknowledgement or handling deadline (flagged by the deadline watcher).',
       registers,
+      aggregator: 'max',
       collect() {
         this.set(figures()?.overdueOpenReports ?? Number.NaN);
       },
@@ -198,6 +240,7 @@ export class PlatformMetrics {
       help: 'Webhook work waiting: outbox messages not yet fanned out to deliveries (stage="fan_out"), deliveries not yet delivered or dead (stage="delivery").',
       labelNames: ['stage'],
       registers,
+      aggregator: 'max',
       collect() {
         const value = figures();
         this.set({ stage: 'fan_out' }, value?.outboxPending ?? Number.NaN);
@@ -209,6 +252,7 @@ export class PlatformMetrics {
       help: 'Age of the oldest waiting webhook work, by stage (0: none waiting).',
       labelNames: ['stage'],
       registers,
+      aggregator: 'max',
       collect() {
         const value = figures();
         this.set({ stage: 'fan_out' }, value?.outboxOldestAgeS ?? Number.NaN);
@@ -230,6 +274,16 @@ export class PlatformMetrics {
   /** One answered request (see `timeRequests`): `route` is a template, never a raw path. */
   observeRequest(labels: { method: string; route: string; status: string }, seconds: number): void {
     this.#duration.observe(labels, seconds);
+  }
+
+  /**
+   * The same metrics in prom-client's JSON form, for a cluster's primary to aggregate (see
+   * api/src/cluster): counters and histograms add up; gauges add up unless their `aggregator` says
+   * otherwise (the database's figures are the same for every process: the largest is taken).
+   */
+  async scrapeJson(): Promise<unknown[]> {
+    this.#lastFigures = await this.#readFigures();
+    return [...(await this.registry.getMetricsAsJSON()), ...(await processMetrics().getMetricsAsJSON())];
   }
 
   /** Every metric of this app and of the process, in Prometheus' text format. */

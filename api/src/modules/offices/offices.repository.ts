@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
-import type { DatabaseExecutor, OfficeKind, OfficeRow } from '../../db/database-schema.ts';
+import { sql, type Kysely } from 'kysely';
+import { readSourceVersions } from '@bandoso/tiles';
+import type { Database, DatabaseExecutor, OfficeKind, OfficeRow } from '../../db/database-schema.ts';
 
 export interface OfficeInput {
   code: string;
@@ -91,4 +92,27 @@ export async function findOfficeByCode(db: DatabaseExecutor, code: string): Prom
 
 export async function findOfficeById(db: DatabaseExecutor, id: string): Promise<(OfficeSummaryRow & { supervisor_id: string | null }) | undefined> {
   return db.selectFrom('office').select(['id', 'code', 'name', 'name_en', 'kind', 'supervisor_id']).where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Counts a change of the offices or their areas (tile_source_version 'office', created on first
+ * use) and announces it on `data_changed`, inside the writer's transaction: the offices' areas held
+ * in memory for routing (OfficeIndex) are used only while their snapshot has the latest count.
+ */
+export async function markOfficesChanged(db: DatabaseExecutor): Promise<void> {
+  await sql`INSERT INTO tile_source_version (source) VALUES ('office') ON CONFLICT (source) DO NOTHING`.execute(db);
+  await sql`SELECT tile_source_bump('office', NULL::box2d)`.execute(db);
+}
+
+/** Every office (smallest code first, as PostgreSQL orders codes) and area, with the change counters, from one snapshot. */
+export async function readOfficeSnapshot(db: Kysely<Database>) {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (transaction) => {
+      const versions = await readSourceVersions(transaction);
+      const offices = await transaction.selectFrom('office').select(['id', 'code', 'name', 'name_en', 'kind', 'responsibilities']).orderBy('code').execute();
+      const coverage = await transaction.selectFrom('office_coverage').select(['office_id', 'boundary_set_id', 'unit_code']).execute();
+      return { versions, offices, coverage };
+    });
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, DatabaseExecutor } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { findBoundarySetByName, listUnitCodesInSet } from '../boundaries/boundaries.service.ts';
+import { officeIndexFor, type OfficeCoverage } from './office-index.ts';
 import * as repository from './offices.repository.ts';
 import type { OfficeSeed } from './offices.schema.ts';
 
@@ -40,6 +41,8 @@ export async function upsertOffices(db: Kysely<Database>, offices: OfficeSeed[])
       }
       await repository.setOfficeSupervisor(transaction, office.code, supervisor);
     }
+    // Routing holds the offices' areas in memory (OfficeIndex): tell it, with the writer's commit.
+    await repository.markOfficesChanged(transaction);
   });
   return offices.length;
 }
@@ -52,3 +55,11 @@ export async function listPublicOffices(db: DatabaseExecutor) {
 
 // Lookups other modules make (routing, the workflow, partners): the module's public surface.
 export { findCoveringOffices, findOfficeByCode, findOfficeById, type OfficeSummaryRow } from './offices.repository.ts';
+
+/**
+ * The offices' areas held in memory, when the office index runs on `db` and is current: routing
+ * asks it (covering(…)) instead of findCoveringOffices; `undefined`: ask the database.
+ */
+export async function currentOfficeCoverage(db: DatabaseExecutor): Promise<OfficeCoverage | undefined> {
+  return officeIndexFor(db)?.current();
+}

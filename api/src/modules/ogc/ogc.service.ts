@@ -13,6 +13,7 @@ import type {
 import type { Kysely } from 'kysely';
 import { POSITION, tilesCovering, vectorLayerFields, type FeatureRow, type FeatureSelection, type LayerDefinition, type PagePosition, type TileAddress, type TileResponse } from '@bandoso/tiles';
 import type { Database } from '../../db/database-schema.ts';
+import { readPublic } from '../../db/replica.ts';
 import { AppError } from '../../errors/app-error.ts';
 import type { LayerQuery } from '../tiles/tiles.schema.ts';
 import type { TilesService } from '../tiles/tiles.service.ts';
@@ -109,7 +110,7 @@ export class OgcService {
 
   async collection(base: string, layer: LayerDefinition, query: LayerQuery): Promise<OgcCollection> {
     const { parameters } = await this.tiles.resolveParameters(layer, query);
-    const extent = await findLayerExtent(this.db, layer, parameters);
+    const extent = await readPublic(this.db, (db) => findLayerExtent(db, layer, parameters));
     const href = `${base}/ogc/collections/${layer.id}`;
     return {
       id: layer.id,
@@ -143,10 +144,10 @@ export class OgcService {
     const offset = request.offset ?? 0;
     const selection: FeatureSelection = { ...(request.bbox ? { bbox: request.bbox } : {}), ...(request.interval && layer.temporal ? { interval: request.interval } : {}) };
     const start: { offset: number } | PagePosition = request.cursor ?? { offset };
-    const [fetched, matched] = await Promise.all([
-      listFeatures(this.db, layer, parameters, { ...selection, ...start, limit: limit + 1 }),
-      countFeatures(this.db, layer, parameters, selection),
-    ]);
+    // On the read replica when it is current (see db/replica.ts), else the primary.
+    const [fetched, matched] = await readPublic(this.db, (db) =>
+      Promise.all([listFeatures(db, layer, parameters, { ...selection, ...start, limit: limit + 1 }), countFeatures(db, layer, parameters, selection)]),
+    );
     const backwards = 'before' in start;
     const more = fetched.length > limit;
     const rows = fetched.slice(0, limit);
@@ -179,7 +180,7 @@ export class OgcService {
 
   async item(base: string, layer: LayerDefinition, query: LayerQuery, id: string): Promise<OgcFeatureWithLinks> {
     const { parameters } = await this.tiles.resolveParameters(layer, query);
-    const row = await findFeature(this.db, layer, parameters, id);
+    const row = await readPublic(this.db, (db) => findFeature(db, layer, parameters, id));
     if (!row) throw new AppError('NOT_FOUND', `No feature ${id} in ${layer.id}.`, { vi: `Không có đối tượng ${id} trong lớp ${layer.id}.` });
     const href = `${base}/ogc/collections/${layer.id}`;
     return {

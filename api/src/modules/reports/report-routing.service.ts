@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, DatabaseExecutor } from '../../db/database-schema.ts';
 import { AppError } from '../../errors/app-error.ts';
-import { findBoundarySetByName, findNeighbourUnitsWithin, locatePoint, type LocateResult } from '../boundaries/boundaries.service.ts';
-import { findCoveringOffices, type OfficeSummaryRow } from '../offices/offices.service.ts';
+import { findNeighboursOf, locateWithSet, type LocateResult } from '../boundaries/boundaries.service.ts';
+import { currentOfficeCoverage, findCoveringOffices, type OfficeSummaryRow } from '../offices/offices.service.ts';
 import type * as rules from './report-rules.repository.ts';
 
 export interface RoutingDecision {
@@ -29,31 +29,34 @@ export async function routeReport(
   at: Date,
   borderFlagDistanceM: number,
 ): Promise<RoutingDecision> {
-  const located = await locatePoint(db as Kysely<Database>, longitude, latitude, at.toISOString());
+  // The locate and office indexes answer from memory when they are current (no query; one shared
+  // check of the change counters); the set's id comes with the located point.
+  const [locatedWith, coverage] = await Promise.all([locateWithSet(db as Kysely<Database>, longitude, latitude, at.toISOString()), currentOfficeCoverage(db)]);
+  const { located, boundarySetId } = locatedWith;
+  const coveringOffices = async (codes: string[], responsibility: string | null) =>
+    coverage ? coverage.covering(boundarySetId, codes, responsibility) : findCoveringOffices(db, boundarySetId, codes, responsibility);
   if (!located.commune) {
     throw new AppError('OUTSIDE_PROVINCE', 'No commune or ward of the boundary set in force covers this point.', {
       vi: 'Vị trí không thuộc xã, phường nào của tỉnh Điện Biên. Hãy kiểm tra lại vị trí trên bản đồ.',
     });
   }
   const commune = located.commune;
-  const boundarySetId = (await findBoundarySetByName(db, located.boundarySet.name))?.id;
-  if (!boundarySetId) throw new Error(`boundary set ${located.boundarySet.name} vanished`);
   const unitCodes = [commune.code, located.district?.code, located.province?.code].filter((code): code is string => Boolean(code));
 
   let office: OfficeSummaryRow | undefined;
   let rule: string;
   if (category.responsible_kind === 'commune_committee') {
-    office = (await findCoveringOffices(db, boundarySetId, [commune.code], null))[0];
+    office = (await coveringOffices([commune.code], null))[0];
     rule = `category ${category.code} → People's Committee of ${commune.name}`;
   } else {
-    const offices = await findCoveringOffices(db, boundarySetId, unitCodes, category.responsibility);
+    const offices = await coveringOffices(unitCodes, category.responsibility);
     office = offices[0];
     rule = office
       ? `category ${category.code} → responsibility "${category.responsibility}" → ${office.code} (covers ${offices[0]!.unit_code})`
       : `category ${category.code} → responsibility "${category.responsibility}": no office covers this point`;
     if (!office) {
       // Nobody has that responsibility here: the commune answers rather than nobody.
-      office = (await findCoveringOffices(db, boundarySetId, [commune.code], null))[0];
+      office = (await coveringOffices([commune.code], null))[0];
       rule += `; fallback to the People's Committee of ${commune.name}`;
     }
   }
@@ -62,6 +65,6 @@ export async function routeReport(
       vi: `Chưa có cơ quan tiếp nhận phản ánh tại ${commune.name}. Vui lòng liên hệ quản trị hệ thống.`,
     });
   }
-  const neighbours = borderFlagDistanceM > 0 ? await findNeighbourUnitsWithin(db, boundarySetId, commune.code, longitude, latitude, borderFlagDistanceM) : [];
+  const neighbours = borderFlagDistanceM > 0 ? await findNeighboursOf(db, locatedWith, commune.code, longitude, latitude, borderFlagDistanceM) : [];
   return { located: { ...located, commune }, boundarySetId, office, rule, nearBorder: neighbours.length > 0, neighbours };
 }

@@ -9,6 +9,7 @@ import { rateLimit } from 'express-rate-limit';
 import { DatabaseRateLimitStore } from '../rate-limits/database-rate-limit-store.ts';
 import multer from 'multer';
 import { z } from 'zod';
+import { readPublic } from '../../db/replica.ts';
 import { AppError, DATABASE_RETRY_AFTER_S, databaseUnavailableError } from '../../errors/app-error.ts';
 import { parseInput } from '../../http/validate-input.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
@@ -290,13 +291,15 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
 
   router.get('/api/reports', async (request, response) => {
     const query = parseInput(listReportsQuerySchema, request.query, 'query');
-    response.set('Cache-Control', 'no-cache').json(await listReports(db, query));
+    // Public reads go to the read replica when it is current (see db/replica.ts), else the primary.
+    response.set('Cache-Control', 'no-cache').json(await readPublic(db, (reader) => listReports(reader, query)));
   });
 
   router.get('/api/reports/nearby', async (request, response) => {
     const query = parseInput(nearbyQuerySchema, request.query, 'query');
     const radius = query.radius ?? context.config.nearbyRadiusM;
-    response.type('application/geo+json').set('Cache-Control', 'no-cache').send(JSON.stringify(await listReportsNearby(db, query.lon, query.lat, query.category, radius)));
+    const nearby = await readPublic(db, (reader) => listReportsNearby(reader, query.lon, query.lat, query.category, radius));
+    response.type('application/geo+json').set('Cache-Control', 'no-cache').send(JSON.stringify(nearby));
   });
 
   router.get('/api/reports/routing-preview', async (request, response) => {
@@ -398,7 +401,7 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
 
   router.get('/api/reports/:trackingCode', async (request, response) => {
     const trackingCode = parseInput(trackingCodeSchema, request.params.trackingCode, 'path');
-    response.set('Cache-Control', 'no-cache').json(await getPublicReport(db, trackingCode));
+    response.set('Cache-Control', 'no-cache').json(await readPublic(db, (reader) => getPublicReport(reader, trackingCode)));
   });
 
   router.post('/api/reports/:trackingCode/rating', async (request, response) => {

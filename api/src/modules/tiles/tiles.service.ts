@@ -12,6 +12,7 @@ import {
   type TileResponse,
 } from '@bandoso/tiles';
 import type { DatabaseHandle } from '../../db/database.ts';
+import { readPublic } from '../../db/replica.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { findBoundarySetByName, findLatestBoundarySetStartingBy, type BoundarySetRow } from '../boundaries/boundaries.service.ts';
 import { administrativeDate } from '../boundaries/boundaries.service.ts';
@@ -49,6 +50,8 @@ export class TilesService {
     this.#logger = logger;
     this.server = new TileServer(database.db, {
       backend: database.backend,
+      // Tile misses go to the read replica when it has replayed every write before the request.
+      ...(database.replica ? { replica: database.replica } : {}),
       ...(options.cacheBytes ? { cacheBytes: options.cacheBytes } : {}),
       onChange: (source) => {
         if (source === 'boundary_set' || source === 'admin_unit') this.#sets.clear();
@@ -56,6 +59,8 @@ export class TilesService {
       onMissedNotification: (source, expected, heard) =>
         logger.warn({ source, expected, heard }, 'tile cache: change notifications missing, dropped the layer from the cache'),
     });
+    // Public reads on the replica first prove, with this version check, that every change committed before them was heard.
+    database.replica?.useChangeCheck(() => this.server.tracker.ensureCurrent());
   }
 
   /** Subscribes to change notifications (once; later calls share the subscription). */
@@ -132,7 +137,7 @@ export class TilesService {
   }
 
   async bounds(layer: LayerDefinition, parameters: LayerParameters): Promise<LonLatBounds> {
-    const extent = await findLayerExtent(this.#database.db, layer, parameters);
+    const extent = await readPublic(this.#database.db, (db) => findLayerExtent(db, layer, parameters));
     return extent.bbox ?? FALLBACK_BOUNDS;
   }
 
