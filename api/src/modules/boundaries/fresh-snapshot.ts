@@ -99,7 +99,7 @@ export class FreshSnapshot<T> {
     if (!this.#listening || !this.#loaded || this.#state !== 'ready' || this.#handle.notificationState() !== 'listening') return undefined;
     const versions = await readVersionsShared(this.#handle.db);
     const loaded = this.#loaded;
-    if (!versions || !loaded || this.#state !== 'ready') return undefined;
+    if (!loaded || this.#state !== 'ready') return undefined;
     for (const source of this.#options.sources) {
       if ((versions.get(source) ?? 0) > (loaded.versions.get(source) ?? 0)) {
         // Written and committed, not heard yet: not usable until rebuilt.
@@ -147,7 +147,7 @@ export class FreshSnapshot<T> {
 }
 
 interface SharedRead {
-  pending: Promise<ReadonlyMap<string, number> | undefined> | undefined;
+  pending: Promise<ReadonlyMap<string, number>> | undefined;
   running: Promise<unknown> | undefined;
 }
 
@@ -155,10 +155,10 @@ const reads = new WeakMap<Kysely<Database>, SharedRead>();
 
 /**
  * The change counters (every source), read after this call: one read shared by every caller on
- * the same database that arrived before it started, whichever snapshot asks. `undefined` when the
- * database did not answer (the caller's own query will then say so).
+ * the same database that arrived before it started, whichever snapshot asks. Rejects when the
+ * database does not answer: every lookup waiting on it fails with that error.
  */
-function readVersionsShared(db: Kysely<Database>): Promise<ReadonlyMap<string, number> | undefined> {
+function readVersionsShared(db: Kysely<Database>): Promise<ReadonlyMap<string, number>> {
   let shared = reads.get(db);
   if (!shared) {
     shared = { pending: undefined, running: undefined };
@@ -172,7 +172,9 @@ function readVersionsShared(db: Kysely<Database>): Promise<ReadonlyMap<string, n
       // Lookups that arrived in the same turn of the event loop share the read.
       await new Promise<void>((resolve) => setImmediate(resolve));
       state.pending = undefined;
-      const read = readChangeCounters(db).catch(() => undefined);
+      // A failed read is the database failing: the lookup fails with it (503 at once), rather than
+      // falling back to SQL and waiting on the same failing server a second time.
+      const read = readChangeCounters(db);
       state.running = read;
       try {
         return await read;
