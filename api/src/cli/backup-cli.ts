@@ -6,7 +6,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig, type AppConfig } from '../config/config.ts';
 import { command, type Command } from './command.ts';
 import { BackupArchiveError, BackupRefusedError, createBackup, embeddedDatabaseExists, formatBytes, type BackupResult } from '../modules/backup/backup.service.ts';
 
@@ -39,13 +38,7 @@ const [file, ...extra] = positionals;
 if (!file) fail('Give the archive file to write, e.g. npm run backup -- backups/bandoso-$(date +%F).tar');
 if (extra.length > 0) cli.fail(`Unexpected arguments: ${extra.join(' ')}`);
 
-let config: AppConfig;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) cli.fail(error.message);
-  throw error;
-}
+const config = cli.config();
 if (config.database.kind === 'embedded') {
   if (config.database.dataDir === 'memory://') refuse('DATA_DIR is memory://: that database lives only inside one process, and there is nothing on disk to back up.');
   // Opening a folder without a database would create one: say so instead.

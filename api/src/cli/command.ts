@@ -15,6 +15,8 @@ export interface Command {
   fail(message: string, status?: number): never;
   /** The command line; `--help` prints the usage and exits 0, an unknown option fails. */
   parse<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>>;
+  /** The configuration from the environment, or exit 2 naming each bad variable. */
+  config(): AppConfig;
   /** The configured database (DATABASE_URL, or the embedded one in DATA_DIR), or exit 3 saying why; `task` is what the user is doing ("run the import"). */
   openDatabase(task: string): Promise<{ config: AppConfig; database: DatabaseHandle }>;
 }
@@ -23,6 +25,14 @@ export function command(usage: string): Command {
   function fail(message: string, status = 2): never {
     console.error(`${message}\n\n${usage}`);
     process.exit(status);
+  }
+  function loadConfiguration(): AppConfig {
+    try {
+      return loadConfig();
+    } catch (error) {
+      if (error instanceof ConfigError) fail(error.message);
+      throw error;
+    }
   }
   return {
     fail,
@@ -39,14 +49,9 @@ export function command(usage: string): Command {
       }
       return parsed;
     },
+    config: loadConfiguration,
     async openDatabase(task) {
-      let config: AppConfig;
-      try {
-        config = loadConfig();
-      } catch (error) {
-        if (error instanceof ConfigError) fail(error.message);
-        throw error;
-      }
+      const config = loadConfiguration();
       try {
         // Commands do maintenance work (imports, migrations): statements get the import timeout.
         const statementTimeoutMs = config.database.kind === 'server' ? config.database.importStatementTimeoutMs : undefined;

@@ -5,7 +5,6 @@
  * Restores an archive of `npm run backup` into the configured database (DATABASE_URL, or the embedded
  * one in DATA_DIR) and media folder, after checking the whole archive; or only checks it.
  */
-import { ConfigError, loadConfig, type AppConfig } from '../config/config.ts';
 import { EmbeddedDatabaseLockedError } from '../db/embedded-lock.ts';
 import { command, type Command } from './command.ts';
 import { BackupArchiveError, BackupRefusedError, checkBackup, formatBytes, restoreBackup, type RestoreResult } from '../modules/backup/backup.service.ts';
@@ -60,13 +59,7 @@ if (values.check) {
   }
 }
 
-let config: AppConfig;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) cli.fail(error.message);
-  throw error;
-}
+const config = cli.config();
 if (config.database.kind === 'server') {
   // A server that does not answer: one sentence and exit 3, as every command says it.
   const { database } = await cli.openDatabase('run the restore');

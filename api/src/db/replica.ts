@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Database } from './database-schema.ts';
 import type { NotificationChannel, NotificationHandlers } from './notification-listener.ts';
 import { describeDatabaseError, isDatabaseUnavailable } from './postgres-errors.ts';
+import { SharedRead } from './shared-read.ts';
 
 /**
  * A streaming read replica (DATABASE_REPLICA_URL) for the public reads that dominate at scale: tile
@@ -67,8 +68,8 @@ export class ReadReplica {
   readonly #primary: Kysely<Database>;
   readonly #listen: PrimaryConnection['listen'];
   readonly #logger: Logger | undefined;
-  readonly #insertPosition: FreshRead<bigint>;
-  readonly #replay: FreshRead<{ inRecovery: boolean; replayed: bigint | null }>;
+  readonly #insertPosition: SharedRead<bigint>;
+  readonly #replay: SharedRead<{ inRecovery: boolean; replayed: bigint | null }>;
   #state: 'unknown' | 'up' | 'down' | 'not_a_replica' = 'unknown';
   #failures = 0;
   #retryAt = 0;
@@ -87,8 +88,8 @@ export class ReadReplica {
     this.#listen = primary.listen;
     this.handle = replica;
     this.#logger = logger;
-    this.#insertPosition = new FreshRead(() => readInsertPosition(primary.db));
-    this.#replay = new FreshRead(() => readReplayPosition(replica.db));
+    this.#insertPosition = new SharedRead(() => readInsertPosition(primary.db));
+    this.#replay = new SharedRead(() => readReplayPosition(replica.db));
   }
 
   /** `up`: answering (it may still lag); `down`: failing, tried again after a backoff; `not_a_replica`: the URL reaches a server not in recovery. */
@@ -262,41 +263,6 @@ async function readReplayPosition(db: Kysely<Database>): Promise<{ inRecovery: b
     SELECT pg_is_in_recovery() AS in_recovery, (pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::text AS replayed`.execute(db);
   const row = result.rows[0]!;
   return { inRecovery: row.in_recovery, replayed: row.replayed === null ? null : BigInt(row.replayed) };
-}
-
-/**
- * One query's result for every caller of a burst, always from a query that started after the call
- * (a caller that arrives while one runs waits for the next): the same batching as the tile cache's
- * version check.
- */
-class FreshRead<T> {
-  readonly #query: () => Promise<T>;
-  #running: Promise<T> | undefined;
-  #pending: Promise<T> | undefined;
-
-  constructor(query: () => Promise<T>) {
-    this.#query = query;
-  }
-
-  read(): Promise<T> {
-    if (!this.#pending) {
-      const previous = this.#running;
-      this.#pending = (async () => {
-        await previous?.catch(() => undefined);
-        // Callers of this turn of the event loop share it (and the await always yields, so #pending is set first).
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        this.#pending = undefined;
-        const query = this.#query();
-        this.#running = query;
-        try {
-          return await query;
-        } finally {
-          if (this.#running === query) this.#running = undefined;
-        }
-      })();
-    }
-    return this.#pending;
-  }
 }
 
 /** The replica of each primary's query builder: lets modules that receive `database.db` route a public read. */

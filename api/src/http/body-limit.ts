@@ -1,7 +1,8 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors/app-error.ts';
 
-const megabytes = (bytes: number): string => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+/** Bytes as megabytes with one decimal, for limits in messages ("51 MB"). */
+export const megabytes = (bytes: number): string => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
 /**
  * Refuses a request whose `Content-Length` is larger than any route takes (413), before a byte of its

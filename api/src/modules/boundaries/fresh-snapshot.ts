@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { parseDataChange } from '@bandoso/tiles';
 import type { Database } from '../../db/database-schema.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
+import { SharedRead } from '../../db/shared-read.ts';
 import { readChangeCounters } from './boundaries.repository.ts';
 
 /**
@@ -146,42 +147,55 @@ export class FreshSnapshot<T> {
   }
 }
 
-interface SharedRead {
-  pending: Promise<ReadonlyMap<string, number>> | undefined;
-  running: Promise<unknown> | undefined;
-}
-
-const reads = new WeakMap<Kysely<Database>, SharedRead>();
+const reads = new WeakMap<Kysely<Database>, SharedRead<ReadonlyMap<string, number>>>();
 
 /**
  * The change counters (every source), read after this call: one read shared by every caller on
  * the same database that arrived before it started, whichever snapshot asks. Rejects when the
- * database does not answer: every lookup waiting on it fails with that error.
+ * database does not answer: every lookup waiting on it fails with that error (503 at once), rather
+ * than falling back to SQL and waiting on the same failing server a second time.
  */
 function readVersionsShared(db: Kysely<Database>): Promise<ReadonlyMap<string, number>> {
-  let shared = reads.get(db);
-  if (!shared) {
-    shared = { pending: undefined, running: undefined };
-    reads.set(db, shared);
+  let read = reads.get(db);
+  if (!read) {
+    read = new SharedRead(() => readChangeCounters(db));
+    reads.set(db, read);
   }
-  const state = shared;
-  if (!state.pending) {
-    const previous = state.running;
-    state.pending = (async () => {
-      await previous?.catch(() => undefined);
-      // Lookups that arrived in the same turn of the event loop share the read.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      state.pending = undefined;
-      // A failed read is the database failing: the lookup fails with it (503 at once), rather than
-      // falling back to SQL and waiting on the same failing server a second time.
-      const read = readChangeCounters(db);
-      state.running = read;
-      try {
-        return await read;
-      } finally {
-        if (state.running === read) state.running = undefined;
+  return read.read();
+}
+
+/**
+ * One running instance per database handle, shared by every app on it (tests run many apps on one
+ * handle): `attach` starts or joins it, and the last to detach closes it; `for` finds the instance of
+ * the handle a query is made through (not of a transaction, which sees its own snapshot).
+ */
+export function perHandle<T extends { start(): void; close(): Promise<void> }>(create: (handle: DatabaseHandle, logger?: Logger) => T) {
+  const registry = new WeakMap<Kysely<Database>, { instance: T; users: number }>();
+  return {
+    for(db: unknown): T | undefined {
+      return registry.get(db as Kysely<Database>)?.instance;
+    },
+    attach(handle: DatabaseHandle, logger?: Logger): { index: T; detach(): Promise<void> } {
+      let entry = registry.get(handle.db);
+      if (!entry) {
+        entry = { instance: create(handle, logger), users: 0 };
+        registry.set(handle.db, entry);
+        entry.instance.start();
       }
-    })();
-  }
-  return state.pending;
+      entry.users += 1;
+      const attached = entry;
+      let detached = false;
+      return {
+        index: attached.instance,
+        async detach() {
+          if (detached) return;
+          detached = true;
+          attached.users -= 1;
+          if (attached.users > 0) return;
+          if (registry.get(handle.db) === attached) registry.delete(handle.db);
+          await attached.instance.close();
+        },
+      };
+    },
+  };
 }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AdminLevel, Database } from '../../db/database-schema.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
 import { readBoundarySnapshot, type BoundarySetRow, type CoveringUnitRow } from './boundaries.repository.ts';
-import { FreshSnapshot, type SnapshotState, type Versioned } from './fresh-snapshot.ts';
+import { FreshSnapshot, perHandle, type SnapshotState, type Versioned } from './fresh-snapshot.ts';
 import { SetGeometry } from './locate-geometry.ts';
 
 /**
@@ -156,38 +156,7 @@ async function loadSnapshot(db: Kysely<Database>): Promise<Versioned<Snapshot>> 
   };
 }
 
-/** The index of each database handle's queries (shared by every app on the same handle, e.g. in tests). */
-const registry = new WeakMap<Kysely<Database>, { index: LocateIndex; users: number }>();
-
-/** The running index for queries made through `db`, if one is attached to it. */
-export function locateIndexFor(db: unknown): LocateIndex | undefined {
-  return registry.get(db as Kysely<Database>)?.index;
-}
-
-/**
- * Starts (or joins) the locate index of a database handle; locatePoint and the routing use it for
- * queries through `handle.db` (not through transactions, which see their own snapshot). The
- * returned function detaches, and closes the index with its last user.
- */
-export function attachLocateIndex(handle: DatabaseHandle, logger?: Logger): { index: LocateIndex; detach(): Promise<void> } {
-  let entry = registry.get(handle.db);
-  if (!entry) {
-    entry = { index: new LocateIndex(handle, logger), users: 0 };
-    registry.set(handle.db, entry);
-    entry.index.start();
-  }
-  entry.users += 1;
-  const attached = entry;
-  let detached = false;
-  return {
-    index: attached.index,
-    async detach() {
-      if (detached) return;
-      detached = true;
-      attached.users -= 1;
-      if (attached.users > 0) return;
-      if (registry.get(handle.db) === attached) registry.delete(handle.db);
-      await attached.index.close();
-    },
-  };
-}
+/** The locate index of each database handle (see `perHandle`): `attachLocateIndex` starts or joins it, `locateIndexFor` finds it. */
+const attached = perHandle((handle, logger) => new LocateIndex(handle, logger));
+export const locateIndexFor = attached.for;
+export const attachLocateIndex = attached.attach;

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, OfficeKind } from '../../db/database-schema.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
-import { FreshSnapshot, type SnapshotState, type Versioned } from '../boundaries/fresh-snapshot.ts';
+import { FreshSnapshot, perHandle, type SnapshotState, type Versioned } from '../boundaries/fresh-snapshot.ts';
 import { readOfficeSnapshot, type OfficeSummaryRow } from './offices.repository.ts';
 
 /**
@@ -98,33 +98,7 @@ export class OfficeIndex {
   }
 }
 
-const registry = new WeakMap<Kysely<Database>, { index: OfficeIndex; users: number }>();
-
-/** The running office index for queries made through `db`, if one is attached to it. */
-export function officeIndexFor(db: unknown): OfficeIndex | undefined {
-  return registry.get(db as Kysely<Database>)?.index;
-}
-
-/** Starts (or joins) the office index of a database handle; the returned function detaches (the last user closes it). */
-export function attachOfficeIndex(handle: DatabaseHandle, logger?: Logger): { index: OfficeIndex; detach(): Promise<void> } {
-  let entry = registry.get(handle.db);
-  if (!entry) {
-    entry = { index: new OfficeIndex(handle, logger), users: 0 };
-    registry.set(handle.db, entry);
-    entry.index.start();
-  }
-  entry.users += 1;
-  const attached = entry;
-  let detached = false;
-  return {
-    index: attached.index,
-    async detach() {
-      if (detached) return;
-      detached = true;
-      attached.users -= 1;
-      if (attached.users > 0) return;
-      if (registry.get(handle.db) === attached) registry.delete(handle.db);
-      await attached.index.close();
-    },
-  };
-}
+/** The office index of each database handle (see `perHandle`): `attachOfficeIndex` starts or joins it, `officeIndexFor` finds it. */
+const attached = perHandle((handle, logger) => new OfficeIndex(handle, logger));
+export const officeIndexFor = attached.for;
+export const attachOfficeIndex = attached.attach;

@@ -9,6 +9,7 @@ import { rateLimit } from 'express-rate-limit';
 import { DatabaseRateLimitStore } from '../rate-limits/database-rate-limit-store.ts';
 import multer from 'multer';
 import { z } from 'zod';
+import { megabytes } from '../../http/body-limit.ts';
 import { readPublic } from '../../db/replica.ts';
 import { AppError, DATABASE_RETRY_AFTER_S, databaseUnavailableError } from '../../errors/app-error.ts';
 import { parseInput } from '../../http/validate-input.ts';
@@ -49,8 +50,6 @@ const FEED_WAIT_MS = 2000;
  * once it passes it.
  */
 export const MAX_MULTIPART_BYTES = MAX_PHOTOS * MAX_PHOTO_BYTES + 1024 * 1024;
-
-const megabytes = (bytes: number): string => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
 function bodyTooLarge(): AppError {
   return new AppError('PAYLOAD_TOO_LARGE', `The request body is too large: at most ${megabytes(MAX_MULTIPART_BYTES)} is accepted (${MAX_PHOTOS} photos of at most ${megabytes(MAX_PHOTO_BYTES)} each).`, {
@@ -119,11 +118,7 @@ function multipartWith(upload: multer.Multer, jsonField: string) {
       response.setHeader('Connection', 'close');
       settle(error);
     };
-    const declared = Number(request.get('content-length'));
-    if (Number.isFinite(declared) && declared > MAX_MULTIPART_BYTES) {
-      refuse(bodyTooLarge());
-      return;
-    }
+    // A declared Content-Length past the limit never gets here: refuseOversizedBodies (app.ts) answers it.
     refusals.set(request, refuse);
     // The temporary files go whatever the outcome: once the answer is sent (after the handler is
     // done with them), or when the connection closes. Multer deletes the files of a body it aborts.
