@@ -13,6 +13,7 @@ import { refuseOversizedBodies } from './http/body-limit.ts';
 import { createBoundariesRouter } from './modules/boundaries/boundaries.routes.ts';
 import { attachLocateIndex } from './modules/boundaries/locate-index.ts';
 import { attachOfficeIndex } from './modules/offices/office-index.ts';
+import { attachCategoryIndex } from './modules/reports/category-index.ts';
 import { createHealthRouter } from './modules/health/health.routes.ts';
 import { authenticate } from './modules/auth/auth.middleware.ts';
 import { createAdminRouter } from './modules/admin/admin.routes.ts';
@@ -94,6 +95,7 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
   // Locating and routing from memory (LOCATE_INDEX): built in the background, SQL until it is ready.
   const locateIndex = config.locateIndex ? attachLocateIndex(database, logger) : undefined;
   const officeIndex = config.locateIndex ? attachOfficeIndex(database, logger) : undefined;
+  const categoryIndex = config.locateIndex ? attachCategoryIndex(database, logger) : undefined;
   // GET /metrics reads the counts where they live (tile cache, pool, live feed; with
   // DATABASE_REPLICA_URL, the replica's lag and reads, from the database handle).
   const metrics = new PlatformMetrics({ database, tiles, feed: reportFeed }, { databaseTimeoutMs: config.healthTimeoutMs });
@@ -176,6 +178,7 @@ export function createApp({ config, database, logger }: AppDependencies): AppIns
       await tiles.close();
       await locateIndex?.detach();
       await officeIndex?.detach();
+      await categoryIndex?.detach();
       outageLog.flush();
     },
   };

@@ -14,6 +14,7 @@ import * as basemap from './0012-basemap.ts';
 import * as search from './0013-search.ts';
 import * as reportTextSearch from './0014-report-text-search.ts';
 import * as functionSearchPath from './0015-function-search-path.ts';
+import * as routingRuleChanges from './0016-routing-rule-changes.ts';
 
 /**
  * Every migration, in order. Static imports (not a folder scan) so the list is the same under tsx,
@@ -35,6 +36,7 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0013-search': search,
   '0014-report-text-search': reportTextSearch,
   '0015-function-search-path': functionSearchPath,
+  '0016-routing-rule-changes': routingRuleChanges,
 });
 
 export function createMigrator(db: Kysely<any>): Migrator {

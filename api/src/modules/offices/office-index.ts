@@ -1,14 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
 import type { Database, OfficeKind } from '../../db/database-schema.ts';
-import type { DatabaseHandle } from '../../db/database.ts';
-import { FreshSnapshot, perHandle, type SnapshotState, type Versioned } from '../boundaries/fresh-snapshot.ts';
+import { FreshSnapshot, perHandle, type Versioned } from '../boundaries/fresh-snapshot.ts';
 import { readOfficeSnapshot, type OfficeSummaryRow } from './offices.repository.ts';
 
 /**
  * The offices and their areas in memory, for routing a report (every routing preview, every
- * submission) without a query. Used only while current (FreshSnapshot): upsertOffices counts every
- * change in tile_source_version ('office') inside its transaction and announces it.
+ * submission) without a query. Used only while current (FreshSnapshot): every write to `office` or
+ * `office_coverage` counts in tile_source_version ('office') inside its transaction and is announced
+ * (triggers of migration 0016).
  */
 
 interface OfficeEntry extends OfficeSummaryRow {
@@ -57,8 +56,8 @@ export class OfficeCoverage {
 }
 
 /**
- * 'office': upsertOffices counts its changes. The boundaries too: deleting a boundary set deletes the
- * offices' areas in it (ON DELETE CASCADE) without counting an office change.
+ * 'office': the triggers on office and office_coverage (a cascade from a deleted boundary set
+ * fires them too). The boundaries too: the units' codes and sets are what the areas refer to.
  */
 const SOURCES = ['office', 'boundary_set', 'admin_unit'];
 
@@ -73,32 +72,10 @@ async function loadCoverage(db: Kysely<Database>): Promise<Versioned<OfficeCover
   };
 }
 
-export class OfficeIndex {
-  readonly #snapshot: FreshSnapshot<OfficeCoverage>;
-
-  constructor(handle: DatabaseHandle, logger?: Logger) {
-    this.#snapshot = new FreshSnapshot(handle, { name: 'office index', sources: SOURCES, load: loadCoverage, logger });
-  }
-
-  get state(): SnapshotState {
-    return this.#snapshot.state;
-  }
-
-  start(): void {
-    this.#snapshot.start();
-  }
-
-  close(): Promise<void> {
-    return this.#snapshot.close();
-  }
-
-  /** The offices' areas if current; `undefined`: ask the database. */
-  current(): Promise<OfficeCoverage | undefined> {
-    return this.#snapshot.current();
-  }
-}
+/** The offices' areas, used only while current (see FreshSnapshot): `current()` or `undefined` (ask the database). */
+export type OfficeIndex = FreshSnapshot<OfficeCoverage>;
 
 /** The office index of each database handle (see `perHandle`): `attachOfficeIndex` starts or joins it, `officeIndexFor` finds it. */
-const attached = perHandle((handle, logger) => new OfficeIndex(handle, logger));
+const attached = perHandle((handle, logger): OfficeIndex => new FreshSnapshot(handle, { name: 'office index', sources: SOURCES, load: loadCoverage, logger }));
 export const officeIndexFor = attached.for;
 export const attachOfficeIndex = attached.attach;

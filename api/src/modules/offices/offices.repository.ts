@@ -94,16 +94,6 @@ export async function findOfficeById(db: DatabaseExecutor, id: string): Promise<
   return db.selectFrom('office').select(['id', 'code', 'name', 'name_en', 'kind', 'supervisor_id']).where('id', '=', id).executeTakeFirst();
 }
 
-/**
- * Counts a change of the offices or their areas (tile_source_version 'office', created on first
- * use) and announces it on `data_changed`, inside the writer's transaction: the offices' areas held
- * in memory for routing (OfficeIndex) are used only while their snapshot has the latest count.
- */
-export async function markOfficesChanged(db: DatabaseExecutor): Promise<void> {
-  await sql`INSERT INTO tile_source_version (source) VALUES ('office') ON CONFLICT (source) DO NOTHING`.execute(db);
-  await sql`SELECT tile_source_bump('office', NULL::box2d)`.execute(db);
-}
-
 /** Every office (smallest code first, as PostgreSQL orders codes) and area, with the change counters, from one snapshot. */
 export async function readOfficeSnapshot(db: Kysely<Database>) {
   return db

@@ -41,8 +41,6 @@ export async function upsertOffices(db: Kysely<Database>, offices: OfficeSeed[])
       }
       await repository.setOfficeSupervisor(transaction, office.code, supervisor);
     }
-    // Routing holds the offices' areas in memory (OfficeIndex): tell it, with the writer's commit.
-    await repository.markOfficesChanged(transaction);
   });
   return offices.length;
 }

@@ -7,6 +7,7 @@ import type { UploadedFile } from './report-photos.service.ts';
 import { storeEventPhotos } from './report-photos.service.ts';
 import type { ReportsContext } from './reports-context.ts';
 import * as repository from './reports.repository.ts';
+import { findCategory } from './category-index.ts';
 import * as rules from './report-rules.repository.ts';
 import * as workflowRepository from './report-workflow.repository.ts';
 import { resumePatch, statusNameVi } from './report-workflow.service.ts';
@@ -56,7 +57,7 @@ export async function rateReport(
     if (satisfied) {
       patch = { ...patch, closed_at: now };
     } else {
-      const category = await rules.findCategory(transaction, report.category_code);
+      const category = await findCategory(transaction, report.category_code);
       const priority = await rules.findPriority(transaction, report.priority);
       patch = {
         ...patch,

@@ -5,7 +5,7 @@ import { AppError } from '../../errors/app-error.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { canActOnReport } from './report-workflow.service.ts';
 import * as deskRepository from './report-desk.repository.ts';
-import * as rules from './report-rules.repository.ts';
+import { findCategory } from './category-index.ts';
 import type { WorkingCalendar } from './working-time.ts';
 
 /** The deadline of a report's current step, as the staff desk shows it. */
@@ -73,7 +73,7 @@ async function deskReport(db: Kysely<Database>, principal: Principal, reportId: 
  */
 export async function listTransferOptions(db: Kysely<Database>, principal: Principal, reportId: string) {
   const report = await deskReport(db, principal, reportId);
-  const category = await rules.findCategory(db, report.category_code);
+  const category = await findCategory(db, report.category_code);
   const offices = await deskRepository.listOfficesAroundReport(db, report.id, report.office_id);
   const options = offices.map((office) => ({
     code: office.code,

@@ -14,6 +14,7 @@ import * as repository from './reports.repository.ts';
 import type { SubmitReportInput } from './reports.schema.ts';
 import { newTrackingCode } from './tracking-code.ts';
 import { isUniqueViolation } from '../../db/postgres-errors.ts';
+import { findCategory } from './category-index.ts';
 import * as rules from './report-rules.repository.ts';
 
 export interface SubmissionResult {
@@ -60,7 +61,7 @@ export async function submitReport(
     if (previous) return replay(previous, requestHash);
   }
 
-  const category = await rules.findCategory(db, input.category);
+  const category = await findCategory(db, input.category);
   if (!category || !category.active) {
     const known = (await rules.listCategories(db)).map((item) => item.code);
     throw new AppError('VALIDATION_FAILED', `Unknown category "${input.category}". Use one of: ${known.join(', ')} (GET /api/categories).`, {

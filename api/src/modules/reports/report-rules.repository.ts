@@ -1,4 +1,6 @@
-import type { DatabaseExecutor, ReportPriority } from '../../db/database-schema.ts';
+import type { Kysely } from 'kysely';
+import { readSourceVersions } from '@bandoso/tiles';
+import type { Database, DatabaseExecutor, ReportPriority } from '../../db/database-schema.ts';
 import { defaultCalendarExceptions, defaultCategories, defaultPriorities } from './default-rules.ts';
 
 
@@ -44,6 +46,14 @@ export type CategoryRow = Awaited<ReturnType<typeof listCategories>>[number];
 
 export async function findCategory(db: DatabaseExecutor, code: string): Promise<CategoryRow | undefined> {
   return (await listCategories(db, true)).find((category) => category.code === code);
+}
+
+/** Every category (active or not) with the change counters, from one snapshot (the category index). */
+export async function readCategorySnapshot(db: Kysely<Database>) {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (transaction) => ({ versions: await readSourceVersions(transaction), categories: await listCategories(transaction, true) }));
 }
 
 export async function findPriority(db: DatabaseExecutor, code: ReportPriority) {

@@ -11,6 +11,7 @@ import * as repository from './reports.repository.ts';
 import type { StaffAction } from './report-workflow.schema.ts';
 import type { WorkingCalendar } from './working-time.ts';
 import { findOfficeByCode, findOfficeById } from '../offices/offices.service.ts';
+import { findCategory } from './category-index.ts';
 import * as rules from './report-rules.repository.ts';
 import * as workflowRepository from './report-workflow.repository.ts';
 
@@ -120,7 +121,7 @@ interface PlannedChange {
 }
 
 async function planChange(db: Transaction<Database>, calendar: WorkingCalendar, report: workflowRepository.LockedReport, action: StaffAction, now: Date): Promise<PlannedChange> {
-  const category = await rules.findCategory(db, report.category_code);
+  const category = await findCategory(db, report.category_code);
   const priority = await rules.findPriority(db, report.priority);
   const resolveMinutes = category?.resolve_working_minutes ?? priority.resolve_working_minutes;
   const acknowledgeMinutes = category?.acknowledge_working_minutes ?? 480;

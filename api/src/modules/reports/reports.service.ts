@@ -6,6 +6,7 @@ import { administrativeDate } from '../boundaries/boundaries.service.ts';
 import { publicPhoto, publicSummary, publicTimeline } from './report-views.ts';
 import * as repository from './reports.repository.ts';
 import { routeReport } from './report-routing.service.ts';
+import { findCategory } from './category-index.ts';
 import * as rules from './report-rules.repository.ts';
 import * as workflowRepository from './report-workflow.repository.ts';
 
@@ -105,7 +106,7 @@ export async function listReports(db: Kysely<Database>, query: PublicListQuery) 
  * Same routing as the intake, without writing anything.
  */
 export async function previewRouting(db: Kysely<Database>, longitude: number, latitude: number, categoryCode: string, borderFlagDistanceM: number) {
-  const category = await rules.findCategory(db, categoryCode);
+  const category = await findCategory(db, categoryCode);
   if (!category || !category.active) {
     throw new AppError('VALIDATION_FAILED', `Unknown category "${categoryCode}" (GET /api/categories lists them).`, { vi: `Lĩnh vực "${categoryCode}" không tồn tại.` });
   }
