@@ -78,7 +78,8 @@ async function runPrimary(config: AppConfig) {
 /** One API process: the whole platform (or one worker of a cluster, the database already prepared). */
 async function runProcess(config: AppConfig) {
   try {
-    const platform = await startPlatform(config, logger, { prepared: workerSlot !== undefined });
+    // In a cluster, slot 1 (restarted in the same slot when it dies) runs the periodic passes.
+    const platform = await startPlatform(config, logger, { prepared: workerSlot !== undefined, periodicWork: workerSlot === undefined || workerSlot === 1 });
     process.off('SIGINT', stopBeforeReady);
     process.off('SIGTERM', stopBeforeReady);
     logger.info({ url: platform.url, database: platform.database.backend, ms: Math.round(performance.now() - started) }, `ready: ${platform.url}`);

@@ -97,11 +97,23 @@ export async function prepareServerDatabase(config: AppConfig, logger: Logger): 
   }
 }
 
+export interface StartOptions {
+  /** A cluster's primary prepared the database: do not migrate or seed. */
+  prepared?: boolean;
+  /**
+   * Run the periodic passes over the whole database (overdue reports, retention) here; default
+   * true. In a cluster only API process 1 does: every process would repeat the same pass. (The
+   * webhook dispatcher runs everywhere: its workers share the outbox with SKIP LOCKED, so more
+   * processes deliver faster. Each process's camera relay checks its own cameras.)
+   */
+  periodicWork?: boolean;
+}
+
 /**
  * Opens the configured database (waiting for a server to answer, for at most DATABASE_WAIT_S),
  * prepares it (unless `prepared`: a cluster's primary did), and serves the platform.
  */
-export async function startPlatform(config: AppConfig, logger: Logger, options: { prepared?: boolean } = {}): Promise<RunningPlatform> {
+export async function startPlatform(config: AppConfig, logger: Logger, options: StartOptions = {}): Promise<RunningPlatform> {
   if (config.database.kind === 'server' && !options.prepared) await prepareServerDatabase(config, logger);
   const database = await openDatabase(config.database, { logger, command: config.command });
   try {
@@ -109,9 +121,15 @@ export async function startPlatform(config: AppConfig, logger: Logger, options: 
     const instance = createApp({ config, database, logger });
     await instance.ready();
     const server = await listen(instance.handler, config.port, config.host, config.http);
-    const watcher = startDeadlineWatcher(instance.reports, config.reports.deadlineCheckIntervalS, logger);
+    const periodicWork = options.periodicWork ?? true;
+    const none = { stop: async () => {} };
+    const watcher = periodicWork ? startDeadlineWatcher(instance.reports, config.reports.deadlineCheckIntervalS, logger) : none;
+    const retention = periodicWork ? startRetention(database.db, config.retention, config.retention.intervalS, logger) : none;
+    logger.info(
+      { deadlineCheckS: config.reports.deadlineCheckIntervalS, retentionS: config.retention.intervalS, periodicWork },
+      periodicWork ? 'periodic work (overdue reports, retention) runs in this process' : 'periodic work (overdue reports, retention) is left to API process 1',
+    );
     const webhookDispatcher = startWebhookDispatcher(database, logger, { targetPolicy: { allowedNetworks: config.webhooks.allowedNetworks } });
-    const retention = startRetention(database.db, config.retention, config.retention.intervalS, logger);
     let stopping: Promise<void> | undefined;
     return {
       url: `http://localhost:${server.port}`,

@@ -224,6 +224,19 @@ http {
     expect(text).toMatch(/^bandoso_notification_listener_up\{backend="server"\} 1$/m);
   });
 
+  it('runs the periodic passes (overdue reports, retention) in API process 1 only', () => {
+    const periodic = (slotRuns: boolean) =>
+      primary
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"msg":"periodic work'))
+        .map((line) => JSON.parse(line) as { worker: number; periodicWork: boolean })
+        .filter((line) => line.periodicWork === slotRuns)
+        .map((line) => line.worker);
+    expect(periodic(true)).toEqual([1]);
+    expect(periodic(false)).toEqual([2]);
+  });
+
   it('shows a report written through one process at once in another’s tiles, live feed and statistics', async () => {
     const place = await pointInUnit(database.db, '03127');
     const tile = tileContaining(place[0], place[1], 14);
