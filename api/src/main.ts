@@ -1,11 +1,9 @@
 import path from 'node:path';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.ts';
-import { startClusterPrimary } from './cluster/cluster-primary.ts';
 import { clusterWorkerSlot, onClusterShutdown } from './cluster/cluster-worker.ts';
 import { EmbeddedDatabaseLockedError } from './db/embedded-lock.ts';
 import { DatabaseUnavailableError } from './db/postgres-errors.ts';
 import { createLogger } from './logging/logger.ts';
-import { startPlatform } from './platform.ts';
 
 const started = performance.now();
 let config;
@@ -48,6 +46,8 @@ else await runProcess(config);
 /** WEB_CONCURRENCY > 1 on the server backend: prepare the database once, then run the API processes. */
 async function runPrimary(config: AppConfig) {
   try {
+    // Imported here: the primary prepares the database and serves nothing, so it never loads the web application.
+    const { startClusterPrimary } = await import('./cluster/cluster-primary.ts');
     const primary = await startClusterPrimary(config, logger);
     process.off('SIGINT', stopBeforeReady);
     process.off('SIGTERM', stopBeforeReady);
@@ -79,6 +79,7 @@ async function runPrimary(config: AppConfig) {
 async function runProcess(config: AppConfig) {
   try {
     // In a cluster, slot 1 (restarted in the same slot when it dies) runs the periodic passes.
+    const { startPlatform } = await import('./platform.ts');
     const platform = await startPlatform(config, logger, { prepared: workerSlot !== undefined, periodicWork: workerSlot === undefined || workerSlot === 1 });
     process.off('SIGINT', stopBeforeReady);
     process.off('SIGTERM', stopBeforeReady);

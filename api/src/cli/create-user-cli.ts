@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { AppError } from '../errors/app-error.ts';
 import { addUser } from '../modules/admin/admin.service.ts';
 import { userBodySchema } from '../modules/admin/admin.schema.ts';
-import { prepareDatabase } from '../platform.ts';
+import { prepareDatabase } from '../prepare-database.ts';
 import { command, type Command } from './command.ts';
 
 const usage = `Usage: npm run create-user -- --email EMAIL --role ROLE --name NAME [--office CODE] < password-file

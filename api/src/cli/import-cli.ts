@@ -19,7 +19,7 @@ import { SITE_CODE_PATTERN, toursFileSchema } from '../modules/heritage/heritage
 import { useGeneratedTileset } from '../modules/heritage/heritage.service.ts';
 import { importTours, type ToursImportReport } from '../modules/heritage/heritage-tours.service.ts';
 import { checkTilesetSource, defaultTilesetImportLimits, installTileset, type TilesetImportOptions, type TilesetImportReport } from '../modules/heritage/tileset-import.service.ts';
-import { prepareDatabase } from '../platform.ts';
+import { prepareDatabase } from '../prepare-database.ts';
 import { formatCount, importBasemap, parseClip, type BasemapClip, type BasemapImportReport } from '../modules/basemap/basemap-import.service.ts';
 import { ensureStatisticsGroupedByCurrentUnits } from '../modules/stats/stats.service.ts';
 

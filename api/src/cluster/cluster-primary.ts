@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import type { AppConfig } from '../config/config.ts';
-import { prepareServerDatabase } from '../platform.ts';
+import { prepareServerDatabase } from '../prepare-database.ts';
 import { isClusterMessage, type ClusterMessage } from './cluster-messages.ts';
 
 /** A worker that dies sooner than this after it was started is restarted only after a pause. */

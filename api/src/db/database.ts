@@ -1,7 +1,5 @@
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { postgis } from '@electric-sql/pglite-postgis';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -222,6 +220,12 @@ export async function openEmbeddedDatabase(options: OpenEmbeddedOptions): Promis
   if (!inMemory) lock = acquireEmbeddedLock(options.dataDir, options.command);
   let client: PGlite;
   try {
+    // Loaded only here: a server deployment never loads PGlite and its PostGIS (about 90 MB per process).
+    const [{ PGlite }, { pg_trgm }, { postgis }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+      import('@electric-sql/pglite-postgis'),
+    ]);
     client = await PGlite.create({
       ...(inMemory ? {} : { dataDir: path.join(options.dataDir, 'pgdata') }),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),

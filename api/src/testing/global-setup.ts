@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openEmbeddedDatabase, openServerDatabase } from '../db/database.ts';
-import { prepareDatabase } from '../platform.ts';
+import { prepareDatabase } from '../prepare-database.ts';
 import { baseDatabaseName, createServerDatabase, dropAbandonedTestDatabases, dropServerDatabase, dropServerDatabasesWithPrefix, serverDatabaseUrl } from './server-databases.ts';
 import { repositoryRoot, templateFingerprint } from './template-cache.ts';
 

@@ -33,7 +33,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { foldVietnamese } from '@bandoso/gis-data';
 import { openServerDatabase } from '../../../api/src/db/database.ts';
-import { prepareDatabase } from '../../../api/src/platform.ts';
+import { prepareDatabase } from '../../../api/src/prepare-database.ts';
 import { importBasemap } from '../../../api/src/modules/basemap/basemap-import.service.ts';
 import { searchByName } from '../../../api/src/modules/search/search.service.ts';
 import { baseDatabaseName, createServerDatabase, dropServerDatabase, serverDatabaseUrl } from '../../../api/src/testing/server-databases.ts';

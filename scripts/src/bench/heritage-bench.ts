@@ -25,7 +25,7 @@ import type { HeritageSite, HeritageSiteList } from '@bandoso/contracts';
 import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { openEmbeddedDatabase } from '../../../api/src/db/database.ts';
-import { prepareDatabase } from '../../../api/src/platform.ts';
+import { prepareDatabase } from '../../../api/src/prepare-database.ts';
 import { freePort } from '../../../api/src/testing/free-port.ts';
 import { startTestServer } from '../../../api/src/testing/test-server.ts';
 import { checkTileset, readTilesetFolder } from '../../../gis-data/src/heritage/index.ts';

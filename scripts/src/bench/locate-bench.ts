@@ -8,7 +8,7 @@
 import { sql } from 'kysely';
 import { openEmbeddedDatabase, openServerDatabase, type DatabaseHandle } from '../../../api/src/db/database.ts';
 import { startTestServer } from '../../../api/src/testing/test-server.ts';
-import { prepareDatabase } from '../../../api/src/platform.ts';
+import { prepareDatabase } from '../../../api/src/prepare-database.ts';
 import { measure, printTable, type Measurement } from './bench-statistics.ts';
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 2000);

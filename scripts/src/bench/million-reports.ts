@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { openServerDatabase, type DatabaseHandle } from '../../../api/src/db/database.ts';
-import { prepareDatabase } from '../../../api/src/platform.ts';
+import { prepareDatabase } from '../../../api/src/prepare-database.ts';
 import { baseDatabaseName, createServerDatabase, dropServerDatabase, serverDatabaseUrl, withAdminClient } from '../../../api/src/testing/server-databases.ts';
 
 /**

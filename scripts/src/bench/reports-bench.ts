@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { openServerDatabase } from '../../../api/src/db/database.ts';
-import { prepareDatabase } from '../../../api/src/platform.ts';
+import { prepareDatabase } from '../../../api/src/prepare-database.ts';
 import { createServerDatabase, dropServerDatabase, serverDatabaseUrl, baseDatabaseName } from '../../../api/src/testing/server-databases.ts';
 import { startTestServer } from '../../../api/src/testing/test-server.ts';
 import { measure, printTable, type Measurement } from './bench-statistics.ts';

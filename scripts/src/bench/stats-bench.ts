@@ -26,7 +26,7 @@ import { openServerDatabase } from '../../../api/src/db/database.ts';
 import type { Database } from '../../../api/src/db/database-schema.ts';
 import { getStatistics, regroupStatisticsByCurrentUnits } from '../../../api/src/modules/stats/stats.service.ts';
 import type { StatisticsGrouping } from '../../../api/contracts/src/index.ts';
-import { prepareDatabase } from '../../../api/src/platform.ts';
+import { prepareDatabase } from '../../../api/src/prepare-database.ts';
 import { baseDatabaseName, createServerDatabase, dropServerDatabase, serverDatabaseUrl } from '../../../api/src/testing/server-databases.ts';
 import { startTestServer } from '../../../api/src/testing/test-server.ts';
 import { measure, printTable, type Measurement } from './bench-statistics.ts';

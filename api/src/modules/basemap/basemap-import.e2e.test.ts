@@ -7,7 +7,7 @@ import { buildOsmFixture, osmFixtureNames as names } from '@bandoso/gis-data/bas
 import { ogcFeatureCollectionSchema, ogcFeatureWithLinksSchema } from '@bandoso/contracts';
 import { tileContaining, type DecodedFeature } from '@bandoso/tiles';
 import type { DatabaseHandle } from '../../db/database.ts';
-import { prepareDatabase } from '../../platform.ts';
+import { prepareDatabase } from '../../prepare-database.ts';
 import { createCliTestDatabase, repositoryRoot, runEntryPoint, startTestServer, type CliTestDatabase } from '../../testing/index.ts';
 import { importReferenceFile } from '../imports/imports.service.ts';
 import { fetchTile } from '../tiles/tile-test-helpers.ts';

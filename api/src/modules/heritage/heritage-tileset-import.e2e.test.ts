@@ -3,7 +3,7 @@ import path from 'node:path';
 import { heritageSiteSchema, type HeritageSite } from '@bandoso/contracts';
 import { createZip } from '@bandoso/gis-data/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareDatabase } from '../../platform.ts';
+import { prepareDatabase } from '../../prepare-database.ts';
 import { createCliTestDatabase, databaseFingerprint, rawRequest, runEntryPoint, startTestServer, type CliTestDatabase } from '../../testing/index.ts';
 import { importReferenceFile } from '../imports/imports.service.ts';
 import { sampleDataDirectory } from '../imports/sample-data.ts';

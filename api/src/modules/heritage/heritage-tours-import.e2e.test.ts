@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database-schema.ts';
-import { prepareDatabase } from '../../platform.ts';
+import { prepareDatabase } from '../../prepare-database.ts';
 import { createCliTestDatabase, databaseFingerprint, runEntryPoint, type CliTestDatabase } from '../../testing/index.ts';
 import { importReferenceFile } from '../imports/imports.service.ts';
 import { sampleDataDirectory } from '../imports/sample-data.ts';

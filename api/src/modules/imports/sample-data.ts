@@ -9,7 +9,6 @@ import { adoptGeneratedTilesets } from '../heritage/heritage.service.ts';
 import { importTours } from '../heritage/heritage-tours.service.ts';
 import { toursFileSchema } from '../heritage/heritage.schema.ts';
 import { importReferenceFile, type BoundarySetOptions, type ImportProgress } from './imports.service.ts';
-import * as repository from './imports.repository.ts';
 
 export const sampleDataDirectory = fileURLToPath(new URL('../../../../gis-data/sample/', import.meta.url));
 
@@ -48,11 +47,6 @@ export const sampleFiles: readonly SampleFile[] = [
   { layer: 'cameras', file: 'cameras.geojson' },
   { layer: 'facilities', file: 'facilities.geojson' },
 ];
-
-/** True before the first import: no boundary set at all. */
-export async function isDatabaseEmpty(db: Kysely<Database>): Promise<boolean> {
-  return !(await repository.hasAnyBoundarySet(db));
-}
 
 export interface SeedProgress extends ImportProgress {
   file: string;

@@ -13,7 +13,7 @@ import {
   type TileAddress,
 } from '@bandoso/tiles';
 import { openEmbeddedDatabase, type DatabaseHandle } from '../../db/database.ts';
-import { prepareDatabase } from '../../platform.ts';
+import { prepareDatabase } from '../../prepare-database.ts';
 import { createTestDatabase, type TestDatabase } from '../../testing/index.ts';
 import { insertTestReports, type TestReportSpec } from '../../testing/report-factory.ts';
 
