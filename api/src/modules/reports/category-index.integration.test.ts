@@ -97,3 +97,23 @@ describe('the category index (report categories in memory, for routing)', () => 
     expect((await (await preview('water_supply')).json()).office.code).toBe(before.office.code);
   });
 });
+
+describe.skipIf(!process.env.DATABASE_URL)('the category index while its listener reconnects (server backend)', () => {
+  it('asks the database meanwhile, and a change made while no one listened is in the rebuilt index', async () => {
+    await current();
+    const terminated = await sql<{ terminated: boolean }>`
+      SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = 'bandoso:listen'`.execute(database.db);
+    expect(terminated.rows.map((row) => row.terminated)).toEqual([true]);
+    // Written while the notification connection is down: its notification is never heard.
+    await sql`UPDATE report_category SET active = false WHERE code = 'waste_environment'`.execute(database.db);
+    if (database.notificationState() !== 'listening') expect(await index.current()).toBeUndefined();
+    expect((await preview('waste_environment')).status).toBe(400);
+    // Back: the reconnect rebuilds, and the rebuilt index has the change.
+    await vi.waitFor(() => expect(database.notificationState()).toBe('listening'), { timeout: 30_000, interval: 50 });
+    expect((await current()).get('waste_environment')?.active).toBe(false);
+    expect((await preview('waste_environment')).status).toBe(400);
+    await sql`UPDATE report_category SET active = true WHERE code = 'waste_environment'`.execute(database.db);
+    expect((await preview('waste_environment')).status).toBe(200);
+  });
+});
