@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -7,9 +6,8 @@ import { cameraStatusEvent, feedPositionEvent, reportStatuses, type CameraStatus
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { DatabaseRateLimitStore } from '../rate-limits/database-rate-limit-store.ts';
-import multer from 'multer';
 import { z } from 'zod';
-import { megabytes } from '../../http/body-limit.ts';
+import { createPhotoUpload, uploadedPhotos } from '../../http/photo-upload.ts';
 import { readPublic } from '../../db/replica.ts';
 import { AppError, DATABASE_RETRY_AFTER_S, databaseUnavailableError } from '../../errors/app-error.ts';
 import { parseInput } from '../../http/validate-input.ts';
@@ -18,7 +16,6 @@ import { newSecret } from '../auth/auth.service.ts';
 import { isoDateOrDateTimeNamed } from '../boundaries/boundaries.schema.ts';
 import type { FeedEndReason, ReportFeed } from './report-feed.service.ts';
 import { findPreviousSubmission, submitReport, MAX_PHOTOS, type PreviousSubmission } from './report-intake.service.ts';
-import type { UploadedFile } from './report-photos.service.ts';
 import { getOriginalPhotoForStaff, getReportForStaff, listReportsForStaff, viewAfterAction } from './report-staff.service.ts';
 import { addCitizenInformation, followReport, rateReport } from './report-citizen.service.ts';
 import { performStaffAction } from './report-workflow.service.ts';
@@ -50,133 +47,6 @@ const FEED_WAIT_MS = 2000;
  * once it passes it.
  */
 export const MAX_MULTIPART_BYTES = MAX_PHOTOS * MAX_PHOTO_BYTES + 1024 * 1024;
-
-function bodyTooLarge(): AppError {
-  return new AppError('PAYLOAD_TOO_LARGE', `The request body is too large: at most ${megabytes(MAX_MULTIPART_BYTES)} is accepted (${MAX_PHOTOS} photos of at most ${megabytes(MAX_PHOTO_BYTES)} each).`, {
-    vi: `Nội dung gửi lên vượt quá ${megabytes(MAX_MULTIPART_BYTES)} (tối đa ${MAX_PHOTOS} ảnh, mỗi ảnh ${megabytes(MAX_PHOTO_BYTES)}).`,
-  });
-}
-
-function photoTooLarge(): AppError {
-  return new AppError('PAYLOAD_TOO_LARGE', `Each photo must be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB.`, { vi: `Mỗi ảnh tối đa ${MAX_PHOTO_BYTES / 1024 / 1024} MB.` });
-}
-
-/** Refuses a request at once, closing its connection so that the rest of its body is never read. */
-const refusals = new WeakMap<Request, (error: AppError) => void>();
-
-/**
- * Multer writing photos to temporary files in `uploadDir` (never holding them in memory); a photo
- * past its size limit is refused the moment it passes it, not once the whole body has arrived.
- */
-function createUpload(uploadDir: string) {
-  const disk = multer.diskStorage({ destination: uploadDir, filename: (_request, _file, callback) => callback(null, randomUUID()) });
-  const storage: multer.StorageEngine = {
-    _handleFile(request, file, callback) {
-      file.stream.once('limit', () => {
-        refusals.get(request)?.(photoTooLarge());
-        // The part would end only once the rest of the body arrived, and it is not read: end the write now.
-        file.stream.destroy();
-      });
-      disk._handleFile(request, file, (error, info) => {
-        // A write that failed (or was cut off) leaves a partial file that multer does not list.
-        if (error && typeof file.path === 'string') fs.rm(file.path, { force: true }).catch(() => undefined);
-        callback(error, info);
-      });
-    },
-    _removeFile: (request, file, callback) => disk._removeFile(request, file, callback),
-  };
-  return multer({
-    storage,
-    limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS, fields: 5, fieldSize: 256 * 1024, parts: MAX_PHOTOS + 5 },
-  });
-}
-
-/** The temporary files of a request's uploads (deleted once it is answered). */
-function uploadedFiles(request: Request): Express.Multer.File[] {
-  const files = request.files as Record<string, Express.Multer.File[]> | Express.Multer.File[] | undefined;
-  if (!files) return [];
-  return Array.isArray(files) ? files : Object.values(files).flat();
-}
-
-/** Reads multipart bodies (a JSON part + `photos`), mapping multer's errors to the API's. */
-function multipartWith(upload: multer.Multer, jsonField: string) {
-  const parse = upload.fields([{ name: 'photos', maxCount: MAX_PHOTOS }]);
-  return (request: Request, response: Response, next: NextFunction) => {
-    if (!request.is('multipart/form-data')) {
-      next();
-      return;
-    }
-    let settled = false;
-    const settle = (error?: unknown) => {
-      if (settled) return;
-      settled = true;
-      next(error);
-    };
-    const refuse = (error: AppError) => {
-      if (settled) return;
-      // The rest of the body is not worth reading: the connection closes once the answer is sent.
-      response.setHeader('Connection', 'close');
-      settle(error);
-    };
-    // A declared Content-Length past the limit never gets here: refuseOversizedBodies (app.ts) answers it.
-    refusals.set(request, refuse);
-    // The temporary files go whatever the outcome: once the answer is sent (after the handler is
-    // done with them), or when the connection closes. Multer deletes the files of a body it aborts.
-    const removeFiles = () => {
-      // Multer lists a file still being written without its path: it deletes those itself if it aborts.
-      for (const file of uploadedFiles(request)) if (typeof file.path === 'string') fs.rm(file.path, { force: true }).catch(() => undefined);
-    };
-    const end = response.end.bind(response) as (...args: unknown[]) => Response;
-    response.end = ((...args: unknown[]) => {
-      const result = end(...args);
-      removeFiles();
-      return result;
-    }) as Response['end'];
-    // A chunked body has no length to check first: counted as it arrives, cut off past the limit.
-    let received = 0;
-    request.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > MAX_MULTIPART_BYTES) refuse(bodyTooLarge());
-    });
-    parse(request, response, (error: unknown) => {
-      if (settled) return;
-      if (!error) {
-        const field = (request.body as Record<string, unknown> | undefined)?.[jsonField];
-        if (typeof field !== 'string') {
-          settle(new AppError('VALIDATION_FAILED', `A multipart request needs a "${jsonField}" part holding the JSON.`, { vi: `Thiếu phần "${jsonField}" (JSON).` }));
-          return;
-        }
-        try {
-          request.body = JSON.parse(field);
-        } catch {
-          settle(new AppError('VALIDATION_FAILED', `The "${jsonField}" part is not valid JSON.`, { vi: `Phần "${jsonField}" không phải JSON hợp lệ.` }));
-          return;
-        }
-        settle();
-        return;
-      }
-      if (error instanceof multer.MulterError) {
-        if (error.code === 'LIMIT_FILE_SIZE') {
-          settle(photoTooLarge());
-          return;
-        }
-        const messages: Record<string, [string, string]> = {
-          LIMIT_FILE_COUNT: [`At most ${MAX_PHOTOS} photos.`, `Tối đa ${MAX_PHOTOS} ảnh.`],
-          LIMIT_UNEXPECTED_FILE: [`Files go in the "photos" field (at most ${MAX_PHOTOS}).`, `Ảnh phải gửi trong trường "photos" (tối đa ${MAX_PHOTOS}).`],
-        };
-        const [message, vi] = messages[error.code] ?? [`The multipart body is malformed: ${error.message}`, 'Nội dung gửi lên không hợp lệ.'];
-        settle(new AppError('VALIDATION_FAILED', message, { vi }));
-        return;
-      }
-      settle(new AppError('VALIDATION_FAILED', `The multipart body could not be read: ${(error as Error).message}`, { vi: 'Không đọc được nội dung gửi lên.' }));
-    });
-  };
-}
-
-function uploadedPhotos(request: Request): UploadedFile[] {
-  const files = (request.files as Record<string, Express.Multer.File[]> | undefined)?.photos ?? [];
-  return files.map((file) => ({ path: file.path, size: file.size, fileName: file.originalname }));
-}
 
 export const staffListQuerySchema = z
   .object({
@@ -239,7 +109,11 @@ const SSE_BUSY_RETRY_AFTER_S = 30;
 export function createReportsRouter(context: ReportsContext, feed: ReportFeed, options: ReportsRouterOptions): Router {
   const router = Router();
   const { db } = context;
-  const upload = createUpload(options.uploadDir ?? mkdtempSync(path.join(os.tmpdir(), 'bandoso-uploads-')));
+  const upload = createPhotoUpload(options.uploadDir ?? mkdtempSync(path.join(os.tmpdir(), 'bandoso-uploads-')), {
+    maxPhotos: MAX_PHOTOS,
+    maxPhotoBytes: MAX_PHOTO_BYTES,
+    maxBodyBytes: MAX_MULTIPART_BYTES,
+  });
   const sse = options.sse ?? { maxClients: 2000, maxClientsPerIp: 20 };
   const streams = { total: 0, byClient: new Map<string, number>() };
 
@@ -271,7 +145,7 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
       ),
   });
 
-  router.post('/api/reports', submissionLimiter, requireBodyType, multipartWith(upload, 'report'), async (request, response) => {
+  router.post('/api/reports', submissionLimiter, requireBodyType, upload.multipart('report'), async (request, response) => {
     const input = parseInput(submitReportSchema, request.body, 'body');
     const rawKey = request.get('idempotency-key');
     const idempotencyKey = rawKey === undefined ? undefined : parseInput(idempotencyKeySchema, rawKey, 'body');
@@ -406,7 +280,7 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
     response.json(await getPublicReport(db, trackingCode));
   });
 
-  router.post('/api/reports/:trackingCode/information', multipartWith(upload, 'information'), async (request, response) => {
+  router.post('/api/reports/:trackingCode/information', upload.multipart('information'), async (request, response) => {
     const trackingCode = parseInput(trackingCodeSchema, request.params.trackingCode, 'path');
     const body = parseInput(citizenInformationSchema, request.body, 'body');
     await addCitizenInformation(context, trackingCode, body.token ?? request.get('x-reporter-token'), body.note, uploadedPhotos(request));
@@ -453,7 +327,7 @@ export function createReportsRouter(context: ReportsContext, feed: ReportFeed, o
     response.set('Cache-Control', 'no-store').json(await listDuplicateCandidates(db, request.principal!, reportId, query.radiusM));
   });
 
-  router.post('/api/staff/reports/:reportId/actions', staff, multipartWith(upload, 'action'), async (request, response) => {
+  router.post('/api/staff/reports/:reportId/actions', staff, upload.multipart('action'), async (request, response) => {
     const reportId = parseInput(uuidSchema, request.params.reportId, 'path');
     const action = parseInput(staffActionSchema, request.body, 'body');
     await performStaffAction(context, request.principal!, reportId, action, uploadedPhotos(request));
