@@ -38,6 +38,7 @@ export { isClusterTile, CLUSTER_CELLS_PER_SIDE_LOG2 } from './tile-sql.ts';
 export { createTileEncoder, serverTileEncoder, embeddedTileEncoder, type TileEncoder } from './tile-encoder.ts';
 export { TileCache, type CachedTile } from './tile-cache.ts';
 export { TileChangeTracker, parseDataChange, type DataChange, type SourceVersions } from './tile-change-tracker.ts';
+export { SharedRead } from './shared-read.ts';
 export { TileServer, strongEtag, readSourceVersions, readSourceVersionsAndPosition, type TileReplica, type TileServerOptions, type TileRequest, type TileResponse, type TileNotificationHandlers } from './tile-server.ts';
 export { featuresQuery, featureCountQuery, featureByIdQuery, layerExtentQuery, POSITION, positionTypes, type FeatureSelection, type FeaturePage, type FeatureRow, type PagePosition } from './feature-sql.ts';
 export { buildTileJson, vectorLayerFields, type TileJson } from './tilejson.ts';

@@ -1,4 +1,5 @@
 import { boundsIntersect, type LonLatBounds } from './tile-coordinates.ts';
+import { SharedRead } from './shared-read.ts';
 
 /** A `data_changed` notification, as sent by the triggers of migration 0005. */
 export interface DataChange {
@@ -76,8 +77,7 @@ export class TileChangeTracker {
   readonly #waiters = new Set<() => void>();
   #generation = 0;
   #oldestLogged = 1;
-  #running: Promise<unknown> | undefined;
-  #pending: Promise<void> | undefined;
+  readonly #checks = new SharedRead(() => this.#check());
   #listening = true;
 
   static readonly LOG_LIMIT = 2000;
@@ -147,26 +147,7 @@ export class TileChangeTracker {
 
   /** Resolves once every change committed before this call has been applied. */
   ensureCurrent(): Promise<void> {
-    if (!this.#pending) {
-      const previous = this.#running;
-      this.#pending = (async () => {
-        // Requests that arrive while a read runs wait for the next one: that read starts after them.
-        // (The await also always yields, so #pending is set before it is cleared here.)
-        await previous?.catch(() => undefined);
-        // And it starts once the current turn of the event loop has read every socket that was
-        // ready: requests that arrived together share it (under load this halves the reads).
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        this.#pending = undefined;
-        const check = this.#check();
-        this.#running = check;
-        try {
-          await check;
-        } finally {
-          if (this.#running === check) this.#running = undefined;
-        }
-      })();
-    }
-    return this.#pending;
+    return this.#checks.read();
   }
 
   async #check(): Promise<void> {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Database } from './database-schema.ts';
 import type { NotificationChannel, NotificationHandlers } from './notification-listener.ts';
 import { describeDatabaseError, isDatabaseUnavailable } from './postgres-errors.ts';
-import { SharedRead } from './shared-read.ts';
+import { SharedRead } from '@bandoso/tiles';
 
 /**
  * A streaming read replica (DATABASE_REPLICA_URL) for the public reads that dominate at scale: tile

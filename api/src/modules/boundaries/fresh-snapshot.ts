@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { parseDataChange } from '@bandoso/tiles';
+import { parseDataChange, SharedRead } from '@bandoso/tiles';
 import type { Database } from '../../db/database-schema.ts';
 import type { DatabaseHandle } from '../../db/database.ts';
-import { SharedRead } from '../../db/shared-read.ts';
 import { readChangeCounters } from './boundaries.repository.ts';
 
 /**

@@ -81,9 +81,8 @@ export async function submitReport(
   });
 
   const calendar = await context.calendar.get();
-  const priority = await rules.findPriority(db, category.default_priority);
   const acknowledgeDueAt = calendar.addWorkingMinutes(now, category.acknowledge_working_minutes);
-  const dueAt = calendar.addWorkingMinutes(now, category.resolve_working_minutes ?? priority.resolve_working_minutes);
+  const dueAt = calendar.addWorkingMinutes(now, category.resolve_working_minutes ?? category.priority_resolve_working_minutes);
   const reporterToken = newSecret();
 
   try {
